@@ -1,0 +1,120 @@
+//! The command line, as clap derive structs: one field per flag with its help text.
+//! Nothing here touches the filesystem; [`crate::config`] resolves these into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find leaked personal information of people in mainland China and write evidence reports.
+#[derive(Debug, Parser)]
+#[command(name = "piiscan", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, folders and standard input (`-`) and write a report.
+    Scan(ScanArgs),
+    /// Validate and explain single values.
+    Check(CheckArgs),
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON document (the evidence report contract).
+    Json,
+    /// A readable summary.
+    Text,
+}
+
+/// Minimum confidence values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinConfidence {
+    /// Report everything.
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
+}
+
+/// `piiscan scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan; `-` reads standard input. Default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write the report to FILE (created readable by its owner only) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report format. Default: text when stdout is a terminal, json otherwise.
+    #[arg(short, long, value_enum)]
+    pub format: Option<Format>,
+    /// Show raw values and full birth dates instead of masked ones.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Worker threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Only report these kinds (comma-separated: cn_id,cn_mobile,cn_landline,bank_card,email).
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub types: Vec<String>,
+    /// Do not report these kinds (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    pub exclude_types: Vec<String>,
+    /// Report only findings of at least this confidence.
+    #[arg(long, value_enum, default_value = "low")]
+    pub min_confidence: MinConfidence,
+    /// Case identifier recorded in the report.
+    #[arg(long, value_name = "ID")]
+    pub case_id: Option<String>,
+    /// Examiner recorded in the report.
+    #[arg(long, value_name = "NAME")]
+    pub examiner: Option<String>,
+    /// Free-text note recorded in the report.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Respect .gitignore, .ignore and git exclude rules (off by default: scan everything).
+    #[arg(long)]
+    pub gitignore: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Key for value fingerprints (HMAC-SHA-256), so reports of one case correlate.
+    /// Also read from PIISCAN_HASH_KEY. Default: a random key per scan.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "PIISCAN_HASH_KEY",
+        hide_env_values = true
+    )]
+    pub hash_key: Option<String>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Window size in bytes for cutting inputs (testing and tuning).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub window_size: Option<usize>,
+    /// Inputs at least this large are scanned in parallel windows (testing and tuning).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub parallel_threshold: Option<u64>,
+}
+
+/// `piiscan check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Values to check; `-` reads one value per line from standard input.
+    #[arg(value_name = "VALUE", required = true)]
+    pub values: Vec<String>,
+    /// Output format: text, or json (one JSON object per line, one per value).
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Check every value as this kind only.
+    #[arg(long = "type", value_name = "KIND")]
+    pub kind: Option<String>,
+}

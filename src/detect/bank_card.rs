@@ -1,0 +1,244 @@
+//! Payment card numbers: `bank_card`.
+//!
+//! ISO/IEC 7812: issuer prefix + account + Luhn check digit, 16-19 digits (15 only where
+//! the issuer table says so). Plain runs and groups of four (`6222 0212 3456 7890 123`).
+//! Confidence layers: Luhn-valid with a known Chinese issuer prefix → high; Luhn-valid with
+//! the UnionPay `62` prefix → medium; Luhn-valid on another network or Luhn-failing with a
+//! known issuer (some genuine UnionPay cards fail Luhn) → only with card context nearby.
+
+use serde_json::{json, Map, Value};
+
+use super::checksum::luhn_valid;
+use super::tables::{bin_lookup, Bin};
+use super::text::{Buf, Gap, Run};
+use super::{Candidate, Scan};
+use crate::evidence::{Confidence, Kind};
+
+/// Why a value is not a card number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// Not 15-19 digits.
+    Length,
+    /// A character other than a digit.
+    Character,
+    /// Luhn check failed and no known issuer vouches for it.
+    Luhn,
+    /// Luhn passes but no known issuer or network prefix.
+    UnknownIssuer,
+}
+
+impl Rejection {
+    /// The name shown by `check` and in tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rejection::Length => "length",
+            Rejection::Character => "character",
+            Rejection::Luhn => "luhn",
+            Rejection::UnknownIssuer => "unknown_issuer",
+        }
+    }
+}
+
+/// Published test numbers, reported and labelled.
+pub const KNOWN_TEST_VALUES: &[&str] =
+    &["6226090000000048", "6240008631401148", "6283875070985593"];
+
+/// What validation established about a card number.
+#[derive(Clone, Debug)]
+pub struct CardInfo {
+    /// The issuer, if its prefix is in the table.
+    pub bin: Option<&'static Bin>,
+    /// The network by prefix (`UnionPay`, `Visa`, …), if any.
+    pub network: Option<&'static str>,
+    /// Whether Luhn passes.
+    pub luhn: bool,
+    /// Confidence from validation alone.
+    pub confidence: Confidence,
+    /// True if the number may only be reported with card context nearby.
+    pub needs_context: bool,
+}
+
+/// The card network of a number by its leading digits.
+pub fn network(d: &str) -> Option<&'static str> {
+    let p2: u32 = d.get(..2)?.parse().ok()?;
+    let p4: u32 = d.get(..4)?.parse().ok()?;
+    Some(match p2 {
+        62 | 81 => "UnionPay",
+        40..=49 => "Visa",
+        51..=55 => "Mastercard",
+        22..=27 if (2221..=2720).contains(&p4) => "Mastercard",
+        35 => "JCB",
+        34 | 37 => "American Express",
+        _ => return None,
+    })
+}
+
+/// Validates a run of ASCII digits.
+pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
+    if !d.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Rejection::Character);
+    }
+    if !(15..=19).contains(&d.len()) {
+        return Err(Rejection::Length);
+    }
+    let bin = bin_lookup(d);
+    if d.len() == 15 && !bin.is_some_and(|b| b.lengths.contains(&15)) {
+        return Err(Rejection::Length);
+    }
+    let luhn = luhn_valid(d.as_bytes());
+    let net = network(d);
+    let (confidence, needs_context) = match (luhn, bin, net) {
+        (true, Some(_), _) => (Confidence::High, false),
+        (true, None, Some("UnionPay")) => (Confidence::Medium, false),
+        (true, None, Some(_)) => (Confidence::Low, true),
+        (true, None, None) => return Err(Rejection::UnknownIssuer),
+        (false, Some(_), _) => (Confidence::Low, true),
+        (false, None, _) => return Err(Rejection::Luhn),
+    };
+    Ok(CardInfo {
+        bin,
+        network: bin.map(|b| b.network).filter(|n| !n.is_empty()).or(net),
+        luhn,
+        confidence,
+        needs_context,
+    })
+}
+
+impl CardInfo {
+    /// Details for reports.
+    pub fn details(&self, digits: &str) -> Map<String, Value> {
+        let mut m = Map::new();
+        if let Some(b) = self.bin {
+            m.insert("bank".into(), json!(b.bank));
+            m.insert("bin".into(), json!(b.prefix));
+            if !b.card_type.is_empty() {
+                m.insert("card_type".into(), json!(b.card_type));
+            }
+        }
+        if let Some(n) = self.network {
+            m.insert("network".into(), json!(n));
+        }
+        m.insert("luhn".into(), json!(self.luhn));
+        if !self.luhn {
+            m.insert(
+                "note".into(),
+                json!("Luhn exception: known issuer, card context"),
+            );
+        }
+        if KNOWN_TEST_VALUES.contains(&digits) {
+            m.insert("test_value".into(), json!(true));
+        }
+        m
+    }
+}
+
+fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, digits: &str) {
+    if buf.word_before(start) || buf.word_after(end) {
+        return;
+    }
+    let Ok(info) = validate(digits) else { return };
+    s.out.push(Candidate {
+        kind: Kind::BankCard,
+        start,
+        end,
+        value: digits.to_string(),
+        confidence: info.confidence,
+        needs_context: info.needs_context,
+        details: info.details(digits),
+    });
+}
+
+/// Finds card candidates that begin at run `i`.
+pub fn candidates(s: &mut Scan, buf: &Buf, runs: &[Run], i: usize) {
+    let r = &runs[i];
+    if (15..=19).contains(&r.n) {
+        push(s, buf, r.start, r.end, r.digits());
+    } else if r.n == 4 {
+        grouped(s, buf, runs, i);
+    }
+}
+
+/// Groups of four with one kind of separator; a last group of 1-4 digits.
+fn grouped(s: &mut Scan, buf: &Buf, runs: &[Run], i: usize) {
+    let Some(group) = runs.get(i..(i + 5).min(runs.len())) else {
+        return;
+    };
+    if group.len() < 4 {
+        return;
+    }
+    let Gap::Sep(sep) = buf.gap(&group[0], &group[1]) else {
+        return;
+    };
+    if buf.continues_before(group[0].start, sep) {
+        return;
+    }
+    let mut used = 1;
+    while used < group.len() {
+        if buf.gap(&group[used - 1], &group[used]) != Gap::Sep(sep) {
+            break;
+        }
+        let n = group[used].n;
+        let fits = if used < 4 {
+            n == 4
+        } else {
+            (1..=4).contains(&n)
+        };
+        if !fits {
+            break;
+        }
+        used += 1;
+    }
+    if used < 4 || buf.continues_after(group[used - 1].end, sep) {
+        return;
+    }
+    let digits: String = group[..used].iter().map(Run::digits).collect();
+    push(s, buf, group[0].start, group[used - 1].end, &digits);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_and_issuer_layers() {
+        let ok = validate("6226090000000048").unwrap();
+        assert!(ok.luhn);
+        let r = validate("6212141234567890");
+        assert!(r.as_ref().map_or(true, |i| i.needs_context && !i.luhn));
+        assert_eq!(
+            validate("1234567812345670").err(),
+            Some(Rejection::UnknownIssuer)
+        );
+        assert_eq!(validate("1234567812345678").err(), Some(Rejection::Luhn));
+        assert_eq!(validate("12345678123").err(), Some(Rejection::Length));
+        assert_eq!(
+            validate("12345678123456a8").err(),
+            Some(Rejection::Character)
+        );
+    }
+
+    #[test]
+    fn known_issuer_with_bad_luhn_needs_context() {
+        let d = "6222021234567890124";
+        if let Ok(info) = validate(d) {
+            if !info.luhn {
+                assert!(info.needs_context);
+                assert_eq!(info.confidence, Confidence::Low);
+            }
+        }
+        let info = validate("6222020000000000000").unwrap();
+        assert!(info.luhn);
+        assert_eq!(info.confidence, Confidence::High);
+        assert_eq!(info.details("6222020000000000000")["bank"], "中国工商银行");
+    }
+
+    #[test]
+    fn networks() {
+        assert_eq!(network("6222"), Some("UnionPay"));
+        assert_eq!(network("4367"), Some("Visa"));
+        assert_eq!(network("2221"), Some("Mastercard"));
+        assert_eq!(network("2720"), Some("Mastercard"));
+        assert_eq!(network("2024"), None);
+        assert_eq!(network("9558"), None);
+    }
+}

@@ -1,0 +1,196 @@
+//! Context: labels shortly before an item, and the header of the item's CSV column.
+//!
+//! A keyword of the item's kind within [`KEYWORD_WINDOW`] bytes before it (`身份证号：`,
+//! `"mobile": "`, `tel=`) or a CSV/TSV header naming its column (`手机号`, `id_card`) is
+//! context. Context raises confidence one step, and is required for items that carry no
+//! checksum and are otherwise too weak (legacy 15-digit IDs, Luhn exceptions, foreign-network
+//! cards). Both look back a fixed distance, well inside [`super::text::LOOKBEHIND`], so they
+//! give the same answer in any window.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::memrchr;
+
+use super::tables::KEYWORDS;
+use super::text::Buf;
+use crate::evidence::{Kind, KindSet};
+
+/// How many bytes before an item a label may stand.
+pub const KEYWORD_WINDOW: usize = 48;
+/// How far back the start of an item's line is looked for (a longer line has no column).
+pub const COLUMN_REACH: usize = 1024;
+/// The longest first line examined as a header.
+const MAX_HEADER: usize = 64 * 1024;
+
+/// Keyword matcher over all context keywords.
+pub struct Keywords {
+    ac: AhoCorasick,
+    kinds: Vec<KindSet>,
+    ascii: Vec<bool>,
+}
+
+impl Keywords {
+    /// Builds the matcher from `patterns/keywords.tsv`.
+    pub fn new() -> Keywords {
+        let mut words: Vec<&str> = Vec::new();
+        let mut kinds: Vec<KindSet> = Vec::new();
+        for (kind, w) in KEYWORDS.iter() {
+            let lw = w.to_ascii_lowercase();
+            match words.iter().position(|x| x.eq_ignore_ascii_case(&lw)) {
+                Some(p) => kinds[p].insert(*kind),
+                None => {
+                    words.push(w);
+                    let mut ks = KindSet::default();
+                    ks.insert(*kind);
+                    kinds.push(ks);
+                }
+            }
+        }
+        let ascii = words.iter().map(|w| w.is_ascii()).collect();
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .expect("keywords build");
+        Keywords { ac, kinds, ascii }
+    }
+
+    /// The kinds named by keywords in `text`.
+    pub fn kinds_in(&self, text: &[u8]) -> KindSet {
+        let mut out = KindSet::default();
+        for m in self.ac.find_overlapping_iter(text) {
+            let p = m.pattern().as_usize();
+            if self.ascii[p] && m.start() > 0 && text[m.start() - 1].is_ascii_alphabetic() {
+                continue;
+            }
+            out.0 |= self.kinds[p].0;
+        }
+        out
+    }
+}
+
+impl Default for Keywords {
+    fn default() -> Self {
+        Keywords::new()
+    }
+}
+
+/// A CSV/TSV header: its delimiter and the kinds each column's name suggests.
+#[derive(Clone, Debug, Default)]
+pub struct Header {
+    /// The field delimiter.
+    pub delim: u8,
+    /// Kinds per column.
+    pub columns: Vec<KindSet>,
+}
+
+/// What is known about a whole input before its windows are scanned.
+#[derive(Clone, Debug, Default)]
+pub struct FileContext {
+    /// The header, if the first line looks like one.
+    pub header: Option<Header>,
+}
+
+impl FileContext {
+    /// Reads the first line of an input (its first bytes) for a header.
+    pub fn from_first_bytes(keywords: &Keywords, first: &[u8]) -> FileContext {
+        let first = &first[..first.len().min(MAX_HEADER)];
+        let Some(nl) = memchr::memchr(b'\n', first) else {
+            return FileContext::default();
+        };
+        let line = first[..nl].strip_suffix(b"\r").unwrap_or(&first[..nl]);
+        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        let delim = [b',', b'\t', b'|', b';']
+            .into_iter()
+            .max_by_key(|d| line.iter().filter(|c| *c == d).count())
+            .filter(|d| line.contains(d));
+        let Some(delim) = delim else {
+            return FileContext::default();
+        };
+        // A data row is no header: it holds long digit runs.
+        let mut longest = 0;
+        let mut cur = 0;
+        for c in line {
+            cur = if c.is_ascii_digit() { cur + 1 } else { 0 };
+            longest = longest.max(cur);
+        }
+        if longest >= 7 {
+            return FileContext::default();
+        }
+        let columns: Vec<KindSet> = line
+            .split(|c| *c == delim)
+            .map(|f| keywords.kinds_in(f))
+            .collect();
+        if columns.iter().all(|k| k.0 == 0) {
+            return FileContext::default();
+        }
+        FileContext {
+            header: Some(Header { delim, columns }),
+        }
+    }
+
+    /// The kinds the header names for the column of the item starting at `start`.
+    pub fn column_kinds(&self, buf: &Buf, start: usize) -> KindSet {
+        let Some(h) = &self.header else {
+            return KindSet::default();
+        };
+        let from = start.saturating_sub(COLUMN_REACH);
+        let line_start = match memrchr(b'\n', &buf.bytes[from..start]) {
+            Some(p) => from + p + 1,
+            // The first line is the header itself; a longer line is out of reach.
+            None => return KindSet::default(),
+        };
+        let mut col = 0;
+        let mut quoted = false;
+        for &c in &buf.bytes[line_start..start] {
+            if c == b'"' {
+                quoted = !quoted;
+            } else if c == h.delim && !quoted {
+                col += 1;
+            }
+        }
+        h.columns.get(col).copied().unwrap_or_default()
+    }
+}
+
+/// Returns true if and only if a keyword of `kind` stands within [`KEYWORD_WINDOW`] bytes
+/// before `start`.
+pub fn keyword_before(keywords: &Keywords, buf: &Buf, start: usize, kind: Kind) -> bool {
+    let from = start.saturating_sub(KEYWORD_WINDOW);
+    keywords.kinds_in(&buf.bytes[from..start]).contains(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_by_kind() {
+        let k = Keywords::new();
+        assert!(k.kinds_in("身份证号：".as_bytes()).contains(Kind::CnId));
+        assert!(k.kinds_in(b"\"Mobile\": \"").contains(Kind::CnMobile));
+        assert!(!k.kinds_in(b"hotel ").contains(Kind::CnMobile));
+        assert!(k.kinds_in("联系电话".as_bytes()).contains(Kind::CnLandline));
+    }
+
+    #[test]
+    fn header_columns() {
+        let k = Keywords::new();
+        let text = "id,姓名,身份证号,手机\n1,张三,110105491231002,13800138000\n";
+        let fc = FileContext::from_first_bytes(&k, text.as_bytes());
+        let h = fc.header.as_ref().unwrap();
+        assert_eq!(h.delim, b',');
+        let buf = Buf::whole(text.as_bytes());
+        let id_at = text.find("110105").unwrap();
+        assert!(fc.column_kinds(&buf, id_at).contains(Kind::CnId));
+        let m_at = text.find("1380").unwrap();
+        assert!(fc.column_kinds(&buf, m_at).contains(Kind::CnMobile));
+        assert!(!fc.column_kinds(&buf, m_at).contains(Kind::CnId));
+    }
+
+    #[test]
+    fn data_row_is_not_a_header() {
+        let k = Keywords::new();
+        let fc = FileContext::from_first_bytes(&k, "手机,13800138000\n".as_bytes());
+        assert!(fc.header.is_none());
+    }
+}

@@ -1,0 +1,148 @@
+//! E-mail addresses: `email`.
+//!
+//! Found from each `@`: the local part extends left over `A-Z a-z 0-9 . _ % + -` (at most
+//! 64 characters), the domain right over letters, digits, `-` and `.` (at most 253), with at
+//! least two labels and an alphabetic top-level domain that is not a file extension
+//! (`logo@2x.png` is an image name). The value is lower-cased.
+
+use serde_json::{json, Map, Value};
+
+use super::text::Buf;
+use super::{Candidate, Scan};
+use crate::evidence::{Confidence, Kind};
+
+/// Why a value is not an e-mail address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// No `@`, an empty or over-long local part, or bad characters.
+    Syntax,
+    /// The domain is not a plausible host name.
+    Domain,
+}
+
+impl Rejection {
+    /// The name shown by `check` and in tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rejection::Syntax => "syntax",
+            Rejection::Domain => "domain",
+        }
+    }
+}
+
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "css", "js", "json", "xml", "html",
+    "htm", "txt", "csv", "zip", "gz", "pdf",
+];
+
+fn is_local(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"._%+-".contains(&c)
+}
+
+fn is_domain(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'.'
+}
+
+/// Validates a whole address.
+pub fn validate(s: &str) -> Result<String, Rejection> {
+    let (local, domain) = s.rsplit_once('@').ok_or(Rejection::Syntax)?;
+    if local.is_empty()
+        || local.len() > 64
+        || !local.bytes().all(is_local)
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
+        return Err(Rejection::Syntax);
+    }
+    validate_domain(domain)?;
+    Ok(s.to_ascii_lowercase())
+}
+
+fn validate_domain(domain: &str) -> Result<(), Rejection> {
+    if domain.len() > 253 || !domain.bytes().all(is_domain) {
+        return Err(Rejection::Domain);
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2
+        || labels
+            .iter()
+            .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
+    {
+        return Err(Rejection::Domain);
+    }
+    let tld = labels[labels.len() - 1];
+    if tld.len() < 2
+        || !tld.bytes().all(|b| b.is_ascii_alphabetic())
+        || FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str())
+    {
+        return Err(Rejection::Domain);
+    }
+    Ok(())
+}
+
+/// Details of an address.
+pub fn details(value: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    if let Some((_, d)) = value.rsplit_once('@') {
+        m.insert("domain".into(), json!(d));
+    }
+    m
+}
+
+/// Finds the address around the `@` at `at`, if any.
+pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
+    let b = buf.bytes;
+    let mut start = at;
+    while start > 0 && at - start < 64 && is_local(b[start - 1]) {
+        start -= 1;
+    }
+    if start == at || (start > 0 && is_local(b[start - 1])) || (start == 0 && !buf.at_start) {
+        return;
+    }
+    // A leading dot, or punctuation, is not part of the address.
+    while start < at && matches!(b[start], b'.' | b'-' | b'+' | b'%') {
+        start += 1;
+    }
+    let mut end = at + 1;
+    while end < b.len() && end - at <= 253 && is_domain(b[end]) {
+        end += 1;
+    }
+    if end >= b.len() && !buf.at_end || (end < b.len() && is_domain(b[end])) {
+        return;
+    }
+    while end > at + 1 && matches!(b[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    let Ok(text) = std::str::from_utf8(&b[start..end]) else {
+        return;
+    };
+    let Ok(value) = validate(text) else { return };
+    s.out.push(Candidate {
+        kind: Kind::Email,
+        start,
+        end,
+        details: details(&value),
+        value,
+        confidence: Confidence::Medium,
+        needs_context: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_and_invalid() {
+        assert_eq!(validate("Zhang.San@QQ.com").unwrap(), "zhang.san@qq.com");
+        assert!(validate("a+b@mail.example.com.cn").is_ok());
+        assert_eq!(validate("no-at.example.com"), Err(Rejection::Syntax));
+        assert_eq!(validate(".a@b.cn"), Err(Rejection::Syntax));
+        assert_eq!(validate("a..b@b.cn"), Err(Rejection::Syntax));
+        assert_eq!(validate("logo@2x.png"), Err(Rejection::Domain));
+        assert_eq!(validate("user@localhost"), Err(Rejection::Domain));
+        assert_eq!(validate("user@x.c1"), Err(Rejection::Domain));
+        assert_eq!(validate("user@-x.cn"), Err(Rejection::Domain));
+    }
+}

@@ -1,0 +1,310 @@
+//! Detection: candidates, validation, context and conflicts, one file per identifier kind.
+//!
+//! [`Detector::scan`] takes a buffer (a whole input or a window of one, with look-around)
+//! and the range of it that this call *owns*, and returns the items that start in the
+//! owned range. It works in four steps:
+//!
+//! 1. digit runs are read straight from the raw bytes ([`text`]), and each detector tries
+//!    its written forms starting at each run (plain, grouped, prefixed), validating every
+//!    candidate with the pure validator of its kind (checksums, dates, division codes,
+//!    segments, issuer prefixes) and the boundary rule (no ASCII letter, digit or `_` on
+//!    either side); e-mail addresses are found from each `@`;
+//! 2. context ([`context`]) — a label before the item or the CSV column it stands in —
+//!    raises confidence, and is required for the weakest kinds of candidate;
+//! 3. conflicts are resolved locally: a candidate is dropped if it overlaps a better one
+//!    (longer written form, then kind rank `cn_id` > `bank_card` > `cn_mobile` >
+//!    `cn_landline` > `email`). Because the rule looks only at overlapping candidates,
+//!    the result does not depend on where a window starts;
+//! 4. the candidates starting in the owned range are returned.
+//!
+//! ```
+//! use piiscan::detect::{Detector, text::Buf};
+//! let d = Detector::new(false);
+//! let text = "身份证号11010519491231002X，手机+86 138 0013 8000".as_bytes();
+//! let fc = d.file_context(text);
+//! let found = d.scan(Buf::whole(text), 0..text.len(), &fc);
+//! let values: Vec<&str> = found.iter().map(|c| c.value.as_str()).collect();
+//! assert_eq!(values, ["11010519491231002X", "13800138000"]);
+//! ```
+
+pub mod bank_card;
+pub mod checksum;
+pub mod cn_id;
+pub mod cn_landline;
+pub mod cn_mobile;
+pub mod context;
+pub mod email;
+pub mod tables;
+pub mod text;
+
+use std::ops::Range;
+
+use serde_json::{Map, Value};
+
+use crate::evidence::{Confidence, Context, Kind};
+use crate::time::Date;
+use context::{keyword_before, FileContext, Keywords};
+use text::{digit_runs, Buf, Run};
+
+/// How far outside the owned range candidates are generated, so that every candidate that
+/// could overlap an owned one takes part in conflict resolution.
+const MARGIN: usize = 384;
+/// Context snippet width on each side of an item, in bytes.
+const SNIPPET: usize = 40;
+
+/// A validated item in a buffer, before provenance is attached.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// The kind.
+    pub kind: Kind,
+    /// Start of the written item in the buffer.
+    pub start: usize,
+    /// End of the written item in the buffer.
+    pub end: usize,
+    /// Normalised raw value.
+    pub value: String,
+    /// Confidence (after context, once returned by [`Detector::scan`]).
+    pub confidence: Confidence,
+    /// True if the candidate may only be reported with context.
+    pub needs_context: bool,
+    /// What validation established.
+    pub details: Map<String, Value>,
+}
+
+/// The state detectors push into while generating candidates.
+pub struct Scan<'a> {
+    /// Candidates found so far.
+    pub out: &'a mut Vec<Candidate>,
+    /// The scan date: birth dates after it are rejected.
+    pub today: Date,
+    /// Whether details may carry revealing values (full birth date).
+    pub reveal: bool,
+}
+
+/// A scanner for every kind of identifier; frozen configuration, shared across threads.
+pub struct Detector {
+    today: Date,
+    reveal: bool,
+    keywords: Keywords,
+}
+
+impl Detector {
+    /// A detector validating birth dates against today's date (UTC).
+    pub fn new(reveal: bool) -> Detector {
+        Detector::with_today(Date::today_utc(), reveal)
+    }
+
+    /// A detector with a fixed scan date.
+    pub fn with_today(today: Date, reveal: bool) -> Detector {
+        Detector {
+            today,
+            reveal,
+            keywords: Keywords::new(),
+        }
+    }
+
+    /// What the first bytes of an input say about all of it (a CSV header).
+    pub fn file_context(&self, first: &[u8]) -> FileContext {
+        FileContext::from_first_bytes(&self.keywords, first)
+    }
+
+    /// Scans `buf` and returns the items that start inside `own`, sorted by offset.
+    /// `buf` must extend [`text::LOOKBEHIND`] bytes before `own` and [`text::LOOKAHEAD`]
+    /// after it, unless it reaches the start or end of the input.
+    pub fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
+        let len = buf.bytes.len();
+        let lo = own.start.saturating_sub(MARGIN);
+        let hi = (own.end + MARGIN).min(len);
+        let tlo = lo.saturating_sub(MARGIN);
+        let thi = (hi + MARGIN).min(len);
+
+        let mut runs: Vec<Run> = Vec::new();
+        digit_runs(&buf.bytes[tlo..thi], &mut runs);
+        for r in &mut runs {
+            r.start += tlo;
+            r.end += tlo;
+        }
+
+        let mut out = Vec::new();
+        let mut s = Scan {
+            out: &mut out,
+            today: self.today,
+            reveal: self.reveal,
+        };
+        for i in 0..runs.len() {
+            let st = runs[i].start;
+            if st < lo || st >= hi || runs[i].n > text::MAX_RUN_DIGITS {
+                continue;
+            }
+            cn_id::candidates(&mut s, &buf, &runs, i);
+            bank_card::candidates(&mut s, &buf, &runs, i);
+            cn_mobile::candidates(&mut s, &buf, &runs, i);
+            cn_landline::candidates(&mut s, &buf, &runs, i);
+        }
+        for at in memchr::memchr_iter(b'@', &buf.bytes[lo..hi]) {
+            email::candidate_at(&mut s, &buf, lo + at);
+        }
+
+        // Context.
+        out.retain_mut(|c| {
+            let has = keyword_before(&self.keywords, &buf, c.start, c.kind)
+                || fcx.column_kinds(&buf, c.start).contains(c.kind);
+            if has {
+                c.confidence = c.confidence.raise();
+                c.details.insert("context".into(), Value::Bool(true));
+            }
+            has || !c.needs_context
+        });
+
+        // Conflicts: drop every candidate that overlaps a better one.
+        out.sort_by_key(|c| (c.start, c.end));
+        let mut dropped = vec![false; out.len()];
+        for i in 0..out.len() {
+            for j in i + 1..out.len() {
+                if out[j].start >= out[i].end {
+                    break;
+                }
+                if better(&out[j], &out[i]) {
+                    dropped[i] = true;
+                } else {
+                    dropped[j] = true;
+                }
+            }
+        }
+        let mut keep = Vec::new();
+        for (c, d) in out.into_iter().zip(dropped) {
+            if !d && own.contains(&c.start) {
+                keep.push(c);
+            }
+        }
+        keep
+    }
+
+    /// The raw text around an item, cut at line breaks and character boundaries.
+    pub fn snippet(buf: &Buf, start: usize, end: usize) -> Context {
+        let b = buf.bytes;
+        let mut from = start.saturating_sub(SNIPPET);
+        while from < start && (b[from] & 0xC0) == 0x80 {
+            from += 1;
+        }
+        if let Some(nl) = memchr::memrchr(b'\n', &b[from..start]) {
+            from += nl + 1;
+        }
+        let mut to = (end + SNIPPET).min(b.len());
+        while to > end && to < b.len() && (b[to] & 0xC0) == 0x80 {
+            to -= 1;
+        }
+        if let Some(nl) = memchr::memchr(b'\n', &b[end..to]) {
+            to = end + nl;
+        }
+        Context {
+            before: String::from_utf8_lossy(&b[from..start]).into_owned(),
+            item: String::from_utf8_lossy(&b[start..end]).into_owned(),
+            after: String::from_utf8_lossy(&b[end..to]).into_owned(),
+        }
+    }
+}
+
+fn rank(k: Kind) -> u8 {
+    match k {
+        Kind::CnId => 5,
+        Kind::BankCard => 4,
+        Kind::CnMobile => 3,
+        Kind::CnLandline => 2,
+        Kind::Email => 1,
+    }
+}
+
+/// Returns true if and only if `a` wins a conflict with `b` (a strict order on distinct
+/// candidates; for identical ones the later in sort order loses).
+fn better(a: &Candidate, b: &Candidate) -> bool {
+    let key = |c: &Candidate| (c.end - c.start, rank(c.kind), c.confidence);
+    key(a) > key(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(Kind, String)> {
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), false);
+        let b = text.as_bytes();
+        let fc = d.file_context(b);
+        d.scan(Buf::whole(b), 0..b.len(), &fc)
+            .into_iter()
+            .map(|c| (c.kind, c.value))
+            .collect()
+    }
+
+    #[test]
+    fn id_after_han_characters() {
+        assert_eq!(
+            found("身份证号11010519491231002x。"),
+            vec![(Kind::CnId, "11010519491231002X".into())]
+        );
+    }
+
+    #[test]
+    fn boundaries_reject_longer_runs_and_glued_letters() {
+        assert!(found("1388534400000").is_empty());
+        assert!(found("9911010519491231002X").is_empty());
+        assert!(found("abc13800138000").is_empty());
+        assert!(found("13800138000abc").is_empty());
+        assert!(found("_13800138000").is_empty());
+        assert!(found("44985.13800138000").is_empty());
+    }
+
+    #[test]
+    fn valid_id_is_not_also_a_card() {
+        let f = found("440524188001010014");
+        assert_eq!(f, vec![(Kind::CnId, "440524188001010014".into())]);
+    }
+
+    #[test]
+    fn mobile_forms() {
+        for t in [
+            "13800138000",
+            "+86 138 0013 8000",
+            "0086-138-0013-8000",
+            "８６－１３８００１３８０００",
+            "(+86)13800138000",
+            "+8613800138000",
+            "138-0013-8000",
+            "138.0013.8000",
+            "手机：１３８００１３８０００",
+        ] {
+            assert_eq!(
+                found(t),
+                vec![(Kind::CnMobile, "13800138000".into())],
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn email_wins_over_mobile_inside_it() {
+        assert_eq!(
+            found("13800138000@qq.com"),
+            vec![(Kind::Email, "13800138000@qq.com".into())]
+        );
+    }
+
+    #[test]
+    fn legacy_id_needs_context() {
+        assert!(found("编号 110105491231002").is_empty());
+        assert_eq!(
+            found("身份证号：110105491231002"),
+            vec![(Kind::CnId, "110105491231002".into())]
+        );
+    }
+
+    #[test]
+    fn snippet_cuts_at_lines() {
+        let t = "line one\n手机13800138000 ok\nnext";
+        let s = t.find("138").unwrap();
+        let c = Detector::snippet(&Buf::whole(t.as_bytes()), s, s + 11);
+        assert_eq!(c.before, "手机");
+        assert_eq!(c.item, "13800138000");
+        assert_eq!(c.after, " ok");
+    }
+}

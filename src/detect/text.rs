@@ -1,0 +1,403 @@
+//! Character classes and digit runs over raw UTF-8 bytes, with offsets into those bytes.
+//!
+//! Detectors never see a normalised copy of the text. Instead the tokenizer reads digit
+//! runs straight from the bytes, folding full-width digits (`０`-`９`) to ASCII and stepping
+//! over zero-width characters inside a run, and records where each run starts and ends in
+//! the raw bytes. Every decision a detector makes about an item depends only on bytes
+//! within [`LOOKBEHIND`] before and [`LOOKAHEAD`] after it; that locality is what lets the
+//! reader cut a file into windows without losing or duplicating an item.
+
+/// How far before an item any decision may look (keywords, CSV columns, neighbours).
+pub const LOOKBEHIND: usize = 2048;
+/// How far after an item's start any decision may look (the item, its extension, context).
+pub const LOOKAHEAD: usize = 1024;
+/// The longest digit run whose digits are kept: longer runs cannot be an item.
+pub const MAX_RUN_DIGITS: usize = 24;
+
+/// A byte buffer that may be a window of a larger input.
+#[derive(Clone, Copy)]
+pub struct Buf<'a> {
+    /// The bytes.
+    pub bytes: &'a [u8],
+    /// True if `bytes[0]` is the first byte of the input (nothing precedes it).
+    pub at_start: bool,
+    /// True if the input ends with `bytes`.
+    pub at_end: bool,
+}
+
+impl<'a> Buf<'a> {
+    /// A buffer holding a whole input.
+    pub fn whole(bytes: &'a [u8]) -> Buf<'a> {
+        Buf {
+            bytes,
+            at_start: true,
+            at_end: true,
+        }
+    }
+
+    /// Returns true if and only if the character that ends right before `i` is a word
+    /// character (ASCII letter, digit, `_`, full-width digit or letter), or `i` is the
+    /// unknown start of a window, or the character is the fraction digit position after
+    /// `<digit>.` (so `44985.13119212963` holds no item).
+    pub fn word_before(&self, i: usize) -> bool {
+        let b = self.bytes;
+        if i == 0 {
+            return !self.at_start;
+        }
+        let c = b[i - 1];
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            return true;
+        }
+        if i >= 3 && b[i - 3] == 0xEF && is_fullwidth_word_tail(b[i - 2], b[i - 1]) {
+            return true;
+        }
+        if c == b'.' && i >= 2 && b[i - 2].is_ascii_digit() {
+            return true;
+        }
+        false
+    }
+
+    /// Returns true if and only if the character starting at `i` is a word character, or
+    /// `i` is the unknown end of a window.
+    pub fn word_after(&self, i: usize) -> bool {
+        let b = self.bytes;
+        if i >= b.len() {
+            return !self.at_end;
+        }
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            return true;
+        }
+        i + 2 < b.len() && c == 0xEF && is_fullwidth_word_tail(b[i + 1], b[i + 2])
+    }
+
+    /// The decoded digit at `i` (ASCII or full-width) and its length in bytes.
+    #[inline]
+    pub fn digit_at(&self, i: usize) -> Option<(u8, usize)> {
+        digit_at(self.bytes, i)
+    }
+
+    /// The separator character at `i` and its length in bytes.
+    pub fn sep_at(&self, i: usize) -> Option<(Sep, usize)> {
+        let b = self.bytes;
+        match *b.get(i)? {
+            b' ' => Some((Sep::Space, 1)),
+            b'-' => Some((Sep::Dash, 1)),
+            b'.' => Some((Sep::Dot, 1)),
+            0xC2 if b.get(i + 1) == Some(&0xA0) => Some((Sep::Space, 2)),
+            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80) => {
+                Some((Sep::Space, 3))
+            }
+            0xEF if b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x8D) => {
+                Some((Sep::Dash, 3))
+            }
+            0xEF if b.get(i + 1) == Some(&0xBC) && b.get(i + 2) == Some(&0x8E) => {
+                Some((Sep::Dot, 3))
+            }
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x90..=0x95)) => {
+                Some((Sep::Dash, 3))
+            }
+            _ => None,
+        }
+    }
+
+    /// Returns the length of `+` or `＋` ending right before `i`, or 0.
+    pub fn plus_before(&self, i: usize) -> usize {
+        let b = self.bytes;
+        if i >= 1 && b[i - 1] == b'+' {
+            1
+        } else if i >= 3 && b[i - 3..i] == [0xEF, 0xBC, 0x8B] {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// Returns the length of `(` or `（` ending right before `i`, or 0.
+    pub fn open_paren_before(&self, i: usize) -> usize {
+        let b = self.bytes;
+        if i >= 1 && b[i - 1] == b'(' {
+            1
+        } else if i >= 3 && b[i - 3..i] == [0xEF, 0xBC, 0x88] {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// Returns the length of `)` or `）` starting at `i`, or 0.
+    pub fn close_paren_at(&self, i: usize) -> usize {
+        let b = self.bytes;
+        if b.get(i) == Some(&b')') {
+            1
+        } else if b.get(i..i + 3) == Some(&[0xEF, 0xBC, 0x89]) {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// The gap between two consecutive runs.
+    pub fn gap(&self, a: &Run, b: &Run) -> Gap {
+        let (from, to) = (a.end, b.start);
+        if let Some((sep, len)) = self.sep_at(from) {
+            if from + len == to {
+                return Gap::Sep(sep);
+            }
+        }
+        let close = self.close_paren_at(from);
+        if close > 0 {
+            let mut j = from + close;
+            if let Some((Sep::Space, len)) = self.sep_at(j) {
+                j += len;
+            }
+            if j == to {
+                return Gap::Close;
+            }
+        }
+        Gap::Other
+    }
+
+    /// Returns true if and only if the run `r` is followed by `sep` and another digit, that
+    /// is, a grouped number goes on past it.
+    pub fn continues_after(&self, end: usize, sep: Sep) -> bool {
+        matches!(self.sep_at(end), Some((s, len)) if s == sep && self.digit_at(end + len).is_some())
+    }
+
+    /// Returns true if and only if a digit and `sep` stand right before `start`.
+    pub fn continues_before(&self, start: usize, sep: Sep) -> bool {
+        let b = self.bytes;
+        for len in [1usize, 2, 3] {
+            if start >= len {
+                if let Some((s, l)) = self.sep_at(start - len) {
+                    if l == len && s == sep {
+                        let p = start - len;
+                        return (p >= 1 && b[p - 1].is_ascii_digit())
+                            || (p >= 3 && digit_at(b, p - 3).is_some());
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// A separator allowed between groups of a written number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sep {
+    /// Space, no-break space or ideographic space.
+    Space,
+    /// Hyphen-minus, full-width hyphen or a Unicode dash.
+    Dash,
+    /// Full stop (ASCII or full-width).
+    Dot,
+}
+
+/// What stands between two digit runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    /// Exactly one separator.
+    Sep(Sep),
+    /// A closing parenthesis, optionally followed by one space.
+    Close,
+    /// Anything else: the runs are not parts of one written number.
+    Other,
+}
+
+impl Gap {
+    /// The separator, if the gap is one.
+    pub fn sep(self) -> Option<Sep> {
+        match self {
+            Gap::Sep(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A maximal run of digits in the raw bytes.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// Byte offset of the first digit.
+    pub start: usize,
+    /// Byte offset just past the last digit.
+    pub end: usize,
+    /// Number of digits (saturating at 255).
+    pub n: usize,
+    digits: [u8; MAX_RUN_DIGITS],
+}
+
+impl Run {
+    /// The run's digits as ASCII, or `""` if the run is longer than [`MAX_RUN_DIGITS`].
+    pub fn digits(&self) -> &str {
+        if self.n > MAX_RUN_DIGITS {
+            return "";
+        }
+        // The buffer holds ASCII digits only.
+        std::str::from_utf8(&self.digits[..self.n]).unwrap_or("")
+    }
+}
+
+#[inline]
+fn is_fullwidth_word_tail(b1: u8, b2: u8) -> bool {
+    // U+FF10..FF19 digits, U+FF21..FF3A upper, U+FF41..FF5A lower (EF BC/BD xx).
+    (b1 == 0xBC && ((0x90..=0x99).contains(&b2) || (0xA1..=0xBA).contains(&b2)))
+        || (b1 == 0xBD && (0x81..=0x9A).contains(&b2))
+}
+
+/// The decoded digit at `i` (ASCII or full-width) and its length in bytes.
+#[inline]
+pub fn digit_at(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    let c = *b.get(i)?;
+    if c.is_ascii_digit() {
+        return Some((c, 1));
+    }
+    if c == 0xEF && b.get(i + 1) == Some(&0xBC) {
+        if let Some(&d) = b.get(i + 2) {
+            if (0x90..=0x99).contains(&d) {
+                return Some((b'0' + (d - 0x90), 3));
+            }
+        }
+    }
+    None
+}
+
+/// Length of a zero-width character (U+200B-U+200D, U+2060, U+FEFF) at `i`, or 0.
+#[inline]
+fn zero_width_at(b: &[u8], i: usize) -> usize {
+    match b.get(i..i + 3) {
+        Some([0xE2, 0x80, 0x8B..=0x8D]) | Some([0xE2, 0x81, 0xA0]) | Some([0xEF, 0xBB, 0xBF]) => 3,
+        _ => 0,
+    }
+}
+
+/// Byte classes that can start a digit: ASCII digits and 0xEF (full-width lead byte).
+static DIGIT_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[0xEF] = true;
+    t
+};
+
+/// Appends every maximal digit run of `b` to `out`. Zero-width characters between two
+/// digits do not break a run.
+pub fn digit_runs(b: &[u8], out: &mut Vec<Run>) {
+    let mut i = 0;
+    let n = b.len();
+    while i < n {
+        // Fast skip to the next possible digit.
+        match b[i..].iter().position(|&c| DIGIT_LEAD[c as usize]) {
+            Some(p) => i += p,
+            None => break,
+        }
+        let Some((d0, l0)) = digit_at(b, i) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut run = Run {
+            start,
+            end: start,
+            n: 0,
+            digits: [0; MAX_RUN_DIGITS],
+        };
+        let push = |run: &mut Run, d: u8| {
+            if run.n < MAX_RUN_DIGITS {
+                run.digits[run.n] = d;
+            }
+            run.n = (run.n + 1).min(255);
+        };
+        push(&mut run, d0);
+        i += l0;
+        loop {
+            if let Some((d, l)) = digit_at(b, i) {
+                push(&mut run, d);
+                i += l;
+                continue;
+            }
+            let z = zero_width_at(b, i);
+            if z > 0 {
+                let mut j = i + z;
+                while zero_width_at(b, j) > 0 {
+                    j += zero_width_at(b, j);
+                }
+                if digit_at(b, j).is_some() {
+                    i = j;
+                    continue;
+                }
+            }
+            break;
+        }
+        run.end = i;
+        out.push(run);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(s: &str) -> Vec<(usize, usize, String)> {
+        let mut v = Vec::new();
+        digit_runs(s.as_bytes(), &mut v);
+        v.into_iter()
+            .map(|r| (r.start, r.end, r.digits().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn finds_ascii_fullwidth_and_zero_width_runs() {
+        assert_eq!(
+            runs("ab12 345"),
+            vec![(2, 4, "12".into()), (5, 8, "345".into())]
+        );
+        assert_eq!(runs("１３８"), vec![(0, 9, "138".into())]);
+        assert_eq!(runs("13\u{200b}8"), vec![(0, 6, "138".into())]);
+        assert_eq!(runs("13\u{200b}x"), vec![(0, 2, "13".into())]);
+        assert_eq!(runs("\u{ef}"), vec![]);
+    }
+
+    #[test]
+    fn long_runs_keep_no_digits() {
+        let s = "1".repeat(30);
+        let r = runs(&s);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].2, "");
+    }
+
+    #[test]
+    fn neighbours() {
+        let s = "身份证号110101a_x.5 ａ";
+        let b = Buf::whole(s.as_bytes());
+        assert!(!b.word_before(12)); // after 号
+        assert!(b.word_before(19)); // after a
+        assert!(b.word_after(18)); // a
+        let frac = Buf::whole(b"44985.13119212963");
+        assert!(frac.word_before(6));
+        assert!(Buf::whole("ａ1".as_bytes()).word_before(3));
+        let win = Buf {
+            bytes: b"123",
+            at_start: false,
+            at_end: false,
+        };
+        assert!(win.word_before(0) && win.word_after(3));
+    }
+
+    #[test]
+    fn gaps_between_runs() {
+        let s = "010-1234 (0755)8765 （010） 1|2";
+        let b = Buf::whole(s.as_bytes());
+        let mut v = Vec::new();
+        digit_runs(s.as_bytes(), &mut v);
+        assert_eq!(b.gap(&v[0], &v[1]), Gap::Sep(Sep::Dash));
+        assert_eq!(b.gap(&v[1], &v[2]), Gap::Other);
+        assert_eq!(b.gap(&v[2], &v[3]), Gap::Close);
+        assert_eq!(b.gap(&v[4], &v[5]), Gap::Close);
+        assert_eq!(b.gap(&v[5], &v[6]), Gap::Other);
+        assert_eq!(b.open_paren_before(v[2].start), 1);
+        assert_eq!(b.open_paren_before(v[4].start), 3);
+    }
+}

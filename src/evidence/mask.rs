@@ -1,0 +1,178 @@
+//! Masking: the one place raw values become display text.
+//!
+//! Masks keep what a reader needs to tell findings apart and no more: the region prefix and
+//! the last four characters of an ID (`110101********123X`), the segment and last four of a
+//! mobile (`138****8000`), the issuer prefix and last four of a card (PCI DSS style), the
+//! area code and last four of a landline, the first letter and domain of an e-mail.
+//! Context snippets are masked too: the item is replaced by its mask and every other run of
+//! four or more digits, any word cut by the snippet's edge, and e-mail local parts become `*`.
+
+use super::{Context, Kind};
+
+/// Masks a normalised value of `kind`.
+pub fn mask_value(kind: Kind, value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let n = chars.len();
+    let keep = |head: usize, tail: usize| -> String {
+        if n <= head + tail {
+            return "*".repeat(n);
+        }
+        let mut s: String = chars[..head].iter().collect();
+        s.extend(std::iter::repeat_n('*', n - head - tail));
+        s.extend(&chars[n - tail..]);
+        s
+    };
+    match kind {
+        Kind::CnId if n == 18 => keep(6, 4),
+        Kind::CnId => keep(6, 3),
+        Kind::CnMobile => keep(3, 4),
+        Kind::CnLandline => {
+            let area = if value.starts_with("01") || value.starts_with("02") {
+                3
+            } else {
+                4
+            };
+            keep(area.min(n.saturating_sub(4)), 4)
+        }
+        Kind::BankCard => keep(6, 4),
+        Kind::Email => match value.split_once('@') {
+            Some((local, domain)) => {
+                let first: String = local.chars().take(1).collect();
+                format!("{first}***@{domain}")
+            }
+            None => "*".repeat(n),
+        },
+    }
+}
+
+/// Renders a context snippet with the item replaced by `item_display` and other digit runs
+/// and e-mail local parts masked.
+pub fn mask_context(ctx: &Context, item_display: &str) -> String {
+    let mut out = mask_digits(&ctx.before, true, false);
+    out.push_str(item_display);
+    out.push_str(&mask_digits(&ctx.after, false, true));
+    flatten(&out)
+}
+
+/// Renders a context snippet without masking (for `--reveal`).
+pub fn reveal_context(ctx: &Context) -> String {
+    flatten(&format!("{}{}{}", ctx.before, ctx.item, ctx.after))
+}
+
+/// Replaces line breaks and other control characters by spaces so a snippet stays on one
+/// line in every output format.
+fn flatten(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn is_alnum(c: char) -> bool {
+    c.is_ascii_alphanumeric() || is_digit(c)
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn is_local_part(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "._%+-".contains(c)
+}
+
+/// Masks runs of >= 4 digits, runs touching a cut edge, and e-mail local parts.
+fn mask_digits(s: &str, cut_at_start: bool, cut_at_end: bool) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut masked = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_digit(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_digit(chars[i]) {
+                i += 1;
+            }
+            let touches_edge = (cut_at_start && start == 0) || (cut_at_end && i == chars.len());
+            if i - start >= 4 || touches_edge {
+                masked[start..i].iter_mut().for_each(|c| *c = '*');
+            }
+        } else {
+            i += 1;
+        }
+    }
+    // A word cut by the snippet's edge may be part of a value: mask it.
+    if cut_at_end {
+        let mut j = chars.len();
+        while j > 0 && is_alnum(chars[j - 1]) {
+            j -= 1;
+            masked[j] = '*';
+        }
+    }
+    if cut_at_start {
+        let mut j = 0;
+        while j < chars.len() && is_alnum(chars[j]) {
+            masked[j] = '*';
+            j += 1;
+        }
+    }
+    // E-mail local parts: keep the first character, mask the rest.
+    for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
+        let mut j = at;
+        while j > 0 && is_local_part(chars[j - 1]) {
+            j -= 1;
+        }
+        let first_kept = !(cut_at_start && j == 0);
+        let from = if first_kept { j + 1 } else { j };
+        for c in masked.iter_mut().take(at).skip(from) {
+            *c = '*';
+        }
+    }
+    masked.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_each_kind() {
+        assert_eq!(
+            mask_value(Kind::CnId, "11010119900307123X"),
+            "110101********123X"
+        );
+        assert_eq!(mask_value(Kind::CnId, "110105491231002"), "110105******002");
+        assert_eq!(mask_value(Kind::CnMobile, "13800138000"), "138****8000");
+        assert_eq!(mask_value(Kind::CnLandline, "01012345678"), "010****5678");
+        assert_eq!(mask_value(Kind::CnLandline, "075587654321"), "0755****4321");
+        assert_eq!(
+            mask_value(Kind::BankCard, "6222021234567890123"),
+            "622202*********0123"
+        );
+        assert_eq!(mask_value(Kind::Email, "zhang.san@qq.com"), "z***@qq.com");
+        assert_eq!(mask_value(Kind::CnMobile, "123"), "***");
+    }
+
+    #[test]
+    fn masks_context_digits_and_emails() {
+        let ctx = Context {
+            before: "123456 身份证:".into(),
+            item: "11010519491231002X".into(),
+            after: " 手机13800138000 邮箱 li@x.cn 2号 98".into(),
+        };
+        let s = mask_context(&ctx, "110105********002X");
+        assert!(!s.contains("13800138000"), "{s}");
+        assert!(!s.contains("123456"), "{s}");
+        assert!(s.contains("2号"), "{s}");
+        assert!(s.ends_with("**"), "{s}");
+        assert!(s.contains("l*@x.cn"), "{s}");
+        assert!(s.contains("110105********002X"));
+    }
+
+    #[test]
+    fn flattens_control_characters() {
+        let ctx = Context {
+            before: "a\n".into(),
+            item: "x".into(),
+            after: "\tb".into(),
+        };
+        assert_eq!(reveal_context(&ctx), "a x b");
+    }
+}

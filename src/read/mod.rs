@@ -1,0 +1,253 @@
+//! Read: streams an input once, in bounded blocks, hashing exactly the bytes it scans.
+//!
+//! The input is read into a batch buffer that keeps [`LOOKBEHIND`] bytes of the previous
+//! batch before it and holds back [`LOOKAHEAD`] bytes at its end (unless the input ended),
+//! so every byte the detectors look at around an item is present. The owned part of a
+//! batch is cut into windows of `window` bytes; each window is scanned with its
+//! look-around and keeps only the items that *start* in it. Since every decision about an
+//! item depends only on bytes within the look-around (see [`crate::detect::text`]), the
+//! findings are the same for any window size: none lost at an edge, none reported twice.
+//! Windows of one batch are scanned in parallel (rayon) for large inputs.
+//!
+//! Memory is bounded by the batch size plus the look-around, whatever the input size.
+
+use std::io::{self, Read};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::detect::context::FileContext;
+use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
+use crate::detect::Detector;
+use crate::evidence::fingerprint::hex;
+use crate::evidence::Finding;
+
+/// Default window size: the unit of parallel work in a large input.
+pub const DEFAULT_WINDOW: usize = 1 << 20;
+/// Default batch size: new bytes read per batch.
+pub const DEFAULT_BATCH: usize = 8 << 20;
+
+/// How to read and cut an input.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    /// Bytes per window (at least 1).
+    pub window: usize,
+    /// New bytes per batch (rounded up to a whole number of windows).
+    pub batch: usize,
+    /// Scan the windows of a batch in parallel.
+    pub parallel: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            window: DEFAULT_WINDOW,
+            batch: DEFAULT_BATCH,
+            parallel: false,
+        }
+    }
+}
+
+/// The result of reading one input.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// Bytes read.
+    pub size: u64,
+    /// SHA-256 of all bytes, or `None` if reading failed part-way.
+    pub sha256: Option<String>,
+    /// Findings, in offset order, with `path` left empty for the caller to fill.
+    pub findings: Vec<Finding>,
+    /// The read error, if reading failed; findings before it are kept.
+    pub error: Option<String>,
+    /// True if a NUL byte was seen in the first block (binary data; scanned all the same).
+    pub binary: bool,
+}
+
+/// Reads `reader` to its end, hashing and scanning it.
+pub fn scan_stream<R: Read>(mut reader: R, det: &Detector, opts: ReadOptions) -> Scanned {
+    let window = opts.window.max(1);
+    let batch = opts.batch.max(window).div_ceil(window) * window;
+    let mut hasher = Sha256::new();
+    let mut out = Scanned::default();
+    // buf[0] is at absolute offset `base`; bytes before `own_from` were scanned already.
+    let mut buf: Vec<u8> = Vec::with_capacity((batch + LOOKBEHIND + LOOKAHEAD).min(64 << 20));
+    let mut base: u64 = 0;
+    let mut own_from = 0usize;
+    let mut line_at_own_from: u64 = 1;
+    let mut fcx: Option<FileContext> = None;
+    let mut eof = false;
+
+    loop {
+        // Fill the batch.
+        let want = own_from + batch + LOOKAHEAD;
+        while !eof && buf.len() < want {
+            let old = buf.len();
+            let chunk = (want - old).min(1 << 20);
+            buf.resize(old + chunk, 0);
+            match reader.read(&mut buf[old..]) {
+                Ok(0) => {
+                    buf.truncate(old);
+                    eof = true;
+                }
+                Ok(n) => {
+                    buf.truncate(old + n);
+                    hasher.update(&buf[old..old + n]);
+                    out.size += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+                Err(e) => {
+                    buf.truncate(old);
+                    out.error = Some(format!("read error at offset {}: {e}", base + old as u64));
+                    eof = true;
+                }
+            }
+        }
+        if fcx.is_none() {
+            out.binary = memchr::memchr(0, &buf[..buf.len().min(8192)]).is_some();
+            fcx = Some(det.file_context(&buf));
+        }
+        let fcx_ref = fcx.as_ref().expect("set above");
+        let own_to = if eof {
+            buf.len()
+        } else {
+            buf.len() - LOOKAHEAD
+        };
+
+        // Windows of the owned range, with the line number at each window start.
+        let mut windows = Vec::new();
+        let mut line = line_at_own_from;
+        let mut w = own_from;
+        while w < own_to {
+            let e = (w + window).min(own_to);
+            windows.push((w, e, line));
+            line += memchr::memchr_iter(b'\n', &buf[w..e]).count() as u64;
+            w = e;
+        }
+        let scan_one = |&(ws, we, line0): &(usize, usize, u64)| -> Vec<Finding> {
+            let lo = ws.saturating_sub(LOOKBEHIND);
+            let hi = (we + LOOKAHEAD).min(buf.len());
+            let b = Buf {
+                bytes: &buf[lo..hi],
+                at_start: lo == 0 && base == 0,
+                at_end: eof && hi == buf.len(),
+            };
+            let mut line = line0;
+            let mut last = ws - lo;
+            det.scan(b, ws - lo..we - lo, fcx_ref)
+                .into_iter()
+                .map(|c| {
+                    line += memchr::memchr_iter(b'\n', &b.bytes[last..c.start]).count() as u64;
+                    last = c.start;
+                    Finding {
+                        kind: c.kind,
+                        path: String::new(),
+                        member: None,
+                        offset: base + (lo + c.start) as u64,
+                        length: (c.end - c.start) as u32,
+                        line,
+                        confidence: c.confidence,
+                        context: Detector::snippet(&b, c.start, c.end),
+                        details: c.details,
+                        value: c.value,
+                    }
+                })
+                .collect()
+        };
+        let found: Vec<Vec<Finding>> = if opts.parallel && windows.len() > 1 {
+            windows.par_iter().map(scan_one).collect()
+        } else {
+            windows.iter().map(scan_one).collect()
+        };
+        out.findings.extend(found.into_iter().flatten());
+        line_at_own_from = line;
+
+        if eof {
+            break;
+        }
+        // Keep the look-behind of the next batch and the held-back tail.
+        let keep_from = own_to.saturating_sub(LOOKBEHIND);
+        buf.drain(..keep_from);
+        base += keep_from as u64;
+        own_from = own_to - keep_from;
+    }
+    if out.error.is_none() {
+        out.sha256 = Some(hex(&hasher.finalize()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &[u8], window: usize, batch: usize, parallel: bool) -> Vec<(u64, u64, String)> {
+        let det = Detector::new(true);
+        let s = scan_stream(
+            text,
+            &det,
+            ReadOptions {
+                window,
+                batch,
+                parallel,
+            },
+        );
+        s.findings
+            .into_iter()
+            .map(|f| (f.offset, f.line, f.value))
+            .collect()
+    }
+
+    #[test]
+    fn hash_matches_and_size_counts() {
+        let det = Detector::new(false);
+        let s = scan_stream(&b"abc"[..], &det, ReadOptions::default());
+        assert_eq!(s.size, 3);
+        assert_eq!(
+            s.sha256.unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn any_window_size_gives_the_same_findings() {
+        let mut text = Vec::new();
+        for i in 0..300 {
+            text.extend_from_slice(
+                format!("row {i} 手机13800138000，身份证11010519491231002X\n").as_bytes(),
+            );
+        }
+        let whole = values(&text, text.len() + 1, text.len() + 1, false);
+        assert_eq!(whole.len(), 600);
+        assert_eq!(whole[2].1, 2);
+        for (w, b, p) in [
+            (64, 64, false),
+            (7, 1000, true),
+            (4096, 5000, true),
+            (1, 1, false),
+        ] {
+            assert_eq!(values(&text, w, b, p), whole, "window {w} batch {b}");
+        }
+    }
+
+    #[test]
+    fn read_errors_keep_findings_before_them() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    let t = b"13800138000 ";
+                    b[..t.len()].copy_from_slice(t);
+                    self.0 += 1;
+                    Ok(t.len())
+                } else {
+                    Err(io::Error::other("disk on fire"))
+                }
+            }
+        }
+        let det = Detector::new(false);
+        let s = scan_stream(Failing(0), &det, ReadOptions::default());
+        assert!(s.error.unwrap().contains("offset 12"));
+        assert!(s.sha256.is_none());
+        assert_eq!(s.findings.len(), 1);
+    }
+}

@@ -1,0 +1,102 @@
+//! `--format text`: a readable summary for people at a terminal.
+//!
+//! Paths are shown with control characters escaped, so a file name holding a newline or
+//! an escape sequence cannot forge lines or colour the terminal.
+
+use std::io::{self, Write};
+
+use super::{Report, Reporter};
+use crate::evidence::Status;
+
+/// The text reporter.
+pub struct Text;
+
+/// Escapes control characters (including newlines) in a path or snippet.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Reporter for Text {
+    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let o = r.outcome;
+        let mut last_path: Option<&str> = None;
+        for f in &o.findings {
+            if last_path != Some(f.path.as_str()) {
+                if last_path.is_some() {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{}", escape(&f.path))?;
+                last_path = Some(&f.path);
+            }
+            writeln!(
+                out,
+                "  {}:{:<10} {:<12} {:<6} {:<22} {}",
+                f.line,
+                f.offset,
+                f.kind.name(),
+                f.confidence.name(),
+                r.display_value(f),
+                escape(&r.display_context(f)),
+            )?;
+        }
+        let problems: Vec<_> = o
+            .files
+            .iter()
+            .filter(|f| f.status != Status::Scanned || f.changed_during_scan)
+            .collect();
+        if !problems.is_empty() {
+            writeln!(out, "\nnot fully scanned:")?;
+            for f in problems {
+                writeln!(
+                    out,
+                    "  {:<8} {}: {}",
+                    format!("{:?}", f.status).to_lowercase(),
+                    escape(&f.path),
+                    f.reason.as_deref().unwrap_or("")
+                )?;
+            }
+        }
+        let s = r.summary();
+        writeln!(
+            out,
+            "\n{} files scanned, {} skipped, {} errors; {} bytes; {} findings",
+            s.scanned,
+            s.skipped,
+            s.errors,
+            s.bytes,
+            o.findings.len()
+        )?;
+        let kinds: Vec<String> = s
+            .by_kind
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        if !kinds.is_empty() {
+            writeln!(out, "  {}", kinds.join(", "))?;
+        }
+        if !r.config.reveal {
+            writeln!(out, "  values masked; --reveal shows them")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_control_characters() {
+        assert_eq!(escape("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(escape("身份证.csv"), "身份证.csv");
+    }
+}

@@ -1,0 +1,295 @@
+//! The glue: drives the walk and the per-thread workers, merges results.
+//!
+//! Walker threads scan small files themselves (one parallelism model per level: the walk's
+//! threads). Files of at least `parallel_threshold` bytes, and standard input, are queued
+//! and scanned after the walk, one at a time, each cut into windows that rayon scans in
+//! parallel. Every input ends up as one [`FileRecord`]; errors are data and never abort.
+
+use std::fs::{File, Metadata};
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::SystemTime;
+
+use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::Config;
+use crate::detect::Detector;
+use crate::evidence::{FileRecord, Finding, Status};
+use crate::read::{scan_stream, ReadOptions, Scanned};
+use crate::time::rfc3339;
+use crate::unwrap::Content;
+use crate::walk::{io_reason, special_reason, walk, Input};
+
+/// The result of a scan.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every input, sorted by path.
+    pub files: Vec<FileRecord>,
+    /// Every reported finding, sorted by path, member, offset, kind.
+    pub findings: Vec<Finding>,
+    /// Start time.
+    pub started: SystemTime,
+    /// End time.
+    pub finished: SystemTime,
+    /// Number of roots that could not be read at all.
+    pub root_errors: usize,
+}
+
+enum Msg {
+    Done(FileRecord, Vec<Finding>),
+    Large(PathBuf, Metadata),
+}
+
+/// Runs a scan as configured.
+pub fn run(cfg: &Config) -> Outcome {
+    let started = SystemTime::now();
+    let det = Detector::new(cfg.reveal);
+    let progress = Progress::new(cfg.quiet);
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let mut root_errors = 0;
+    let mut stdin_count = 0;
+
+    let mut walk_roots = Vec::new();
+    for r in &cfg.roots {
+        if r.as_os_str() == "-" {
+            stdin_count += 1;
+            continue;
+        }
+        match std::fs::symlink_metadata(r) {
+            Ok(_) => walk_roots.push(r.clone()),
+            Err(e) => {
+                root_errors += 1;
+                let mut rec = FileRecord::new(r, Status::Error);
+                rec.reason = Some(format!("cannot read root: {}", io_reason(&e)));
+                files.push(rec);
+            }
+        }
+    }
+
+    let rayon_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .ok();
+    let mut large = Vec::new();
+    let (tx, rx) = mpsc::channel::<Msg>();
+    std::thread::scope(|scope| {
+        let det = &det;
+        scope.spawn(move || {
+            walk(&walk_roots, &cfg.walk, || {
+                let tx = tx.clone();
+                move |input| {
+                    let msg = match input {
+                        Input::File { path, meta } if meta.len() >= cfg.parallel_threshold => {
+                            Msg::Large(path, meta)
+                        }
+                        Input::File { path, meta } => {
+                            let (rec, f) = scan_file(&path, &meta, det, cfg, false);
+                            Msg::Done(rec, f)
+                        }
+                        Input::Skipped { path, reason, meta } => {
+                            let mut rec = FileRecord::new(&path, Status::Skipped);
+                            rec.reason = Some(reason);
+                            if let Some(m) = meta {
+                                rec.size = Some(m.len());
+                                rec.mtime = m.modified().ok().map(rfc3339);
+                            }
+                            Msg::Done(rec, Vec::new())
+                        }
+                        Input::Error { path, reason } => {
+                            let mut rec = FileRecord::new(&path, Status::Error);
+                            rec.reason = Some(reason);
+                            Msg::Done(rec, Vec::new())
+                        }
+                    };
+                    let _ = tx.send(msg);
+                }
+            });
+            drop(tx);
+        });
+        for msg in rx {
+            match msg {
+                Msg::Done(rec, f) => {
+                    progress.file(&rec, f.len());
+                    files.push(rec);
+                    findings.extend(f);
+                }
+                Msg::Large(p, m) => large.push((p, m)),
+            }
+        }
+    });
+
+    large.sort_by(|a, b| a.0.cmp(&b.0));
+    let in_pool = |f: &(dyn Fn() -> (FileRecord, Vec<Finding>) + Sync)| match &rayon_pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    };
+    for (path, meta) in large {
+        let (rec, f) = in_pool(&|| scan_file(&path, &meta, &det, cfg, true));
+        progress.file(&rec, f.len());
+        files.push(rec);
+        findings.extend(f);
+    }
+    for _ in 0..stdin_count {
+        let (rec, f) = in_pool(&|| {
+            let stdin = io::stdin();
+            let s = scan_stream(stdin.lock(), &det, read_options(cfg, true));
+            finish(FileRecord::new(Path::new("-"), Status::Scanned), s, cfg)
+        });
+        progress.file(&rec, f.len());
+        files.push(rec);
+        findings.extend(f);
+    }
+    progress.finish();
+
+    files.sort_by(|a, b| (&a.path, &a.path_hex).cmp(&(&b.path, &b.path_hex)));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Outcome {
+        files,
+        findings,
+        started,
+        finished: SystemTime::now(),
+        root_errors,
+    }
+}
+
+fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
+    ReadOptions {
+        window: cfg.window,
+        batch: if parallel {
+            (cfg.window * cfg.threads * 2).max(crate::read::DEFAULT_BATCH)
+        } else {
+            crate::read::DEFAULT_BATCH
+        },
+        parallel,
+    }
+}
+
+/// Opens a file without blocking on special files (a FIFO swapped in after the walk).
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    o.open(path)
+}
+
+/// Scans one regular file.
+fn scan_file(
+    path: &Path,
+    meta: &Metadata,
+    det: &Detector,
+    cfg: &Config,
+    parallel: bool,
+) -> (FileRecord, Vec<Finding>) {
+    let mut rec = FileRecord::new(path, Status::Scanned);
+    rec.size = Some(meta.len());
+    rec.mtime = meta.modified().ok().map(rfc3339);
+    let file = match open_nonblocking(path) {
+        Ok(f) => f,
+        Err(e) => {
+            rec.status = Status::Error;
+            rec.reason = Some(format!("cannot open: {}", io_reason(&e)));
+            return (rec, Vec::new());
+        }
+    };
+    match file.metadata() {
+        Ok(m) if !m.file_type().is_file() => {
+            rec.status = Status::Skipped;
+            rec.reason = Some(special_reason(&m.file_type()).to_string());
+            return (rec, Vec::new());
+        }
+        Err(e) => {
+            rec.status = Status::Error;
+            rec.reason = Some(format!("cannot stat: {}", io_reason(&e)));
+            return (rec, Vec::new());
+        }
+        Ok(_) => {}
+    }
+    let scanned = scan_stream(&file, det, read_options(cfg, parallel));
+    if let Ok(after) = file.metadata() {
+        if after.len() != meta.len() || after.modified().ok() != meta.modified().ok() {
+            rec.changed_during_scan = true;
+        }
+    }
+    finish(rec, scanned, cfg)
+}
+
+/// Fills a record from a read result and applies the report filters to its findings.
+fn finish(mut rec: FileRecord, s: Scanned, cfg: &Config) -> (FileRecord, Vec<Finding>) {
+    rec.size = Some(s.size);
+    rec.sha256 = s.sha256;
+    rec.content = Some(Content::from_binary_flag(s.binary).name());
+    if let Some(e) = s.error {
+        rec.status = Status::Error;
+        rec.reason = Some(e);
+    } else if rec.changed_during_scan {
+        rec.reason = Some("changed during scan: size or mtime differs after reading".into());
+    }
+    let findings: Vec<Finding> = s
+        .findings
+        .into_iter()
+        .filter(|f| cfg.kinds.contains(f.kind) && f.confidence >= cfg.min_confidence)
+        .map(|mut f| {
+            f.path = rec.path.clone();
+            f
+        })
+        .collect();
+    rec.findings = findings.len() as u64;
+    (rec, findings)
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+struct Progress {
+    bar: Option<ProgressBar>,
+    totals: std::cell::Cell<(u64, u64, u64)>,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(200));
+            b
+        });
+        Progress {
+            bar,
+            totals: std::cell::Cell::new((0, 0, 0)),
+        }
+    }
+
+    fn file(&self, rec: &FileRecord, findings: usize) {
+        let (n, bytes, f) = self.totals.get();
+        let read = if rec.status == Status::Skipped {
+            0
+        } else {
+            rec.size.unwrap_or(0)
+        };
+        let t = (n + 1, bytes + read, f + findings as u64);
+        self.totals.set(t);
+        if let Some(b) = &self.bar {
+            let secs = b.elapsed().as_secs_f64().max(0.001);
+            b.set_message(format!(
+                "files {} · {} · findings {} · {}/s",
+                t.0,
+                HumanBytes(t.1),
+                t.2,
+                HumanBytes((t.1 as f64 / secs) as u64)
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
