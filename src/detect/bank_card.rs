@@ -2,9 +2,11 @@
 //!
 //! ISO/IEC 7812: issuer prefix + account + Luhn check digit, 16-19 digits (15 only where
 //! the issuer table says so). Plain runs and groups of four (`6222 0212 3456 7890 123`).
-//! Confidence layers: Luhn-valid with a known Chinese issuer prefix → high; Luhn-valid with
-//! the UnionPay `62` prefix → medium; Luhn-valid on another network or Luhn-failing with a
-//! known issuer (some genuine UnionPay cards fail Luhn) → only with card context nearby.
+//! Confidence layers: Luhn-valid with a known Chinese issuer prefix of 4+ digits → high;
+//! Luhn-valid with only a network prefix (`62` UnionPay with an issuer not in the table,
+//! Visa, Mastercard, …) or a 2-3 digit issuer prefix, or Luhn-failing with a known issuer
+//! (some genuine UnionPay cards fail Luhn) → only with card context nearby (`卡号`, a card
+//! column), since one random 16-19 digit order number in ten passes Luhn.
 
 use serde_json::{json, Map, Value};
 
@@ -87,13 +89,14 @@ pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
     }
     let luhn = luhn_valid(d.as_bytes());
     let net = network(d);
-    let (confidence, needs_context) = match (luhn, bin, net) {
-        (true, Some(_), _) => (Confidence::High, false),
-        (true, None, Some("UnionPay")) => (Confidence::Medium, false),
-        (true, None, Some(_)) => (Confidence::Low, true),
-        (true, None, None) => return Err(Rejection::UnknownIssuer),
-        (false, Some(_), _) => (Confidence::Low, true),
-        (false, None, _) => return Err(Rejection::Luhn),
+    // Prefixes of fewer than four digits (`103`, `888`) match too broadly to vouch alone.
+    let strong_bin = bin.filter(|b| b.prefix.len() >= 4);
+    let (confidence, needs_context) = match (luhn, strong_bin, bin, net) {
+        (true, Some(_), _, _) => (Confidence::High, false),
+        (true, None, Some(_), _) | (true, None, None, Some(_)) => (Confidence::Low, true),
+        (true, None, None, None) => return Err(Rejection::UnknownIssuer),
+        (false, Some(_), _, _) => (Confidence::Low, true),
+        (false, None, _, _) => return Err(Rejection::Luhn),
     };
     Ok(CardInfo {
         bin,

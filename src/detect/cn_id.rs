@@ -186,7 +186,7 @@ pub fn validate(value: &str, today: Date) -> Result<IdInfo, Rejection> {
     if !b[..body_len].iter().all(u8::is_ascii_digit) {
         return Err(Rejection::Character);
     }
-    if !legacy && !(b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x') {
+    if !(legacy || b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x') {
         return Err(Rejection::Character);
     }
     let code = num(&b[..6]);

@@ -148,7 +148,7 @@ fn push(
     local: &str,
     confidence: Confidence,
 ) {
-    if buf.word_before(start) {
+    if !buf.starts_clean(start) {
         return;
     }
     let ext = extension(buf, end);

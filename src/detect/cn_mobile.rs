@@ -91,7 +91,7 @@ fn push(
     form: &str,
     confidence: Confidence,
 ) {
-    if buf.word_before(start) || buf.word_after(end) {
+    if !buf.starts_clean(start) || buf.word_after(end) {
         return;
     }
     let Ok(seg) = validate(digits) else { return };

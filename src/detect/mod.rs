@@ -282,6 +282,50 @@ mod tests {
     }
 
     #[test]
+    fn landline_forms() {
+        for (t, v) in [
+            ("010-82345678", "01082345678"),
+            ("010 82345678", "01082345678"),
+            ("(010)82345678", "01082345678"),
+            ("（010）82345678", "01082345678"),
+            ("010-8234-5678", "01082345678"),
+            ("021 6123 4567", "02161234567"),
+            ("Tel(0755)87654321", "075587654321"),
+            ("+86 10 82345678", "01082345678"),
+            ("+86-755-87654321", "075587654321"),
+            ("0571-88888888-801", "057188888888"),
+            ("电话：010-82345678转8001。", "01082345678"),
+            ("01082345678", "01082345678"),
+        ] {
+            assert_eq!(found(t), vec![(Kind::CnLandline, v.into())], "{t}");
+        }
+        assert!(
+            found("0571-8888888").is_empty(),
+            "7 digits in an 8-digit area"
+        );
+        assert!(found("400-810-8888").is_empty());
+        assert!(found("2024-05-01 12:30").is_empty());
+    }
+
+    #[test]
+    fn card_groups_are_one_card_not_landlines() {
+        let f = found("卡号 6222 0200 0000 0000 000");
+        assert_eq!(f, vec![(Kind::BankCard, "6222020000000000000".into())]);
+        assert!(
+            found("6222 0200 0000 0000 0000 1234").is_empty(),
+            "longer group run"
+        );
+    }
+
+    #[test]
+    fn grouped_id() {
+        assert_eq!(
+            found("110105 19491231 002X"),
+            vec![(Kind::CnId, "11010519491231002X".into())]
+        );
+    }
+
+    #[test]
     fn email_wins_over_mobile_inside_it() {
         assert_eq!(
             found("13800138000@qq.com"),

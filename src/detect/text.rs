@@ -57,6 +57,17 @@ impl<'a> Buf<'a> {
         false
     }
 
+    /// Returns true if and only if an item may start at `i`: nothing glued before it, or
+    /// the item opens with punctuation of its own (`(010)…`, `+86…`).
+    pub fn starts_clean(&self, i: usize) -> bool {
+        let b = self.bytes;
+        match b.get(i) {
+            Some(b'(' | b'+') => true,
+            Some(0xEF) if matches!(b.get(i + 1..i + 3), Some([0xBC, 0x88 | 0x8B])) => true,
+            _ => !self.word_before(i),
+        }
+    }
+
     /// Returns true if and only if the character starting at `i` is a word character, or
     /// `i` is the unknown end of a window.
     pub fn word_after(&self, i: usize) -> bool {

@@ -56,8 +56,8 @@ fn finding_json(r: &Report, f: &Finding) -> Value {
 }
 
 impl Report<'_> {
-    /// The report as a JSON value.
-    pub fn to_json(&self) -> Value {
+    /// The `scan` object: times, command line, roots, case, options.
+    pub fn scan_json(&self) -> Value {
         let cfg = self.config;
         let o = self.outcome;
         let mut scan = Map::new();
@@ -93,32 +93,61 @@ impl Report<'_> {
                 "fingerprint_key": if cfg.key.user_supplied { "user" } else { "random" },
             }),
         );
+        Value::Object(scan)
+    }
 
+    /// The `summary` object.
+    pub fn summary_json(&self) -> Value {
         let s = self.summary();
         let mut by_kind = Map::new();
         for (k, n) in &s.by_kind {
             by_kind.insert(k.name().into(), json!(n));
         }
         json!({
-            "schema": SCHEMA,
-            "tool": {"name": "piiscan", "version": env!("CARGO_PKG_VERSION")},
-            "scan": scan,
-            "files": o.files.iter().map(file_json).collect::<Vec<_>>(),
-            "findings": o.findings.iter().map(|f| finding_json(self, f)).collect::<Vec<_>>(),
-            "summary": {
-                "files": {"scanned": s.scanned, "skipped": s.skipped, "error": s.errors,
-                          "total": o.files.len()},
-                "bytes_scanned": s.bytes,
-                "findings": by_kind,
-                "findings_total": o.findings.len(),
-            },
+            "files": {"scanned": s.scanned, "skipped": s.skipped, "error": s.errors,
+                      "total": self.outcome.files.len()},
+            "bytes_scanned": s.bytes,
+            "findings": by_kind,
+            "findings_total": self.outcome.findings.len(),
         })
     }
 }
 
+fn write_array<T>(
+    out: &mut dyn Write,
+    name: &str,
+    items: &[T],
+    last: bool,
+    to_value: impl Fn(&T) -> Value,
+) -> io::Result<()> {
+    write!(out, "  \"{name}\": [")?;
+    for (i, item) in items.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *out, &to_value(item))?;
+    }
+    if !items.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(if last { b"]\n" } else { b"],\n" })
+}
+
 impl Reporter for Json {
-    fn write(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &report.to_json())?;
-        out.write_all(b"\n")
+    /// Streams the document: one line per file and per finding, so a report of millions of
+    /// findings never exists as one value in memory.
+    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(b"{\n")?;
+        writeln!(out, "  \"schema\": {},", json!(SCHEMA))?;
+        writeln!(
+            out,
+            "  \"tool\": {},",
+            json!({"name": "piiscan", "version": env!("CARGO_PKG_VERSION")})
+        )?;
+        writeln!(out, "  \"scan\": {},", r.scan_json())?;
+        write_array(out, "files", &r.outcome.files, false, file_json)?;
+        write_array(out, "findings", &r.outcome.findings, false, |f| {
+            finding_json(r, f)
+        })?;
+        writeln!(out, "  \"summary\": {}", r.summary_json())?;
+        out.write_all(b"}\n")
     }
 }
