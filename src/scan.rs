@@ -8,6 +8,7 @@
 use std::fs::{File, Metadata};
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::SystemTime;
 
@@ -76,6 +77,7 @@ pub fn run(cfg: &Config) -> Outcome {
     let (tx, rx) = mpsc::channel::<Msg>();
     std::thread::scope(|scope| {
         let det = &det;
+        let progress = &progress;
         scope.spawn(move || {
             walk(&walk_roots, &cfg.walk, || {
                 let tx = tx.clone();
@@ -85,7 +87,7 @@ pub fn run(cfg: &Config) -> Outcome {
                             Msg::Large(path, meta)
                         }
                         Input::File { path, meta } => {
-                            let (rec, f) = scan_file(&path, &meta, det, cfg, false);
+                            let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress);
                             Msg::Done(rec, f)
                         }
                         Input::Skipped { path, reason, meta } => {
@@ -111,7 +113,7 @@ pub fn run(cfg: &Config) -> Outcome {
         for msg in rx {
             match msg {
                 Msg::Done(rec, f) => {
-                    progress.file(&rec, f.len());
+                    progress.file(f.len());
                     files.push(rec);
                     findings.extend(f);
                 }
@@ -126,18 +128,20 @@ pub fn run(cfg: &Config) -> Outcome {
         None => f(),
     };
     for (path, meta) in large {
-        let (rec, f) = in_pool(&|| scan_file(&path, &meta, &det, cfg, true));
-        progress.file(&rec, f.len());
+        let (rec, f) = in_pool(&|| scan_file(&path, &meta, &det, cfg, true, &progress));
+        progress.file(f.len());
         files.push(rec);
         findings.extend(f);
     }
     for _ in 0..stdin_count {
         let (rec, f) = in_pool(&|| {
             let stdin = io::stdin();
-            let s = scan_stream(stdin.lock(), &det, read_options(cfg, true));
+            let s = scan_stream(stdin.lock(), &det, read_options(cfg, true), &|n| {
+                progress.bytes_read(n)
+            });
             finish(FileRecord::new(Path::new("-"), Status::Scanned), s, cfg)
         });
-        progress.file(&rec, f.len());
+        progress.file(f.len());
         files.push(rec);
         findings.extend(f);
     }
@@ -185,6 +189,7 @@ fn scan_file(
     det: &Detector,
     cfg: &Config,
     parallel: bool,
+    progress: &Progress,
 ) -> (FileRecord, Vec<Finding>) {
     let mut rec = FileRecord::new(path, Status::Scanned);
     rec.size = Some(meta.len());
@@ -210,7 +215,9 @@ fn scan_file(
         }
         Ok(_) => {}
     }
-    let scanned = scan_stream(&file, det, read_options(cfg, parallel));
+    let scanned = scan_stream(&file, det, read_options(cfg, parallel), &|n| {
+        progress.bytes_read(n)
+    });
     if let Ok(after) = file.metadata() {
         if after.len() != meta.len() || after.modified().ok() != meta.modified().ok() {
             rec.changed_during_scan = true;
@@ -246,7 +253,9 @@ fn finish(mut rec: FileRecord, s: Scanned, cfg: &Config) -> (FileRecord, Vec<Fin
 /// A progress line on stderr, only when stderr is a terminal.
 struct Progress {
     bar: Option<ProgressBar>,
-    totals: std::cell::Cell<(u64, u64, u64)>,
+    files: AtomicU64,
+    bytes: AtomicU64,
+    findings: AtomicU64,
 }
 
 impl Progress {
@@ -262,27 +271,35 @@ impl Progress {
         });
         Progress {
             bar,
-            totals: std::cell::Cell::new((0, 0, 0)),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            findings: AtomicU64::new(0),
         }
     }
 
-    fn file(&self, rec: &FileRecord, findings: usize) {
-        let (n, bytes, f) = self.totals.get();
-        let read = if rec.status == Status::Skipped {
-            0
-        } else {
-            rec.size.unwrap_or(0)
-        };
-        let t = (n + 1, bytes + read, f + findings as u64);
-        self.totals.set(t);
+    /// Bytes read so far in an input still being scanned.
+    fn bytes_read(&self, n: u64) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        self.draw();
+    }
+
+    /// An input is done; its bytes were already counted by `bytes_read`.
+    fn file(&self, findings: usize) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.findings.fetch_add(findings as u64, Ordering::Relaxed);
+        self.draw();
+    }
+
+    fn draw(&self) {
         if let Some(b) = &self.bar {
+            let bytes = self.bytes.load(Ordering::Relaxed);
             let secs = b.elapsed().as_secs_f64().max(0.001);
             b.set_message(format!(
                 "files {} · {} · findings {} · {}/s",
-                t.0,
-                HumanBytes(t.1),
-                t.2,
-                HumanBytes((t.1 as f64 / secs) as u64)
+                self.files.load(Ordering::Relaxed),
+                HumanBytes(bytes),
+                self.findings.load(Ordering::Relaxed),
+                HumanBytes((bytes as f64 / secs) as u64)
             ));
         }
     }

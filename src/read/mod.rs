@@ -64,7 +64,14 @@ pub struct Scanned {
 }
 
 /// Reads `reader` to its end, hashing and scanning it.
-pub fn scan_stream<R: Read>(mut reader: R, det: &Detector, opts: ReadOptions) -> Scanned {
+///
+/// `on_read` is told how many new bytes each block added (for progress display).
+pub fn scan_stream<R: Read>(
+    mut reader: R,
+    det: &Detector,
+    opts: ReadOptions,
+    on_read: &(dyn Fn(u64) + Sync),
+) -> Scanned {
     let window = opts.window.max(1);
     let batch = opts.batch.max(window).div_ceil(window) * window;
     let mut hasher = Sha256::new();
@@ -93,6 +100,7 @@ pub fn scan_stream<R: Read>(mut reader: R, det: &Detector, opts: ReadOptions) ->
                     buf.truncate(old + n);
                     hasher.update(&buf[old..old + n]);
                     out.size += n as u64;
+                    on_read(n as u64);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
                 Err(e) => {
@@ -190,6 +198,7 @@ mod tests {
                 batch,
                 parallel,
             },
+            &|_| {},
         );
         s.findings
             .into_iter()
@@ -200,7 +209,7 @@ mod tests {
     #[test]
     fn hash_matches_and_size_counts() {
         let det = Detector::new(false);
-        let s = scan_stream(&b"abc"[..], &det, ReadOptions::default());
+        let s = scan_stream(&b"abc"[..], &det, ReadOptions::default(), &|_| {});
         assert_eq!(s.size, 3);
         assert_eq!(
             s.sha256.unwrap(),
@@ -245,7 +254,7 @@ mod tests {
             }
         }
         let det = Detector::new(false);
-        let s = scan_stream(Failing(0), &det, ReadOptions::default());
+        let s = scan_stream(Failing(0), &det, ReadOptions::default(), &|_| {});
         assert!(s.error.unwrap().contains("offset 12"));
         assert!(s.sha256.is_none());
         assert_eq!(s.findings.len(), 1);
