@@ -259,4 +259,54 @@ mod tests {
         assert!(s.sha256.is_none());
         assert_eq!(s.findings.len(), 1);
     }
+
+    mod windows_property {
+        use super::*;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "11010519491231002X",
+            "440524188001010014",
+            "13800138000",
+            "+86 138 0013 8000",
+            "010-82345678",
+            "(0755)87654321",
+            "6222 0200 0000 0000 000",
+            "li@qq.com",
+            "身份证号",
+            "手机",
+            "卡号",
+            " ",
+            "-",
+            ".",
+            ",",
+            "\n",
+            "，",
+            "0",
+            "1",
+            "86",
+            "x",
+            "12345678901234567890",
+            "1388534400000",
+            "１３８００１３８０００",
+            "a",
+            "\u{200b}",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn findings_do_not_depend_on_windows(
+                parts in proptest::collection::vec(0..PIECES.len(), 1..400),
+                window in 1usize..300,
+                batch in 1usize..5000,
+                parallel in any::<bool>(),
+            ) {
+                let text: String = parts.iter().map(|i| PIECES[*i]).collect();
+                let whole = values(text.as_bytes(), usize::MAX / 4, usize::MAX / 4, false);
+                let cut = values(text.as_bytes(), window, batch, parallel);
+                prop_assert_eq!(cut, whole);
+            }
+        }
+    }
 }
