@@ -145,6 +145,9 @@ impl Detector {
             email::candidate_at(&mut s, &buf, lo + at);
         }
 
+        // Groups of a UUID are not identifiers.
+        out.retain(|c| c.kind == Kind::Email || !buf.in_uuid(c.start, c.end));
+
         // Context.
         out.retain_mut(|c| {
             let has = keyword_before(&self.keywords, &buf, c.start, c.kind)

@@ -82,6 +82,38 @@ impl<'a> Buf<'a> {
         i + 2 < b.len() && c == 0xEF && is_fullwidth_word_tail(b[i + 1], b[i + 2])
     }
 
+    /// Returns true if and only if `start..end` lies inside a UUID (`8-4-4-4-12` hex
+    /// groups), whose all-digit groups are no phone or card numbers.
+    pub fn in_uuid(&self, start: usize, end: usize) -> bool {
+        let b = self.bytes;
+        let before_dash = start > 0 && b[start - 1] == b'-';
+        let after_dash = b.get(end) == Some(&b'-');
+        if !before_dash && !after_dash {
+            return false;
+        }
+        let is_tok = |c: u8| c.is_ascii_hexdigit() || c == b'-';
+        let mut lo = start;
+        while lo > 0 && start - lo < 40 && is_tok(b[lo - 1]) {
+            lo -= 1;
+        }
+        let mut hi = end;
+        while hi < b.len() && hi - end < 40 && is_tok(b[hi]) {
+            hi += 1;
+        }
+        // Any 36-byte window of the token around the item shaped like a UUID.
+        (lo..=start).any(|s| {
+            s + 36 <= hi
+                && s + 36 >= end
+                && b[s..s + 36].iter().enumerate().all(|(i, &c)| {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        c == b'-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                })
+        })
+    }
+
     /// The decoded digit at `i` (ASCII or full-width) and its length in bytes.
     #[inline]
     pub fn digit_at(&self, i: usize) -> Option<(u8, usize)> {
@@ -395,6 +427,17 @@ mod tests {
             at_end: false,
         };
         assert!(win.word_before(0) && win.word_after(3));
+    }
+
+    #[test]
+    fn uuids() {
+        let s = "id=5b4f7add-2f02-4759-19dc-075489169693 x";
+        let b = Buf::whole(s.as_bytes());
+        let p = s.find("0754").unwrap();
+        assert!(b.in_uuid(p, p + 12));
+        let s = "tel 0754-89169693 x";
+        let b = Buf::whole(s.as_bytes());
+        assert!(!b.in_uuid(4, 8));
     }
 
     #[test]

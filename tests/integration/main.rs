@@ -1,0 +1,8 @@
+//! Integration tests: the real binary on `testdata/` and on inputs made per test.
+
+mod check;
+mod hostile;
+mod report;
+mod truth;
+mod util;
+mod windows;

@@ -1,0 +1,208 @@
+//! The report contract: fields, masking, hashes, exit codes, formats, file permissions.
+
+use sha2::{Digest, Sha256};
+
+use crate::util::{piiscan, scan_json, testdata, truth};
+
+#[test]
+fn contract_fields_are_present() {
+    let (code, r) = scan_json(&["--case-id", "A-1", "--examiner", "Li", "testdata/prose.txt"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["schema"], "piiscan.report/1");
+    assert_eq!(r["tool"]["name"], "piiscan");
+    for k in [
+        "started_at",
+        "finished_at",
+        "command_line",
+        "roots",
+        "complete",
+    ] {
+        assert!(!r["scan"][k].is_null(), "scan.{k}");
+    }
+    assert!(r["scan"]["started_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(r["scan"]["case"]["id"], "A-1");
+    let file = &r["files"][0];
+    for k in ["path", "size", "mtime", "sha256", "status", "findings"] {
+        assert!(!file[k].is_null(), "files[].{k}");
+    }
+    let f = &r["findings"][0];
+    for k in [
+        "type",
+        "value",
+        "fingerprint",
+        "path",
+        "offset",
+        "length",
+        "line",
+        "confidence",
+        "context",
+        "details",
+    ] {
+        assert!(!f[k].is_null(), "findings[].{k}");
+    }
+    assert_eq!(
+        r["summary"]["findings_total"].as_u64().unwrap(),
+        r["findings"].as_array().unwrap().len() as u64
+    );
+}
+
+#[test]
+fn file_hashes_are_sha256_of_the_bytes() {
+    let (_, r) = scan_json(&["testdata"]);
+    let files = r["files"].as_array().unwrap();
+    assert!(files.len() >= 8);
+    for f in files {
+        let bytes = std::fs::read(f["path"].as_str().unwrap()).unwrap();
+        let want = format!("{:x}", Sha256::digest(&bytes));
+        assert_eq!(f["sha256"].as_str().unwrap(), want, "{}", f["path"]);
+        assert_eq!(f["size"].as_u64().unwrap(), bytes.len() as u64);
+    }
+}
+
+#[test]
+fn no_raw_value_without_reveal() {
+    let out = piiscan()
+        .args(["scan", "-f", "json", "-q", "testdata"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for (_, _, value, _, _) in truth() {
+        if value.contains('@') {
+            continue;
+        }
+        assert!(!text.contains(&value), "raw value {value} in masked report");
+    }
+    let out = piiscan()
+        .args(["scan", "-f", "text", "-q", "testdata"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("findings"));
+    for (_, _, value, _, _) in truth() {
+        assert!(!text.contains(&value), "raw value {value} in text report");
+    }
+}
+
+#[test]
+fn reveal_shows_values_and_keyed_fingerprints_correlate() {
+    let (_, a) = scan_json(&["--reveal", "--hash-key", "case", "testdata/prose.txt"]);
+    let (_, b) = scan_json(&["--hash-key", "case", "testdata/prose.txt"]);
+    let (_, c) = scan_json(&["--hash-key", "other", "testdata/prose.txt"]);
+    let fa = &a["findings"][0];
+    assert!(!fa["value"].as_str().unwrap().contains('*'));
+    assert!(b["findings"][0]["value"].as_str().unwrap().contains('*'));
+    assert_eq!(fa["fingerprint"], b["findings"][0]["fingerprint"]);
+    assert_ne!(fa["fingerprint"], c["findings"][0]["fingerprint"]);
+    let cl = a["scan"]["command_line"].to_string();
+    assert!(!cl.contains("\"case\""), "hash key leaked: {cl}");
+}
+
+#[test]
+fn exit_codes() {
+    let (code, _) = scan_json(&["testdata/prose.txt"]);
+    assert_eq!(code, 1);
+    let (code, _) = scan_json(&["testdata/decoys.txt"]);
+    assert_eq!(code, 0);
+    let (code, r) = scan_json(&["testdata/prose.txt", "no/such/root"]);
+    assert_eq!(code, 2, "unreadable root");
+    assert!(r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["status"] == "error" && f["path"] == "no/such/root"));
+    let out = piiscan()
+        .args(["scan", "--types", "passport", "testdata"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn types_and_min_confidence_filter() {
+    let (_, r) = scan_json(&["--types", "cn_id", "testdata/users.csv"]);
+    let f = r["findings"].as_array().unwrap();
+    assert!(!f.is_empty());
+    assert!(f.iter().all(|x| x["type"] == "cn_id"));
+    let (_, r) = scan_json(&["--min-confidence", "high", "testdata"]);
+    assert!(r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["confidence"] == "high"));
+}
+
+#[test]
+fn output_file_is_owner_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let st = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+            "testdata/prose.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(st.status.code(), Some(1));
+    assert!(st.stdout.is_empty());
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(r["schema"], "piiscan.report/1");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn standard_input_is_scanned_as_dash() {
+    let bytes = std::fs::read(testdata().join("prose.txt")).unwrap();
+    let out = piiscan()
+        .args(["scan", "-f", "json", "-q", "--reveal", "-"])
+        .write_stdin(bytes.clone())
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["files"][0]["path"], "-");
+    assert_eq!(
+        r["files"][0]["sha256"].as_str().unwrap(),
+        format!("{:x}", Sha256::digest(&bytes))
+    );
+    let (_, file) = scan_json(&["--reveal", "testdata/prose.txt"]);
+    let vals = |r: &serde_json::Value| -> Vec<(String, u64)> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["value"].as_str().unwrap().into(),
+                    f["offset"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(vals(&r), vals(&file));
+}
+
+#[test]
+fn findings_are_sorted() {
+    let (_, r) = scan_json(&["testdata"]);
+    let keys: Vec<(String, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}

@@ -1,0 +1,89 @@
+//! Helpers: run the real binary, parse its report, read the fixtures' ground truth.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The repository's `testdata/` folder.
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
+}
+
+/// A command running the built `piiscan` binary, in `testdata/`'s parent folder.
+pub fn piiscan() -> Command {
+    let mut c = Command::cargo_bin("piiscan").expect("binary built");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env_remove("PIISCAN_HASH_KEY");
+    c
+}
+
+/// Runs `piiscan scan -f json -q ARGS` and returns (exit code, report).
+pub fn scan_json(args: &[&str]) -> (i32, Value) {
+    let out = piiscan()
+        .args(["scan", "-f", "json", "-q"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "report is not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// One expected or reported item: (file relative to testdata, type, value, offset, length).
+pub type Item = (String, String, String, u64, u64);
+
+/// The ground truth of `tests/data/truth.tsv` (written by `testdata/generate.py`).
+pub fn truth() -> BTreeSet<Item> {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/truth.tsv"))
+            .expect("tests/data/truth.tsv");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[0].to_string(),
+                f[1].to_string(),
+                f[2].to_string(),
+                f[3].parse().unwrap(),
+                f[4].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The findings of a report as items, with paths made relative to `testdata/`.
+pub fn items(report: &Value) -> BTreeSet<Item> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            let rel = path
+                .split_once("testdata/")
+                .map(|(_, r)| r)
+                .unwrap_or(path)
+                .to_string();
+            (
+                rel,
+                f["type"].as_str().unwrap().to_string(),
+                f["value"].as_str().unwrap().to_string(),
+                f["offset"].as_u64().unwrap(),
+                f["length"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Findings with every field, minus nothing: for comparing two runs exactly.
+pub fn findings(report: &Value) -> Vec<Value> {
+    report["findings"].as_array().expect("findings").clone()
+}
