@@ -104,6 +104,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn luhn_body_with_its_digit_validates_and_any_changed_digit_fails(
+            body in "[0-9]{14,18}", pos in 0usize..19, delta in 1u8..10
+        ) {
+            let mut card = body.clone().into_bytes();
+            card.push(luhn_check_digit(body.as_bytes()));
+            proptest::prop_assert!(luhn_valid(&card));
+            let pos = pos % card.len();
+            card[pos] = b'0' + (card[pos] - b'0' + delta) % 10;
+            proptest::prop_assert!(!luhn_valid(&card));
+        }
+    }
+
     #[test]
     fn luhn_check_digit_completes_body() {
         assert_eq!(luhn_check_digit(b"622609000000004"), b'8');

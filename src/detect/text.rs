@@ -46,7 +46,11 @@ impl<'a> Buf<'a> {
         }
         let c = b[i - 1];
         if c.is_ascii_alphanumeric() || c == b'_' {
-            return true;
+            // A URL escape such as `%3D` (`phone%3D13800138000`) ends with a letter or digit
+            // but is punctuation.
+            let escaped =
+                i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit() && c.is_ascii_hexdigit();
+            return !escaped;
         }
         if i >= 3 && b[i - 3] == 0xEF && is_fullwidth_word_tail(b[i - 2], b[i - 1]) {
             return true;
@@ -418,6 +422,8 @@ mod tests {
         assert!(!b.word_before(12)); // after 号
         assert!(b.word_before(19)); // after a
         assert!(b.word_after(18)); // a
+        assert!(!Buf::whole(b"phone%3D13800138000").word_before(8));
+        assert!(Buf::whole(b"phone3D13800138000").word_before(7));
         let frac = Buf::whole(b"44985.13119212963");
         assert!(frac.word_before(6));
         assert!(Buf::whole("ａ1".as_bytes()).word_before(3));

@@ -109,3 +109,23 @@ fn gitignore_only_when_asked() {
     );
     assert_eq!(ci["findings"].as_array().unwrap().len(), 1);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_that_fails_to_read_is_an_error_and_the_scan_goes_on() {
+    // Reading /proc/self/mem at offset 0 fails with EIO: a real read error, even as root.
+    let (code, r) = scan_json(&["/proc/self/mem", "testdata/prose.txt"]);
+    assert_eq!(code, 1, "findings in the readable file");
+    let mem = record(&r, "/proc/self/mem");
+    assert_eq!(mem["status"], "error");
+    assert!(
+        mem["reason"].as_str().unwrap().contains("read error"),
+        "{mem}"
+    );
+    assert!(
+        mem["sha256"].is_null(),
+        "no hash of bytes that were not all read"
+    );
+    assert_eq!(record(&r, "prose.txt")["status"], "scanned");
+    assert_eq!(r["summary"]["files"]["error"], 1);
+}
