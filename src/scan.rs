@@ -139,7 +139,7 @@ pub fn run(cfg: &Config) -> Outcome {
             let s = scan_stream(stdin.lock(), &det, read_options(cfg, true), &|n| {
                 progress.bytes_read(n)
             });
-            finish(FileRecord::new(Path::new("-"), Status::Scanned), s, cfg)
+            finish(FileRecord::new(Path::new("-"), Status::Scanned), s)
         });
         progress.file(f.len());
         files.push(rec);
@@ -167,6 +167,8 @@ fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
             crate::read::DEFAULT_BATCH
         },
         parallel,
+        kinds: cfg.kinds,
+        min_confidence: cfg.min_confidence,
     }
 }
 
@@ -223,11 +225,11 @@ fn scan_file(
             rec.changed_during_scan = true;
         }
     }
-    finish(rec, scanned, cfg)
+    finish(rec, scanned)
 }
 
-/// Fills a record from a read result and applies the report filters to its findings.
-fn finish(mut rec: FileRecord, s: Scanned, cfg: &Config) -> (FileRecord, Vec<Finding>) {
+/// Fills a record from a read result and names its findings after it.
+fn finish(mut rec: FileRecord, s: Scanned) -> (FileRecord, Vec<Finding>) {
     rec.size = Some(s.size);
     rec.sha256 = s.sha256;
     rec.content = Some(Content::from_binary_flag(s.binary).name());
@@ -240,7 +242,6 @@ fn finish(mut rec: FileRecord, s: Scanned, cfg: &Config) -> (FileRecord, Vec<Fin
     let findings: Vec<Finding> = s
         .findings
         .into_iter()
-        .filter(|f| cfg.kinds.contains(f.kind) && f.confidence >= cfg.min_confidence)
         .map(|mut f| {
             f.path = rec.path.clone();
             f

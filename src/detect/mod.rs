@@ -118,13 +118,32 @@ impl Detector {
         let tlo = lo.saturating_sub(MARGIN);
         let thi = (hi + MARGIN).min(len);
 
-        let mut runs: Vec<Run> = Vec::new();
-        digit_runs(&buf.bytes[tlo..thi], &mut runs);
-        for r in &mut runs {
-            r.start += tlo;
-            r.end += tlo;
+        // The run list of a window can hold millions of entries: reuse one per thread
+        // rather than fault fresh pages in for every window.
+        thread_local! {
+            static RUNS: std::cell::RefCell<Vec<Run>> = const { std::cell::RefCell::new(Vec::new()) };
         }
+        RUNS.with(|cell| {
+            let mut runs = cell.borrow_mut();
+            runs.clear();
+            digit_runs(&buf.bytes[tlo..thi], &mut runs);
+            for r in runs.iter_mut() {
+                r.start += tlo;
+                r.end += tlo;
+            }
+            self.scan_runs(buf, own, fcx, &runs, lo, hi)
+        })
+    }
 
+    fn scan_runs(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+        runs: &[Run],
+        lo: usize,
+        hi: usize,
+    ) -> Vec<Candidate> {
         let mut out = Vec::new();
         let mut s = Scan {
             out: &mut out,
@@ -136,10 +155,10 @@ impl Detector {
             if st < lo || st >= hi || runs[i].n > text::MAX_RUN_DIGITS {
                 continue;
             }
-            cn_id::candidates(&mut s, &buf, &runs, i);
-            bank_card::candidates(&mut s, &buf, &runs, i);
-            cn_mobile::candidates(&mut s, &buf, &runs, i);
-            cn_landline::candidates(&mut s, &buf, &runs, i);
+            cn_id::candidates(&mut s, &buf, runs, i);
+            bank_card::candidates(&mut s, &buf, runs, i);
+            cn_mobile::candidates(&mut s, &buf, runs, i);
+            cn_landline::candidates(&mut s, &buf, runs, i);
         }
         for at in memchr::memchr_iter(b'@', &buf.bytes[lo..hi]) {
             email::candidate_at(&mut s, &buf, lo + at);

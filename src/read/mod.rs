@@ -20,7 +20,7 @@ use crate::detect::context::FileContext;
 use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
 use crate::detect::Detector;
 use crate::evidence::fingerprint::hex;
-use crate::evidence::Finding;
+use crate::evidence::{Confidence, Finding, KindSet};
 
 /// Default window size: the unit of parallel work in a large input.
 pub const DEFAULT_WINDOW: usize = 1 << 20;
@@ -36,6 +36,10 @@ pub struct ReadOptions {
     pub batch: usize,
     /// Scan the windows of a batch in parallel.
     pub parallel: bool,
+    /// Kinds to keep (others are still detected, so they take part in conflicts).
+    pub kinds: KindSet,
+    /// Lowest confidence to keep.
+    pub min_confidence: Confidence,
 }
 
 impl Default for ReadOptions {
@@ -44,6 +48,8 @@ impl Default for ReadOptions {
             window: DEFAULT_WINDOW,
             batch: DEFAULT_BATCH,
             parallel: false,
+            kinds: KindSet::all(),
+            min_confidence: Confidence::Low,
         }
     }
 }
@@ -143,6 +149,7 @@ pub fn scan_stream<R: Read>(
             let mut last = ws - lo;
             det.scan(b, ws - lo..we - lo, fcx_ref)
                 .into_iter()
+                .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
                 .map(|c| {
                     line += memchr::memchr_iter(b'\n', &b.bytes[last..c.start]).count() as u64;
                     last = c.start;
@@ -197,6 +204,7 @@ mod tests {
                 window,
                 batch,
                 parallel,
+                ..ReadOptions::default()
             },
             &|_| {},
         );

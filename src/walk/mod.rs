@@ -2,7 +2,7 @@
 //!
 //! The walk is parallel (`ignore::WalkParallel`) and, by default, an investigator's walk:
 //! hidden files and files named by ignore rules are visited; `--gitignore` turns the rules
-//! on. Symlinks are not followed unless asked. FIFOs, sockets and devices are reported as
+//! on. Symlinks are not followed unless asked (a symlink named as a root is followed). FIFOs, sockets and devices are reported as
 //! skipped from their metadata alone and never opened, so nothing can block.
 
 use std::fs::Metadata;
@@ -77,7 +77,9 @@ where
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
-                    if let Some(input) = classify(e.path(), e.file_type(), opts.follow) {
+                    // A root named on the command line is followed like ripgrep does.
+                    let follow = opts.follow || e.depth() == 0;
+                    if let Some(input) = classify(e.path(), e.file_type(), follow) {
                         visit(input);
                     }
                 }

@@ -65,6 +65,13 @@ fn symlinks_are_listed_not_followed_and_dangling_ones_are_errors() {
         .as_str()
         .unwrap()
         .contains("symlink"));
+    let named = dir.path().join("link");
+    let (_, r) = scan_json(&[named.to_str().unwrap()]);
+    assert_eq!(
+        record(&r, "link")["status"],
+        "scanned",
+        "a symlink named as a root"
+    );
     let (_, r) = scan_json(&["--follow", d]);
     assert_eq!(record(&r, "link")["status"], "scanned");
     assert_eq!(record(&r, "dangling")["status"], "error");
