@@ -131,6 +131,39 @@ fn write_array<T>(
     out.write_all(if last { b"]\n" } else { b"],\n" })
 }
 
+/// Writes the findings array, serialising batches in parallel (HMAC and masking per
+/// finding dominate the cost of a report with millions of findings) and writing them in
+/// order, so memory holds one batch of text at a time.
+fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    use rayon::prelude::*;
+    const BATCH: usize = 1 << 15;
+    const CHUNK: usize = 1 << 10;
+    let all = &r.outcome.findings;
+    out.write_all(b"  \"findings\": [")?;
+    for (b, batch) in all.chunks(BATCH).enumerate() {
+        let texts: Vec<Vec<u8>> = batch
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut buf = Vec::with_capacity(chunk.len() * 400);
+                for (i, f) in chunk.iter().enumerate() {
+                    let first = b == 0 && c == 0 && i == 0;
+                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    serde_json::to_writer(&mut buf, &finding_json(r, f)).expect("in memory");
+                }
+                buf
+            })
+            .collect();
+        for t in texts {
+            out.write_all(&t)?;
+        }
+    }
+    if !all.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n")
+}
+
 impl Reporter for Json {
     /// Streams the document: one line per file and per finding, so a report of millions of
     /// findings never exists as one value in memory.
@@ -144,9 +177,7 @@ impl Reporter for Json {
         )?;
         writeln!(out, "  \"scan\": {},", r.scan_json())?;
         write_array(out, "files", &r.outcome.files, false, file_json)?;
-        write_array(out, "findings", &r.outcome.findings, false, |f| {
-            finding_json(r, f)
-        })?;
+        write_findings(out, r)?;
         writeln!(out, "  \"summary\": {}", r.summary_json())?;
         out.write_all(b"}\n")
     }
