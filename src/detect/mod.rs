@@ -373,4 +373,45 @@ mod tests {
         assert_eq!(c.item, "13800138000");
         assert_eq!(c.after, " ok");
     }
+
+    mod arbitrary_bytes {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn byte() -> impl Strategy<Value = u8> {
+            prop_oneof![
+                b'0'..=b'9',
+                Just(b' '),
+                Just(b'-'),
+                Just(b'.'),
+                Just(b'@'),
+                Just(b'('),
+                Just(b')'),
+                Just(b'+'),
+                Just(b'x'),
+                Just(b'\n'),
+                Just(0xEF),
+                Just(0xBC),
+                0x80u8..=0xBF,
+                any::<u8>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn no_input_panics_and_items_lie_inside_the_owned_range(
+                bytes in proptest::collection::vec(byte(), 0..600),
+                cut in 0usize..600,
+            ) {
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+                let fc = d.file_context(&bytes);
+                let cut = cut.min(bytes.len());
+                for c in d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc) {
+                    prop_assert!(c.start >= cut && c.start < c.end && c.end <= bytes.len());
+                    let _ = Detector::snippet(&Buf::whole(&bytes), c.start, c.end);
+                }
+            }
+        }
+    }
 }
