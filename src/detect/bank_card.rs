@@ -3,10 +3,11 @@
 //! ISO/IEC 7812: issuer prefix + account + Luhn check digit, 16-19 digits (15 only where
 //! the issuer table says so). Plain runs and groups of four (`6222 0212 3456 7890 123`).
 //! Confidence layers: Luhn-valid with a known Chinese issuer prefix of 4+ digits → high;
-//! Luhn-valid with only a network prefix (`62` UnionPay with an issuer not in the table,
-//! Visa, Mastercard, …) or a 2-3 digit issuer prefix, or Luhn-failing with a known issuer
-//! (some genuine UnionPay cards fail Luhn) → only with card context nearby (`卡号`, a card
-//! column), since one random 16-19 digit order number in ten passes Luhn.
+//! Luhn-valid with the UnionPay `62` prefix but an issuer not in the table → medium;
+//! Luhn-valid with only another network's prefix (Visa, Mastercard, …) or a 2-3 digit issuer
+//! prefix, or Luhn-failing with a known issuer (some genuine UnionPay cards fail Luhn) →
+//! only with card context nearby (`卡号`, a card column), since one random 16-19 digit order
+//! number in ten passes Luhn and one in nine starts with 4.
 
 use serde_json::{json, Map, Value};
 
@@ -93,6 +94,11 @@ pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
     let strong_bin = bin.filter(|b| b.prefix.len() >= 4);
     let (confidence, needs_context) = match (luhn, strong_bin, bin, net) {
         (true, Some(_), _, _) => (Confidence::High, false),
+        // identifiers.md: Luhn-valid with the UnionPay 62 prefix is medium on its own.
+        // 16 and 19 digits are the common UnionPay lengths; others need context.
+        (true, None, _, Some("UnionPay")) if d.starts_with("62") && matches!(d.len(), 16 | 19) => {
+            (Confidence::Medium, false)
+        }
         (true, None, Some(_), _) | (true, None, None, Some(_)) => (Confidence::Low, true),
         (true, None, None, None) => return Err(Rejection::UnknownIssuer),
         (false, Some(_), _, _) => (Confidence::Low, true),

@@ -10,9 +10,17 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memrchr;
 
-use super::tables::KEYWORDS;
+use super::tables::{DECOY_KEYWORDS, KEYWORDS};
 use super::text::Buf;
-use crate::evidence::{Kind, KindSet};
+use crate::evidence::KindSet;
+
+/// The bit a decoy label (`订单号`, `IMEI`) sets in the [`KindSet`] of a text.
+pub const DECOY: KindSet = KindSet(0x80);
+
+/// Returns true if and only if `set` holds the decoy bit.
+pub fn has_decoy(set: KindSet) -> bool {
+    set.0 & DECOY.0 != 0
+}
 
 /// How many bytes before an item a label may stand.
 pub const KEYWORD_WINDOW: usize = 48;
@@ -33,15 +41,16 @@ impl Keywords {
     pub fn new() -> Keywords {
         let mut words: Vec<&str> = Vec::new();
         let mut kinds: Vec<KindSet> = Vec::new();
-        for (kind, w) in KEYWORDS.iter() {
-            let lw = w.to_ascii_lowercase();
-            match words.iter().position(|x| x.eq_ignore_ascii_case(&lw)) {
-                Some(p) => kinds[p].insert(*kind),
+        let labelled = KEYWORDS
+            .iter()
+            .map(|(k, w)| (KindSet(k.bit()), *w))
+            .chain(DECOY_KEYWORDS.iter().map(|w| (DECOY, *w)));
+        for (set, w) in labelled {
+            match words.iter().position(|x| x.eq_ignore_ascii_case(w)) {
+                Some(p) => kinds[p].0 |= set.0,
                 None => {
                     words.push(w);
-                    let mut ks = KindSet::default();
-                    ks.insert(*kind);
-                    kinds.push(ks);
+                    kinds.push(set);
                 }
             }
         }
@@ -152,16 +161,17 @@ impl FileContext {
     }
 }
 
-/// Returns true if and only if a keyword of `kind` stands within [`KEYWORD_WINDOW`] bytes
-/// before `start`.
-pub fn keyword_before(keywords: &Keywords, buf: &Buf, start: usize, kind: Kind) -> bool {
+/// The kinds (and the [`DECOY`] bit) labelled within [`KEYWORD_WINDOW`] bytes before
+/// `start`.
+pub fn labels_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let from = start.saturating_sub(KEYWORD_WINDOW);
-    keywords.kinds_in(&buf.bytes[from..start]).contains(kind)
+    keywords.kinds_in(&buf.bytes[from..start])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::Kind;
 
     #[test]
     fn keywords_by_kind() {
@@ -170,6 +180,8 @@ mod tests {
         assert!(k.kinds_in(b"\"Mobile\": \"").contains(Kind::CnMobile));
         assert!(!k.kinds_in(b"hotel ").contains(Kind::CnMobile));
         assert!(k.kinds_in("联系电话".as_bytes()).contains(Kind::CnLandline));
+        assert!(has_decoy(k.kinds_in("订单号：".as_bytes())));
+        assert!(!has_decoy(k.kinds_in("卡号：".as_bytes())));
     }
 
     #[test]

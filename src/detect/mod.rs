@@ -43,7 +43,7 @@ use serde_json::{Map, Value};
 
 use crate::evidence::{Confidence, Context, Kind};
 use crate::time::Date;
-use context::{keyword_before, FileContext, Keywords};
+use context::{has_decoy, labels_before, FileContext, Keywords};
 use text::{digit_runs, Buf, Run};
 
 /// How far outside the owned range candidates are generated, so that every candidate that
@@ -167,15 +167,23 @@ impl Detector {
         // Groups of a UUID are not identifiers.
         out.retain(|c| c.kind == Kind::Email || !buf.in_uuid(c.start, c.end));
 
-        // Context.
+        // Context: a label of the item's kind or its CSV column raises confidence; a decoy
+        // label (order, transaction, device) without one drops card-like numbers, medium IDs
+        // (unlisted or placeholder codes) and low-confidence items.
         out.retain_mut(|c| {
-            let has = keyword_before(&self.keywords, &buf, c.start, c.kind)
-                || fcx.column_kinds(&buf, c.start).contains(c.kind);
+            let labels = labels_before(&self.keywords, &buf, c.start);
+            let column = fcx.column_kinds(&buf, c.start);
+            let has = labels.contains(c.kind) || column.contains(c.kind);
             if has {
                 c.confidence = c.confidence.raise();
                 c.details.insert("context".into(), Value::Bool(true));
+                return true;
             }
-            has || !c.needs_context
+            let decoy = has_decoy(labels) || has_decoy(column);
+            let weak = c.kind == Kind::BankCard
+                || c.confidence == Confidence::Low
+                || (c.kind == Kind::CnId && c.confidence == Confidence::Medium);
+            !(c.needs_context || decoy && weak)
         });
 
         // Conflicts: drop every candidate that overlaps a better one.
@@ -353,6 +361,16 @@ mod tests {
             found("13800138000@qq.com"),
             vec![(Kind::Email, "13800138000@qq.com".into())]
         );
+    }
+
+    #[test]
+    fn decoy_labels_drop_card_like_numbers() {
+        assert!(found("订单号 6226090000000048").is_empty());
+        assert_eq!(
+            found("订单号 6226090000000048 卡号 6226090000000048").len(),
+            1
+        );
+        assert_eq!(found("order 13800138000").len(), 1, "a medium mobile stays");
     }
 
     #[test]
