@@ -195,7 +195,7 @@ impl<'a> Buf<'a> {
         let close = self.close_paren_at(from);
         if close > 0 {
             let mut j = from + close;
-            if let Some((Sep::Space, len)) = self.sep_at(j) {
+            if let Some((Sep::Space | Sep::Dash, len)) = self.sep_at(j) {
                 j += len;
             }
             if j == to {
@@ -245,7 +245,7 @@ pub enum Sep {
 pub enum Gap {
     /// Exactly one separator.
     Sep(Sep),
-    /// A closing parenthesis, optionally followed by one space.
+    /// A closing parenthesis, optionally followed by one space or dash.
     Close,
     /// Anything else: the runs are not parts of one written number.
     Other,
