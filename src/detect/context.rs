@@ -26,6 +26,8 @@ pub fn has_decoy(set: KindSet) -> bool {
 pub const KEYWORD_WINDOW: usize = 48;
 /// How far back the start of an item's line is looked for (a longer line has no column).
 pub const COLUMN_REACH: usize = 1024;
+/// How far back the `VALUES` of an SQL `INSERT` is looked for.
+pub const SQL_REACH: usize = 16 * 1024;
 /// The longest first line examined as a header.
 const MAX_HEADER: usize = 64 * 1024;
 
@@ -161,6 +163,68 @@ impl FileContext {
     }
 }
 
+/// The kinds the column list of an SQL `INSERT … (cols) VALUES (…), (…)` names for the
+/// value starting at `start`, when the statement's `VALUES` stands within [`SQL_REACH`]
+/// bytes before it.
+pub fn sql_column_kinds(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
+    let from = start.saturating_sub(SQL_REACH);
+    let hay = &buf.bytes[from..start];
+    let Some(v) =
+        memchr::memmem::rfind(hay, b"VALUES").or_else(|| memchr::memmem::rfind(hay, b"values"))
+    else {
+        return KindSet::default();
+    };
+    // The column list: the last parenthesised group before VALUES, on the same statement.
+    let head = &hay[..v];
+    let Some(close) = memrchr(b')', head) else {
+        return KindSet::default();
+    };
+    if head[close + 1..].iter().any(|c| !c.is_ascii_whitespace()) {
+        return KindSet::default();
+    }
+    let Some(open) = memrchr(b'(', &head[..close]) else {
+        return KindSet::default();
+    };
+    let columns: Vec<&[u8]> = head[open + 1..close].split(|c| *c == b',').collect();
+    // Which value of the current tuple the item is.
+    let mut depth = 0usize;
+    let mut col = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut escaped = false;
+    for &c in &hay[v + 6..] {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'\'' | b'"' => quote = Some(c),
+            b'(' => {
+                depth += 1;
+                if depth == 1 {
+                    col = 0;
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => col += 1,
+            b';' => return KindSet::default(),
+            _ => {}
+        }
+    }
+    if depth != 1 {
+        return KindSet::default();
+    }
+    columns
+        .get(col)
+        .map(|name| keywords.kinds_in(name))
+        .unwrap_or_default()
+}
+
 /// The kinds (and the [`DECOY`] bit) labelled within [`KEYWORD_WINDOW`] bytes before
 /// `start`.
 pub fn labels_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
@@ -197,6 +261,21 @@ mod tests {
         let m_at = text.find("1380").unwrap();
         assert!(fc.column_kinds(&buf, m_at).contains(Kind::CnMobile));
         assert!(!fc.column_kinds(&buf, m_at).contains(Kind::CnId));
+    }
+
+    #[test]
+    fn sql_insert_columns() {
+        let k = Keywords::new();
+        let text = "INSERT INTO `u` (`id`,`name`,`id_card`,`phone`) VALUES (1,'a,(b',\
+                    '110105491231002','x'),(2,'c','110105491231002','y');";
+        let buf = Buf::whole(text.as_bytes());
+        let first = text.find("110105").unwrap();
+        assert!(sql_column_kinds(&k, &buf, first).contains(Kind::CnId));
+        let second = text.rfind("110105").unwrap();
+        assert!(sql_column_kinds(&k, &buf, second).contains(Kind::CnId));
+        let phone = text.find("'x'").unwrap() + 1;
+        assert!(!sql_column_kinds(&k, &buf, phone).contains(Kind::CnId));
+        assert!(sql_column_kinds(&k, &buf, phone).contains(Kind::CnMobile));
     }
 
     #[test]

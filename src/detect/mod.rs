@@ -43,7 +43,7 @@ use serde_json::{Map, Value};
 
 use crate::evidence::{Confidence, Context, Kind};
 use crate::time::Date;
-use context::{has_decoy, labels_before, FileContext, Keywords};
+use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
 use text::{digit_runs, Buf, Run};
 
 /// How far outside the owned range candidates are generated, so that every candidate that
@@ -173,7 +173,12 @@ impl Detector {
         out.retain_mut(|c| {
             let labels = labels_before(&self.keywords, &buf, c.start);
             let column = fcx.column_kinds(&buf, c.start);
-            let has = labels.contains(c.kind) || column.contains(c.kind);
+            let mut has = labels.contains(c.kind) || column.contains(c.kind);
+            if !has && c.needs_context {
+                // The SQL column list is further away and costlier to read: only for the
+                // candidates that cannot be reported without context.
+                has = sql_column_kinds(&self.keywords, &buf, c.start).contains(c.kind);
+            }
             if has {
                 c.confidence = c.confidence.raise();
                 c.details.insert("context".into(), Value::Bool(true));

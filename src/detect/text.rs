@@ -8,7 +8,7 @@
 //! reader cut a file into windows without losing or duplicating an item.
 
 /// How far before an item any decision may look (keywords, CSV columns, neighbours).
-pub const LOOKBEHIND: usize = 2048;
+pub const LOOKBEHIND: usize = 20 * 1024;
 /// How far after an item's start any decision may look (the item, its extension, context).
 pub const LOOKAHEAD: usize = 1024;
 /// The longest digit run whose digits are kept: longer runs cannot be an item.

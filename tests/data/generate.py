@@ -268,7 +268,7 @@ def sql():
         for j in range(25):
             if j:
                 d.text(",")
-            ident, m, c, e = new_id(), new_mobile(), new_card(), new_email()
+            ident, m, c, e = new_id(R.random() < 0.08), new_mobile(), new_card(), new_email()
             d.text(f"({block * 25 + j + 1},'{R.choice('张王李')}{R.choice('伟芳')}','")
             d.item(ident, "cn_id", ident)
             d.text("','")
