@@ -29,39 +29,32 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    luhn_sum(digits) % 10 == 0
+    luhn_sum(digits, 1) % 10 == 0
 }
 
 /// Returns the Luhn check digit that completes `body` (ASCII digits only).
 pub fn luhn_check_digit(body: &[u8]) -> u8 {
-    // Appending a 0 and computing the sum gives the digit that makes it divisible by 10.
-    let mut sum = 0u32;
-    for (i, d) in body.iter().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
-        if i % 2 == 0 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    b'0' + ((10 - sum % 10) % 10) as u8
+    // With a 0 appended, every body digit moves one place left: double the other half.
+    b'0' + ((10 - luhn_sum(body, 0) % 10) % 10) as u8
 }
 
-fn luhn_sum(digits: &[u8]) -> u32 {
-    let mut sum = 0u32;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
+/// The Luhn sum of `digits`, doubling the digits whose 0-based position from the right has
+/// parity `doubled_parity` (1 for a whole number ending in its check digit, 0 for a body
+/// still missing it).
+fn luhn_sum(digits: &[u8], doubled_parity: usize) -> u32 {
+    digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = u32::from(d - b'0');
+            match (i % 2 == doubled_parity, v * 2) {
+                (true, w) if w > 9 => w - 9,
+                (true, w) => w,
+                (false, _) => v,
             }
-        }
-        sum += v;
-    }
-    sum
+        })
+        .sum()
 }
 
 #[cfg(test)]
