@@ -219,8 +219,9 @@ impl<'a> Buf<'a> {
                 if let Some((s, l)) = self.sep_at(start - len) {
                     if l == len && s == sep {
                         let p = start - len;
+                        // An ASCII digit, or a full-width one (3 bytes) ending at p.
                         return (p >= 1 && b[p - 1].is_ascii_digit())
-                            || (p >= 3 && digit_at(b, p - 3).is_some());
+                            || (p >= 3 && b[p - 3] == 0xEF && digit_at(b, p - 3).is_some());
                     }
                 }
             }
@@ -433,6 +434,16 @@ mod tests {
             at_end: false,
         };
         assert!(win.word_before(0) && win.word_after(3));
+    }
+
+    #[test]
+    fn continues_before_only_counts_the_digit_right_before_the_separator() {
+        // Regression: an ASCII digit three bytes back ("12: 6222 …") was taken for a
+        // full-width digit, so the card after it was dropped as part of a longer group.
+        let s = "12: 6222";
+        assert!(!Buf::whole(s.as_bytes()).continues_before(4, Sep::Space));
+        assert!(Buf::whole(b"12 6222").continues_before(3, Sep::Space));
+        assert!(Buf::whole("１２ 6222".as_bytes()).continues_before(7, Sep::Space));
     }
 
     #[test]
