@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on `testdata/` and on inputs made per test.
 
 mod check;
+mod forms;
 mod hostile;
 mod report;
 mod truth;
