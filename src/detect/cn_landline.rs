@@ -219,9 +219,15 @@ pub fn candidates(s: &mut Scan, buf: &Buf, runs: &[Run], i: usize) {
         };
         let mut start = r.start - plus;
         let open = buf.open_paren_before(start);
+        // `+86 (21) 6123 4567`: the area code in parentheses after the country code.
+        let paren = buf.open_paren_before(area_run.start);
+        let sep_len = buf.sep_at(r.end).map_or(0, |(_, l)| l);
+        let area_in_parens = paren > 0
+            && (r.end + paren == area_run.start || r.end + sep_len + paren == area_run.start);
         match buf.gap(r, area_run) {
             Gap::Sep(_) => {}
             Gap::Close if open > 0 => start -= open,
+            _ if area_in_parens => {}
             _ => return,
         }
         let ad = area_run.digits();
@@ -230,8 +236,10 @@ pub fn candidates(s: &mut Scan, buf: &Buf, runs: &[Run], i: usize) {
             return;
         }
         let Some(next) = runs.get(i + 2) else { return };
-        if buf.gap(area_run, next) == Gap::Other {
-            return;
+        match buf.gap(area_run, next) {
+            Gap::Other => return,
+            Gap::Sep(_) if area_in_parens => return,
+            _ => {}
         }
         if let Some((end, local)) = local(buf, runs, i + 2) {
             push(s, buf, start, end, area, &local, Confidence::Medium);
