@@ -3,6 +3,7 @@
 mod check;
 mod forms;
 mod hostile;
+mod independent;
 mod report;
 mod truth;
 mod util;
