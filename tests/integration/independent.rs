@@ -4,26 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::util::{scan_json, Item};
+use crate::util::{read_truth, scan_json, Item};
 
 #[test]
 fn independent_corpus_is_found_exactly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/independent");
-    let truth: BTreeSet<Item> = std::fs::read_to_string(root.join("truth.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (
-                f[0].to_string(),
-                f[1].to_string(),
-                f[2].to_string(),
-                f[3].parse().unwrap(),
-                f[4].parse().unwrap(),
-            )
-        })
-        .collect();
+    let truth = read_truth(&root.join("truth.tsv"));
     assert!(truth.len() > 3000);
     let corpus = root.join("corpus");
     let (code, report) = scan_json(&["--reveal", corpus.to_str().unwrap()]);

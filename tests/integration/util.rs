@@ -39,11 +39,14 @@ pub fn scan_json(args: &[&str]) -> (i32, Value) {
 /// One expected or reported item: (file relative to testdata, type, value, offset, length).
 pub type Item = (String, String, String, u64, u64);
 
-/// The ground truth of `tests/data/truth.tsv` (written by `testdata/generate.py`).
+/// The ground truth of `tests/data/truth.tsv` (written by `tests/data/generate.py`).
 pub fn truth() -> BTreeSet<Item> {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/truth.tsv"))
-            .expect("tests/data/truth.tsv");
+    read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/truth.tsv"))
+}
+
+/// Reads a truth file: `file type value offset length`, tab-separated, `#` comments.
+pub fn read_truth(path: &Path) -> BTreeSet<Item> {
+    let text = std::fs::read_to_string(path).expect("truth file");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(|l| {
