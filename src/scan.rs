@@ -19,6 +19,7 @@ use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::{scan_stream, ReadOptions, Scanned};
 use crate::time::rfc3339;
+use crate::unwrap::encoding::Encoding;
 use crate::unwrap::Content;
 use crate::walk::{io_reason, special_reason, walk, Input};
 
@@ -232,7 +233,8 @@ fn scan_file(
 fn finish(mut rec: FileRecord, s: Scanned) -> (FileRecord, Vec<Finding>) {
     rec.size = Some(s.size);
     rec.sha256 = s.sha256;
-    rec.content = Some(Content::from_binary_flag(s.binary).name());
+    rec.content = Some(Content::from_binary_flag(s.encoding == Encoding::Binary).name());
+    rec.encoding = Some(s.encoding.name());
     if let Some(e) = s.error {
         rec.status = Status::Error;
         rec.reason = Some(e);

@@ -149,6 +149,11 @@ pub struct Finding {
     pub length: u32,
     /// 1-based line number.
     pub line: u64,
+    /// How the bytes holding it were read as text (`utf-8`, `utf-16le`, `gb18030`, …).
+    pub encoding: &'static str,
+    /// The spreadsheet cell holding it (`B7`), for items in xlsx/xls sheets, whose
+    /// `member` is the sheet and `offset` the byte offset inside the cell's text.
+    pub cell: Option<String>,
     /// Confidence.
     pub confidence: Confidence,
     /// The raw bytes around the item, decoded lossily, and the item's byte range in it.
@@ -208,6 +213,12 @@ pub struct FileRecord {
     pub findings: u64,
     /// `text` or `binary`.
     pub content: Option<&'static str>,
+    /// How a text input was read (`utf-8`, `utf-16le`, `gb18030`, `binary`).
+    pub encoding: Option<&'static str>,
+    /// For a container member: its path inside the outermost file, levels joined by `!`.
+    pub member: Option<String>,
+    /// For a container: every member at every level, in the order they were read.
+    pub members: Vec<FileRecord>,
     /// True if its size or mtime changed while it was scanned.
     pub changed_during_scan: bool,
 }
@@ -226,6 +237,9 @@ impl FileRecord {
             reason: None,
             findings: 0,
             content: None,
+            encoding: None,
+            member: None,
+            members: Vec::new(),
             changed_during_scan: false,
         }
     }

@@ -21,6 +21,28 @@ use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
 use crate::detect::Detector;
 use crate::evidence::fingerprint::hex;
 use crate::evidence::{Confidence, Finding, KindSet};
+use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
+
+thread_local! {
+    /// Decoded text and its map, reused across the windows a thread scans.
+    static DECODED: std::cell::RefCell<(Vec<u8>, TextMap)> =
+        std::cell::RefCell::new((Vec::new(), TextMap::default()));
+}
+
+/// The length of the byte order mark at the start of `head`, if it has the one of `enc`.
+fn bom_len(enc: Encoding, head: &[u8]) -> usize {
+    let bom: &[u8] = match enc {
+        Encoding::Utf8 => &[0xEF, 0xBB, 0xBF],
+        Encoding::Utf16Le => &[0xFF, 0xFE],
+        Encoding::Utf16Be => &[0xFE, 0xFF],
+        _ => &[],
+    };
+    if head.starts_with(bom) {
+        bom.len()
+    } else {
+        0
+    }
+}
 
 /// Default window size: the unit of parallel work in a large input.
 pub const DEFAULT_WINDOW: usize = 1 << 20;
@@ -55,7 +77,7 @@ impl Default for ReadOptions {
 }
 
 /// The result of reading one input.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Scanned {
     /// Bytes read.
     pub size: u64,
@@ -65,8 +87,8 @@ pub struct Scanned {
     pub findings: Vec<Finding>,
     /// The read error, if reading failed; findings before it are kept.
     pub error: Option<String>,
-    /// True if a NUL byte was seen in the first block (binary data; scanned all the same).
-    pub binary: bool,
+    /// How the bytes were read as text.
+    pub encoding: Encoding,
 }
 
 /// Reads `reader` to its end, hashing and scanning it.
@@ -81,18 +103,29 @@ pub fn scan_stream<R: Read>(
     let window = opts.window.max(1);
     let batch = opts.batch.max(window).div_ceil(window) * window;
     let mut hasher = Sha256::new();
-    let mut out = Scanned::default();
+    let mut out = Scanned {
+        size: 0,
+        sha256: None,
+        findings: Vec::new(),
+        error: None,
+        encoding: Encoding::Utf8,
+    };
     // buf[0] is at absolute offset `base`; bytes before `own_from` were scanned already.
     let mut buf: Vec<u8> = Vec::with_capacity((batch + LOOKBEHIND + LOOKAHEAD).min(64 << 20));
     let mut base: u64 = 0;
     let mut own_from = 0usize;
     let mut line_at_own_from: u64 = 1;
     let mut fcx: Option<FileContext> = None;
+    let mut bom = 0usize;
     let mut eof = false;
 
     loop {
         // Fill the batch.
-        let want = own_from + batch + LOOKAHEAD;
+        // The first batch holds at least what the encoding sniffer looks at.
+        let mut want = own_from + batch + LOOKAHEAD;
+        if fcx.is_none() {
+            want = want.max(SNIFF_BYTES);
+        }
         while !eof && buf.len() < want {
             let old = buf.len();
             let chunk = (want - old).min(1 << 20);
@@ -117,64 +150,105 @@ pub fn scan_stream<R: Read>(
             }
         }
         if fcx.is_none() {
-            out.binary = memchr::memchr(0, &buf[..buf.len().min(8192)]).is_some();
-            fcx = Some(det.file_context(&buf));
+            let enc = sniff(&buf);
+            out.encoding = enc;
+            bom = bom_len(enc, &buf);
+            fcx = Some(if enc.decodes() {
+                let head = &buf[bom..buf.len().min(bom + SNIFF_BYTES)];
+                let mut text = Vec::new();
+                decode(enc, head, eof, &mut text, &mut TextMap::default());
+                det.file_context(&text)
+            } else {
+                det.file_context(&buf)
+            });
         }
         let fcx_ref = fcx.as_ref().expect("set above");
+        let enc = out.encoding;
         let own_to = if eof {
             buf.len()
         } else {
             buf.len() - LOOKAHEAD
         };
 
-        // Windows of the owned range, with the line number at each window start.
+        // Windows of the owned range.
         let mut windows = Vec::new();
-        let mut line = line_at_own_from;
         let mut w = own_from;
         while w < own_to {
             let e = (w + window).min(own_to);
-            windows.push((w, e, line));
-            line += memchr::memchr_iter(b'\n', &buf[w..e]).count() as u64;
+            windows.push((w, e));
             w = e;
         }
-        let scan_one = |&(ws, we, line0): &(usize, usize, u64)| -> Vec<Finding> {
-            let lo = ws.saturating_sub(LOOKBEHIND);
+        // Each window gives its findings, with line numbers counted from its start, and
+        // the number of line breaks in it; the lines are made absolute in order below.
+        let scan_one = |&(ws, we): &(usize, usize)| -> (Vec<Finding>, u64) {
+            let mut lo = ws.saturating_sub(LOOKBEHIND);
             let hi = (we + LOOKAHEAD).min(buf.len());
-            let b = Buf {
-                bytes: &buf[lo..hi],
-                at_start: lo == 0 && base == 0,
-                at_end: eof && hi == buf.len(),
-            };
-            let mut line = line0;
-            let mut last = ws - lo;
-            det.scan(b, ws - lo..we - lo, fcx_ref)
-                .into_iter()
-                .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
-                .map(|c| {
-                    line += memchr::memchr_iter(b'\n', &b.bytes[last..c.start]).count() as u64;
-                    last = c.start;
-                    Finding {
-                        kind: c.kind,
-                        path: String::new(),
-                        member: None,
-                        offset: base + (lo + c.start) as u64,
-                        length: (c.end - c.start) as u32,
-                        line,
-                        confidence: c.confidence,
-                        context: Detector::snippet(&b, c.start, c.end),
-                        details: c.details,
-                        value: c.value,
-                    }
-                })
-                .collect()
+            if base + (lo as u64) < bom as u64 {
+                lo = bom - base as usize;
+            }
+            // Decoding starts on a code unit boundary (counted from the input's start).
+            lo += ((base + lo as u64) % enc.unit() as u64) as usize;
+            let at_end = eof && hi == buf.len();
+            DECODED.with(|cell| {
+                let mut guard = cell.borrow_mut();
+                let (text, map) = &mut *guard;
+                let raw = &buf[lo.min(hi)..hi];
+                let bytes: &[u8] = if enc.decodes() {
+                    decode(enc, raw, at_end, text, map);
+                    text
+                } else {
+                    raw
+                };
+                let to_text = |r: usize| if enc.decodes() { map.text(r) } else { r };
+                let to_raw = |t: usize| if enc.decodes() { map.raw(t) } else { t };
+                let own = to_text(ws.saturating_sub(lo))..to_text(we.saturating_sub(lo));
+                let b = Buf {
+                    bytes,
+                    at_start: base + lo as u64 == bom as u64,
+                    at_end,
+                };
+                let mut line = 0u64;
+                let mut last = own.start;
+                let found = det
+                    .scan(b, own.clone(), fcx_ref)
+                    .into_iter()
+                    .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
+                    .map(|c| {
+                        line += memchr::memchr_iter(b'\n', &bytes[last..c.start]).count() as u64;
+                        last = c.start;
+                        let start = to_raw(c.start);
+                        Finding {
+                            kind: c.kind,
+                            path: String::new(),
+                            member: None,
+                            offset: base + (lo + start) as u64,
+                            length: (to_raw(c.end) - start) as u32,
+                            line,
+                            encoding: enc.name(),
+                            cell: None,
+                            confidence: c.confidence,
+                            context: Detector::snippet(&b, c.start, c.end),
+                            details: c.details,
+                            value: c.value,
+                        }
+                    })
+                    .collect();
+                let lines = memchr::memchr_iter(b'\n', &bytes[own]).count() as u64;
+                (found, lines)
+            })
         };
-        let found: Vec<Vec<Finding>> = if opts.parallel && windows.len() > 1 {
+        let found: Vec<(Vec<Finding>, u64)> = if opts.parallel && windows.len() > 1 {
             windows.par_iter().map(scan_one).collect()
         } else {
             windows.iter().map(scan_one).collect()
         };
-        out.findings.extend(found.into_iter().flatten());
-        line_at_own_from = line;
+        for (mut fs, lines) in found {
+            for f in &mut fs {
+                f.line += line_at_own_from;
+            }
+            out.findings.extend(fs);
+            line_at_own_from += lines;
+        }
 
         if eof {
             break;
@@ -309,10 +383,19 @@ mod tests {
                 window in 1usize..300,
                 batch in 1usize..5000,
                 parallel in any::<bool>(),
+                enc in 0..4usize,
             ) {
                 let text: String = parts.iter().map(|i| PIECES[*i]).collect();
-                let whole = values(text.as_bytes(), usize::MAX / 4, usize::MAX / 4, false);
-                let cut = values(text.as_bytes(), window, batch, parallel);
+                // The same text in UTF-8, UTF-16LE with BOM, UTF-16BE without, and GBK.
+                let bytes: Vec<u8> = match enc {
+                    0 => text.clone().into_bytes(),
+                    1 => [0xFF, 0xFE].into_iter()
+                        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes())).collect(),
+                    2 => text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
+                    _ => encoding_rs::GB18030.encode(&text).0.into_owned(),
+                };
+                let whole = values(&bytes, usize::MAX / 4, usize::MAX / 4, false);
+                let cut = values(&bytes, window, batch, parallel);
                 prop_assert_eq!(cut, whole);
             }
         }

@@ -13,9 +13,13 @@ pub struct Json;
 
 fn file_json(f: &FileRecord) -> Value {
     let mut m = Map::new();
-    m.insert("path".into(), json!(f.path));
-    if let Some(h) = &f.path_hex {
-        m.insert("path_hex".into(), json!(h));
+    if let Some(mem) = &f.member {
+        m.insert("member".into(), json!(mem));
+    } else {
+        m.insert("path".into(), json!(f.path));
+        if let Some(h) = &f.path_hex {
+            m.insert("path_hex".into(), json!(h));
+        }
     }
     m.insert("size".into(), json!(f.size));
     m.insert("mtime".into(), json!(f.mtime));
@@ -28,8 +32,15 @@ fn file_json(f: &FileRecord) -> Value {
     if let Some(c) = f.content {
         m.insert("content".into(), json!(c));
     }
+    if let Some(e) = f.encoding {
+        m.insert("encoding".into(), json!(e));
+    }
     if f.changed_during_scan {
         m.insert("changed_during_scan".into(), json!(true));
+    }
+    if !f.members.is_empty() {
+        let members: Vec<Value> = f.members.iter().map(file_json).collect();
+        m.insert("members".into(), Value::Array(members));
     }
     Value::Object(m)
 }
@@ -49,6 +60,10 @@ fn finding_json(r: &Report, f: &Finding) -> Value {
     m.insert("offset".into(), json!(f.offset));
     m.insert("length".into(), json!(f.length));
     m.insert("line".into(), json!(f.line));
+    if let Some(c) = &f.cell {
+        m.insert("cell".into(), json!(c));
+    }
+    m.insert("encoding".into(), json!(f.encoding));
     m.insert("confidence".into(), json!(f.confidence));
     m.insert("context".into(), json!(r.display_context(f)));
     m.insert("details".into(), Value::Object(f.details.clone()));

@@ -5,6 +5,8 @@
 //! Containers (gzip, zip, tar, office files) and UTF-16/GBK decoding with offset maps back
 //! to the raw bytes belong here and are tracked as a separate issue.
 
+pub mod encoding;
+
 /// How an input's content was treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Content {
