@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files, folders and standard input (`-`) and write a report.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Validate and explain single values.
     Check(CheckArgs),
 }
@@ -97,12 +97,46 @@ pub struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Container levels to unpack (a zip in a zip is 2); deeper containers are listed
+    /// as skipped.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_archive_depth: u32,
+    /// Decompressed bytes to read from one archive member (suffixes K, M, G, T).
+    #[arg(long, value_name = "SIZE", default_value = "16G", value_parser = parse_size)]
+    pub max_decompressed_size: u64,
+    /// Decompressed bytes to read from all members of one input (suffixes K, M, G, T).
+    #[arg(long, value_name = "SIZE", default_value = "256G", value_parser = parse_size)]
+    pub max_total_size: u64,
+    /// Largest compression ratio followed, per member and per input (zip bombs).
+    #[arg(long, value_name = "N", default_value_t = 250)]
+    pub max_ratio: u64,
+    /// Members to read from one input, at all levels.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_members: u64,
     /// Window size in bytes for cutting inputs (testing and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub window_size: Option<usize>,
     /// Inputs at least this large are scanned in parallel windows (testing and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub parallel_threshold: Option<u64>,
+}
+
+/// A byte size: a number with an optional binary suffix (`512`, `64K`, `16G`).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        Some('T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (a number with an optional K, M, G or T)"))?;
+    n.checked_mul(1u64 << shift)
+        .ok_or_else(|| format!("'{s}' is too large"))
 }
 
 /// `piiscan check`.

@@ -6,6 +6,7 @@ use crate::cli::{Format, MinConfidence, ScanArgs};
 use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
+use crate::unwrap::limits::Limits;
 use crate::walk::WalkOptions;
 
 /// Inputs at least this large are scanned in parallel windows after the walk.
@@ -51,6 +52,8 @@ pub struct Config {
     pub window: usize,
     /// Size from which inputs are scanned in parallel windows.
     pub parallel_threshold: u64,
+    /// Unpacking limits.
+    pub limits: Limits,
     /// The command line, with secrets redacted.
     pub command_line: Vec<String>,
 }
@@ -160,6 +163,13 @@ impl Config {
             parallel_threshold: args
                 .parallel_threshold
                 .unwrap_or(DEFAULT_PARALLEL_THRESHOLD),
+            limits: Limits {
+                max_depth: args.max_archive_depth,
+                max_member_size: args.max_decompressed_size,
+                max_total_size: args.max_total_size,
+                max_ratio: args.max_ratio.max(1),
+                max_members: args.max_members,
+            },
             command_line: redact_command_line(std::env::args()),
         })
     }
@@ -167,6 +177,16 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        use crate::cli::parse_size;
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("16g"), Ok(16 << 30));
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -17,10 +17,9 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::config::Config;
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
-use crate::read::{scan_stream, ReadOptions, Scanned};
+use crate::read::ReadOptions;
 use crate::time::rfc3339;
-use crate::unwrap::encoding::Encoding;
-use crate::unwrap::Content;
+use crate::unwrap::{Node, Unwrapper};
 use crate::walk::{io_reason, special_reason, walk, Input};
 
 /// The result of a scan.
@@ -137,10 +136,10 @@ pub fn run(cfg: &Config) -> Outcome {
     for _ in 0..stdin_count {
         let (rec, f) = in_pool(&|| {
             let stdin = io::stdin();
-            let s = scan_stream(stdin.lock(), &det, read_options(cfg, true), &|n| {
-                progress.bytes_read(n)
-            });
-            finish(FileRecord::new(Path::new("-"), Status::Scanned), s)
+            let on_read = |n| progress.bytes_read(n);
+            let u = unwrapper(&det, cfg, true, &on_read);
+            let node = u.scan_reader(&mut stdin.lock(), "-");
+            finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
         });
         progress.file(f.len());
         files.push(rec);
@@ -218,30 +217,59 @@ fn scan_file(
         }
         Ok(_) => {}
     }
-    let scanned = scan_stream(&file, det, read_options(cfg, parallel), &|n| {
-        progress.bytes_read(n)
-    });
+    let on_read = |n| progress.bytes_read(n);
+    let node = unwrapper(det, cfg, parallel, &on_read).scan_file(&file, path, meta.len());
     if let Ok(after) = file.metadata() {
         if after.len() != meta.len() || after.modified().ok() != meta.modified().ok() {
             rec.changed_during_scan = true;
         }
     }
-    finish(rec, scanned)
+    finish(rec, node)
 }
 
-/// Fills a record from a read result and names its findings after it.
-fn finish(mut rec: FileRecord, s: Scanned) -> (FileRecord, Vec<Finding>) {
-    rec.size = Some(s.size);
-    rec.sha256 = s.sha256;
-    rec.content = Some(Content::from_binary_flag(s.encoding == Encoding::Binary).name());
-    rec.encoding = Some(s.encoding.name());
-    if let Some(e) = s.error {
-        rec.status = Status::Error;
-        rec.reason = Some(e);
-    } else if rec.changed_during_scan {
-        rec.reason = Some("changed during scan: size or mtime differs after reading".into());
+fn unwrapper<'a>(
+    det: &'a Detector,
+    cfg: &Config,
+    parallel: bool,
+    on_read: &'a (dyn Fn(u64) + Sync),
+) -> Unwrapper<'a> {
+    Unwrapper {
+        det,
+        opts: read_options(cfg, parallel),
+        limits: cfg.limits,
+        on_read,
     }
-    let findings: Vec<Finding> = s
+}
+
+/// Fills a record from what unwrapping found, and names the findings after it.
+fn finish(mut rec: FileRecord, node: Node) -> (FileRecord, Vec<Finding>) {
+    rec.size = Some(node.size);
+    rec.sha256 = node.sha256;
+    rec.content = Some(node.format.name());
+    rec.encoding = node.encoding.map(|e| e.name());
+    if node.status != Status::Scanned {
+        rec.status = node.status;
+        rec.reason = node.reason;
+    } else if let Some(note) = node.reason {
+        rec.reason = Some(note);
+    }
+    if rec.changed_during_scan {
+        let note = "changed during scan: size or mtime differs after reading";
+        rec.reason = Some(match rec.reason.take() {
+            Some(r) => format!("{r}; {note}"),
+            None => note.to_string(),
+        });
+    }
+    rec.members = node
+        .members
+        .into_iter()
+        .map(|mut m| {
+            m.path = rec.path.clone();
+            m.path_hex = rec.path_hex.clone();
+            m
+        })
+        .collect();
+    let findings: Vec<Finding> = node
         .findings
         .into_iter()
         .map(|mut f| {

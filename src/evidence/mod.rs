@@ -175,8 +175,14 @@ pub struct Context {
 
 impl Finding {
     /// The deterministic sort key of reports: path, member, offset, kind.
-    pub fn sort_key(&self) -> (&str, Option<&str>, u64, Kind) {
-        (&self.path, self.member.as_deref(), self.offset, self.kind)
+    pub fn sort_key(&self) -> (&str, Option<&str>, u64, u64, Kind) {
+        (
+            &self.path,
+            self.member.as_deref(),
+            self.line,
+            self.offset,
+            self.kind,
+        )
     }
 }
 

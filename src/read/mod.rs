@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::detect::context::FileContext;
 use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
-use crate::detect::Detector;
+use crate::detect::{Candidate, Detector};
 use crate::evidence::fingerprint::hex;
 use crate::evidence::{Confidence, Finding, KindSet};
 use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
@@ -201,6 +201,7 @@ pub fn scan_stream<R: Read>(
                 };
                 let to_text = |r: usize| if enc.decodes() { map.text(r) } else { r };
                 let to_raw = |t: usize| if enc.decodes() { map.raw(t) } else { t };
+                let to_raw_end = |t: usize| if enc.decodes() { map.raw_end(t) } else { t };
                 let own = to_text(ws.saturating_sub(lo))..to_text(we.saturating_sub(lo));
                 let b = Buf {
                     bytes,
@@ -217,20 +218,8 @@ pub fn scan_stream<R: Read>(
                         line += memchr::memchr_iter(b'\n', &bytes[last..c.start]).count() as u64;
                         last = c.start;
                         let start = to_raw(c.start);
-                        Finding {
-                            kind: c.kind,
-                            path: String::new(),
-                            member: None,
-                            offset: base + (lo + start) as u64,
-                            length: (to_raw(c.end) - start) as u32,
-                            line,
-                            encoding: enc.name(),
-                            cell: None,
-                            confidence: c.confidence,
-                            context: Detector::snippet(&b, c.start, c.end),
-                            details: c.details,
-                            value: c.value,
-                        }
+                        let length = to_raw_end(c.end) - start;
+                        finding(c, &b, base + (lo + start) as u64, length, line, enc)
                     })
                     .collect();
                 let lines = memchr::memchr_iter(b'\n', &bytes[own]).count() as u64;
@@ -263,6 +252,52 @@ pub fn scan_stream<R: Read>(
         out.sha256 = Some(hex(&hasher.finalize()));
     }
     out
+}
+
+/// A finding from a candidate found in `b`, at `offset` in the raw bytes.
+fn finding(c: Candidate, b: &Buf, offset: u64, length: usize, line: u64, enc: Encoding) -> Finding {
+    Finding {
+        kind: c.kind,
+        path: String::new(),
+        member: None,
+        offset,
+        length: length as u32,
+        line,
+        encoding: enc.name(),
+        cell: None,
+        confidence: c.confidence,
+        context: Detector::snippet(b, c.start, c.end),
+        details: c.details,
+        value: c.value,
+    }
+}
+
+/// Scans a whole text held in memory (office documents): `map` (if any) maps text
+/// offsets to offsets in the raw bytes the text was extracted from.
+pub fn scan_text(
+    det: &Detector,
+    opts: ReadOptions,
+    text: &[u8],
+    map: Option<&TextMap>,
+    encoding: Encoding,
+) -> Vec<Finding> {
+    let b = Buf::whole(text);
+    let fcx = det.file_context(&text[..text.len().min(SNIFF_BYTES)]);
+    let to_raw = |t: usize| map.map_or(t, |m| m.raw(t));
+    let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
+    let mut line = 1u64;
+    let mut last = 0;
+    det.scan(b, 0..text.len(), &fcx)
+        .into_iter()
+        .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
+        .map(|c| {
+            line += memchr::memchr_iter(b'\n', &text[last..c.start]).count() as u64;
+            last = c.start;
+            let start = to_raw(c.start);
+            let length = to_raw_end(c.end) - start;
+            finding(c, &b, start as u64, length, line, encoding)
+        })
+        .collect()
 }
 
 #[cfg(test)]

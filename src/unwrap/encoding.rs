@@ -198,7 +198,9 @@ impl TextMap {
         self.raw_len = 0;
     }
 
-    fn push(&mut self, text: usize, raw: usize, stride: u32) {
+    /// Records that the text from offset `text` on comes from raw bytes from `raw` on,
+    /// `stride` raw bytes per text byte (0: one character made of all of them).
+    pub fn push(&mut self, text: usize, raw: usize, stride: u32) {
         if let Some(last) = self.segs.last() {
             // Extend an ASCII run rather than add a piece per character.
             if stride != 0
@@ -215,6 +217,12 @@ impl TextMap {
         });
     }
 
+    /// Sets the lengths of the text and of the raw bytes it covers, once it is complete.
+    pub fn finish(&mut self, text_len: usize, raw_len: usize) {
+        self.text_len = text_len;
+        self.raw_len = raw_len;
+    }
+
     /// The raw offset of the character that starts at text offset `t` (`t` may be the
     /// text's length: the raw length decoded).
     pub fn raw(&self, t: usize) -> usize {
@@ -224,6 +232,24 @@ impl TextMap {
         let i = self.segs.partition_point(|s| s.text as usize <= t) - 1;
         let s = self.segs[i];
         s.raw as usize + (t - s.text as usize) * s.stride as usize
+    }
+
+    /// The raw offset just past the character that ends at text offset `t` (where the
+    /// raw bytes of an item ending there end; text extracted from markup may skip raw
+    /// bytes between characters, so this is not always `raw(t)`).
+    pub fn raw_end(&self, t: usize) -> usize {
+        if t == 0 || self.segs.is_empty() {
+            return self.raw(t);
+        }
+        let i = self.segs.partition_point(|s| (s.text as usize) < t) - 1;
+        let s = self.segs[i];
+        if s.stride > 0 {
+            s.raw as usize + (t - s.text as usize) * s.stride as usize
+        } else {
+            self.segs
+                .get(i + 1)
+                .map_or(self.raw_len, |n| n.raw as usize)
+        }
     }
 
     /// The text offset of the first character whose raw start is at or after `r`.

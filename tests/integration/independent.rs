@@ -23,6 +23,7 @@ fn independent_corpus_is_found_exactly() {
             let name = Path::new(path).file_name().unwrap().to_string_lossy();
             (
                 name.into_owned(),
+                String::new(),
                 f["type"].as_str().unwrap().to_string(),
                 f["value"].as_str().unwrap().to_string(),
                 f["offset"].as_u64().unwrap(),

@@ -6,5 +6,6 @@ mod hostile;
 mod independent;
 mod report;
 mod truth;
+mod unwrap;
 mod util;
 mod windows;

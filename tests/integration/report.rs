@@ -66,7 +66,7 @@ fn no_raw_value_without_reveal() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for (_, _, value, _, _) in truth() {
+    for (_, _, _, value, _, _) in truth() {
         if value.contains('@') {
             continue;
         }
@@ -78,7 +78,7 @@ fn no_raw_value_without_reveal() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("findings"));
-    for (_, _, value, _, _) in truth() {
+    for (_, _, _, value, _, _) in truth() {
         assert!(!text.contains(&value), "raw value {value} in text report");
     }
 }
@@ -191,13 +191,15 @@ fn standard_input_is_scanned_as_dash() {
 #[test]
 fn findings_are_sorted() {
     let (_, r) = scan_json(&["testdata"]);
-    let keys: Vec<(String, u64)> = r["findings"]
+    let keys: Vec<(String, String, u64, u64)> = r["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
             (
                 f["path"].as_str().unwrap().into(),
+                f["member"].as_str().unwrap_or("").into(),
+                f["line"].as_u64().unwrap(),
                 f["offset"].as_u64().unwrap(),
             )
         })

@@ -14,7 +14,15 @@ fn scan_testdata() -> BTreeSet<Item> {
 fn every_true_item_is_found_and_nothing_else() {
     let truth = truth();
     assert!(truth.len() > 500, "truth has {} rows", truth.len());
-    let found = scan_testdata();
+    // The formats of testdata/unwrap/ are checked in detail in tests/integration/unwrap.rs.
+    let found: BTreeSet<Item> = scan_testdata()
+        .into_iter()
+        .filter(|i| !i.0.starts_with("unwrap/"))
+        .collect();
+    let truth: BTreeSet<Item> = truth
+        .into_iter()
+        .filter(|i| !i.0.starts_with("unwrap/"))
+        .collect();
     let missed: Vec<_> = truth.difference(&found).collect();
     let extra: Vec<_> = found.difference(&truth).collect();
     assert!(
@@ -41,6 +49,10 @@ fn decoys_alone_give_no_findings_and_exit_0() {
 fn offsets_point_at_the_item_and_lines_count_newlines() {
     let (_, report) = scan_json(&["--reveal", "testdata"]);
     for f in report["findings"].as_array().unwrap() {
+        // Members and decoded text have their own offset test (tests/integration/unwrap.rs).
+        if f.get("member").is_some() || f["encoding"] != "utf-8" {
+            continue;
+        }
         let path = f["path"].as_str().unwrap();
         let bytes = std::fs::read(path).unwrap();
         let off = f["offset"].as_u64().unwrap() as usize;

@@ -36,23 +36,36 @@ pub fn scan_json(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap_or(-1), report)
 }
 
-/// One expected or reported item: (file relative to testdata, type, value, offset, length).
-pub type Item = (String, String, String, u64, u64);
+/// One expected or reported item: (file relative to testdata, member or "", type, value,
+/// offset, length).
+pub type Item = (String, String, String, String, u64, u64);
 
-/// The ground truth of `tests/data/truth.tsv` (written by `tests/data/generate.py`).
+/// The ground truth of all of `testdata/`: `tests/data/truth.tsv` (written by
+/// `tests/data/generate.py`) and `tests/data/unwrap_truth.tsv` (archives and encodings,
+/// written by `tests/data/generate_unwrap.py`).
 pub fn truth() -> BTreeSet<Item> {
-    read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/truth.tsv"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut t = read_truth(&dir.join("truth.tsv"));
+    t.extend(read_truth(&dir.join("unwrap_truth.tsv")));
+    t
 }
 
-/// Reads a truth file: `file type value offset length`, tab-separated, `#` comments.
+/// Reads a truth file, tab-separated with `#` comments: either `file type value offset
+/// length`, or `file member encoding type value offset length where`.
 pub fn read_truth(path: &Path) -> BTreeSet<Item> {
     let text = std::fs::read_to_string(path).expect("truth file");
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
+            let (member, f) = if f.len() >= 7 {
+                (f[1].to_string(), [f[0], f[3], f[4], f[5], f[6]])
+            } else {
+                (String::new(), [f[0], f[1], f[2], f[3], f[4]])
+            };
             (
                 f[0].to_string(),
+                member,
                 f[1].to_string(),
                 f[2].to_string(),
                 f[3].parse().unwrap(),
@@ -77,6 +90,7 @@ pub fn items(report: &Value) -> BTreeSet<Item> {
                 .to_string();
             (
                 rel,
+                f["member"].as_str().unwrap_or("").to_string(),
                 f["type"].as_str().unwrap().to_string(),
                 f["value"].as_str().unwrap().to_string(),
                 f["offset"].as_u64().unwrap(),

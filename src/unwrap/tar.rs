@@ -1,0 +1,47 @@
+//! tar (POSIX ustar, GNU, pax): regular files are members; links, directories and
+//! devices are not data and are left out.
+
+use std::io::Read;
+
+use tar::{Archive, EntryType};
+
+use super::limits::{Budget, Compressed};
+use super::{member_name, Node, Unwrapper};
+
+/// Unpacks the tar stream `r`, whose members are at `depth`.
+pub(super) fn unpack(
+    u: &Unwrapper,
+    r: &mut dyn Read,
+    depth: u32,
+    budget: &Budget,
+    node: &mut Node,
+) {
+    let mut ar = Archive::new(r);
+    let entries = match ar.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            node.fail(format!("damaged tar: {e}"));
+            return;
+        }
+    };
+    for entry in entries {
+        let mut e = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                node.fail(format!("damaged tar: {err}"));
+                break;
+            }
+        };
+        let kind = e.header().entry_type();
+        if !(kind.is_file() || kind == EntryType::Continuous || kind.is_gnu_sparse()) {
+            continue;
+        }
+        let name = member_name(&e.path_bytes());
+        if !budget.take_member() {
+            node.over_limit += 1;
+            continue;
+        }
+        let child = u.scan_member(&mut e, Compressed::None, &name, depth, budget);
+        node.adopt(&name, child);
+    }
+}

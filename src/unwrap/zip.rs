@@ -1,0 +1,125 @@
+//! zip (and zip64): members read through the central directory; when that is missing or
+//! damaged (a truncated download, a carved file), from their local headers in order.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+
+use zip::read::{read_zipfile_from_stream, ZipFile};
+use zip::ZipArchive;
+
+use super::limits::{Budget, Compressed};
+use super::{member_name, office, Format, Node, Unwrapper};
+use crate::evidence::Status;
+
+/// Scans the zip in `file`, whose members are at `depth`.
+pub(super) fn scan_archive(
+    u: &Unwrapper,
+    file: &File,
+    depth: u32,
+    budget: &Budget,
+    node: &mut Node,
+) {
+    let mut ar = match ZipArchive::new(file) {
+        Ok(a) => a,
+        Err(e) => {
+            node.fail(format!(
+                "damaged zip: {e}; members were read from their local headers"
+            ));
+            from_local_headers(u, file, depth, budget, node);
+            return;
+        }
+    };
+    if ar.index_for_name("xl/workbook.xml").is_some() {
+        node.format = Format::Xlsx;
+        if office::scan_xlsx(u, file, budget, node) {
+            return;
+        }
+        // A workbook calamine cannot read: its XML parts are scanned as text below.
+    } else if ar.index_for_name("word/document.xml").is_some() {
+        node.format = Format::Docx;
+        office::scan_docx(u, &mut ar, depth, budget, node);
+        return;
+    }
+    for i in 0..ar.len() {
+        let name = ar.name_for_index(i).unwrap_or("?").to_string();
+        match ar.by_index(i) {
+            Ok(mut f) => member(u, &mut f, depth, budget, node),
+            Err(e) => {
+                let msg = e.to_string();
+                if msg.contains("assword") || msg.contains("ncrypt") {
+                    node.not_read(
+                        &name,
+                        None,
+                        Status::Skipped,
+                        "encrypted: not readable without its password".into(),
+                    );
+                } else {
+                    node.fail(format!("member {name}: {msg}"));
+                    node.not_read(
+                        &name,
+                        None,
+                        Status::Error,
+                        format!("cannot read member: {msg}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reads members one after another from their local headers.
+fn from_local_headers(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &mut Node) {
+    let mut f = file;
+    if f.seek(SeekFrom::Start(0)).is_err() {
+        return;
+    }
+    let mut r = BufReader::new(f);
+    loop {
+        match read_zipfile_from_stream(&mut r) {
+            Ok(Some(mut z)) => member(u, &mut z, depth, budget, node),
+            Ok(None) => break,
+            Err(e) => {
+                node.fail(format!("damaged zip: {e}"));
+                break;
+            }
+        }
+    }
+}
+
+/// Scans one member.
+fn member<R: Read>(
+    u: &Unwrapper,
+    f: &mut ZipFile<'_, R>,
+    depth: u32,
+    budget: &Budget,
+    node: &mut Node,
+) {
+    if f.is_dir() {
+        return;
+    }
+    let name = member_name(f.name_raw());
+    if !budget.take_member() {
+        node.over_limit += 1;
+        return;
+    }
+    let (size, compressed) = (f.size(), f.compressed_size());
+    if size > u.limits.max_member_size {
+        node.not_read(
+            &name,
+            Some(size),
+            Status::Skipped,
+            format!(
+                "limit: member of {size} bytes is larger than {} (--max-decompressed-size)",
+                u.limits.max_member_size
+            ),
+        );
+        return;
+    }
+    let compressed = if compressed > 0 {
+        Compressed::Fixed(compressed)
+    } else {
+        Compressed::None
+    };
+    let child = u.scan_member(f, compressed, &name, depth, budget);
+    node.adopt(&name, child);
+}

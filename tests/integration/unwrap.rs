@@ -1,0 +1,370 @@
+//! Archives, office files, SQLite and text encodings (`testdata/unwrap/`, written by
+//! `tests/data/generate_unwrap.py`; bombs in `testdata/bombs/`, by `make_bombs.py`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::util::{items, piiscan, read_truth, scan_json, testdata, Item};
+
+fn unwrap_truth() -> BTreeSet<Item> {
+    read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/unwrap_truth.tsv"))
+}
+
+fn scan_unwrap(extra: &[&str]) -> Value {
+    let mut args = vec!["--reveal", "--hash-key", "t"];
+    args.extend_from_slice(extra);
+    args.push("testdata/unwrap");
+    scan_json(&args).1
+}
+
+fn file<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("{name} not in report"))
+}
+
+fn member<'a>(rec: &'a Value, name: &str) -> &'a Value {
+    rec["members"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no members in {rec}"))
+        .iter()
+        .find(|m| m["member"] == name)
+        .unwrap_or_else(|| panic!("member {name} not in {rec:#}"))
+}
+
+#[test]
+fn every_item_in_every_format_and_encoding_is_found_exactly() {
+    let truth = unwrap_truth();
+    assert!(truth.len() > 1000);
+    let report = scan_unwrap(&[]);
+    // damaged.xlsx has no truth: what its readable XML parts hold is checked below.
+    // contacts.db: SQLite record carving is the next step (values are stored back to
+    // back, so the raw scan alone glues them together).
+    let skip = ["unwrap/damaged.xlsx", "unwrap/contacts.db"];
+    let truth: BTreeSet<Item> = truth
+        .into_iter()
+        .filter(|i| !skip.contains(&i.0.as_str()))
+        .collect();
+    let found: BTreeSet<Item> = items(&report)
+        .into_iter()
+        .filter(|i| !skip.contains(&i.0.as_str()))
+        .collect();
+    let missed: Vec<_> = truth.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&truth).collect();
+    let per_file = |v: &[&Item]| {
+        let mut m = BTreeMap::new();
+        for i in v {
+            *m.entry(i.0.clone()).or_insert(0) += 1;
+        }
+        m
+    };
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed {:?}: {:#?}\nextra {:?}: {:#?}",
+        per_file(&missed),
+        &missed[..missed.len().min(20)],
+        per_file(&extra),
+        &extra[..extra.len().min(20)]
+    );
+}
+
+#[test]
+fn encodings_are_detected_and_recorded_on_files_and_findings() {
+    let report = scan_unwrap(&[]);
+    for (name, enc) in [
+        ("gbk.csv", "gb18030"),
+        ("gb18030.txt", "gb18030"),
+        ("utf8_bom.csv", "utf-8"),
+        ("utf16le_bom.txt", "utf-16le"),
+        ("utf16le.txt", "utf-16le"),
+        ("utf16be_bom.txt", "utf-16be"),
+        ("utf16be.txt", "utf-16be"),
+        ("mixed.txt", "utf-8"),
+        ("broken_utf16le.txt", "utf-16le"),
+    ] {
+        let rec = file(&report, &format!("unwrap/{name}"));
+        assert_eq!(rec["encoding"], enc, "{name}");
+        assert!(rec["findings"].as_u64().unwrap() > 20, "{name}");
+    }
+    let zip = file(&report, "unwrap/bundle.zip");
+    assert_eq!(member(zip, "gbk/c.csv")["encoding"], "gb18030");
+    assert_eq!(member(zip, "d_utf16.txt")["encoding"], "utf-16le");
+    for f in report["findings"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap();
+        if path.ends_with("utf16be.txt") {
+            assert_eq!(f["encoding"], "utf-16be");
+        }
+        if path.ends_with("gbk.csv") {
+            assert_eq!(f["encoding"], "gb18030");
+        }
+    }
+}
+
+/// The bytes of `member` (levels joined by `!`) inside `outer`, unpacked with the
+/// crates directly.
+fn member_bytes(outer: Vec<u8>, member: &str) -> Vec<u8> {
+    let mut bytes = outer;
+    for part in member.split('!') {
+        bytes = if bytes.starts_with(&[0x1F, 0x8B]) {
+            // A damaged stream (badcrc.gz) still gives the bytes before the damage.
+            let mut out = Vec::new();
+            let _ = flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out);
+            out
+        } else if bytes.starts_with(b"PK") {
+            let mut out = Vec::new();
+            if let Ok(mut ar) = zip::ZipArchive::new(Cursor::new(&bytes)) {
+                let _ = ar.by_name(part).unwrap().read_to_end(&mut out);
+            } else {
+                // No central directory (truncated.zip): the local headers.
+                let mut r = &bytes[..];
+                while let Ok(Some(mut f)) = zip::read::read_zipfile_from_stream(&mut r) {
+                    if f.name() == part {
+                        let _ = f.read_to_end(&mut out);
+                        break;
+                    }
+                    let _ = std::io::copy(&mut f, &mut std::io::sink());
+                }
+            }
+            out
+        } else {
+            let mut ar = tar::Archive::new(&bytes[..]);
+            let mut out = Vec::new();
+            for e in ar.entries().unwrap() {
+                let mut e = e.unwrap();
+                if e.path().unwrap().to_str() == Some(part) {
+                    e.read_to_end(&mut out).unwrap();
+                    break;
+                }
+            }
+            out
+        };
+    }
+    bytes
+}
+
+fn decode(enc: &str, raw: &[u8]) -> String {
+    let codec = match enc {
+        "utf-16le" => encoding_rs::UTF_16LE,
+        "utf-16be" => encoding_rs::UTF_16BE,
+        "gb18030" => encoding_rs::GB18030,
+        _ => encoding_rs::UTF_8,
+    };
+    codec.decode_without_bom_handling(raw).0.into_owned()
+}
+
+/// Markup removed and entities resolved (an item split across docx runs).
+fn xml_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[test]
+fn offsets_point_at_the_raw_bytes_of_files_and_decompressed_members() {
+    let report = scan_unwrap(&[]);
+    let mut checked = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        if f.get("cell").is_some() {
+            continue; // spreadsheet cells: located by cell (checked below)
+        }
+        let path = f["path"].as_str().unwrap();
+        let mut bytes = std::fs::read(path).unwrap();
+        if let Some(m) = f["member"].as_str() {
+            bytes = member_bytes(bytes, m);
+        }
+        let off = f["offset"].as_u64().unwrap() as usize;
+        let len = f["length"].as_u64().unwrap() as usize;
+        let enc = f["encoding"].as_str().unwrap();
+        let mut text = decode(enc, &bytes[off..off + len]);
+        if f["member"].as_str().is_some_and(|m| m.ends_with(".xml")) {
+            text = xml_text(&text);
+        }
+        let value = f["value"].as_str().unwrap().to_ascii_lowercase();
+        let folded: String = piiscan::check::fold(&text)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let want: String = value
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            folded.contains(want.trim_start_matches('0')),
+            "{path} {:?} @{off}+{len} ({enc}): {text:?} does not hold the value",
+            f["member"]
+        );
+        *checked.entry(enc.to_string()).or_insert(0) += 1;
+    }
+    for enc in ["utf-8", "utf-16le", "utf-16be", "gb18030", "binary"] {
+        assert!(checked.get(enc).copied().unwrap_or(0) > 10, "{checked:?}");
+    }
+}
+
+#[test]
+fn members_are_listed_with_their_size_and_hash() {
+    let report = scan_unwrap(&[]);
+    let zip = file(&report, "unwrap/bundle.zip");
+    let bytes = std::fs::read(testdata().join("unwrap/bundle.zip")).unwrap();
+    for name in ["a.txt", "b.csv", "gbk/c.csv", "d_utf16.txt", "empty.txt"] {
+        let m = member(zip, name);
+        let data = member_bytes(bytes.clone(), name);
+        assert_eq!(m["size"].as_u64().unwrap(), data.len() as u64, "{name}");
+        let hash: String = Sha256::digest(&data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(m["sha256"], hash.as_str(), "{name}");
+        assert_eq!(m["status"], "scanned");
+    }
+    // Nested levels are joined by `!` and each level is listed.
+    let tgz = file(&report, "unwrap/dump.tar.gz");
+    for name in [
+        "dump.tar",
+        "dump.tar!sql/a.sql",
+        "dump.tar!inner.csv.gz",
+        "dump.tar!inner.csv.gz!inner.csv",
+    ] {
+        assert_eq!(member(tgz, name)["status"], "scanned", "{name}");
+    }
+    assert_eq!(member(tgz, "dump.tar")["content"], "tar");
+    // The file's own hash is of its bytes on disk.
+    let hash: String =
+        Sha256::digest(std::fs::read(testdata().join("unwrap/dump.tar.gz")).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    assert_eq!(tgz["sha256"], hash.as_str());
+    assert_eq!(tgz["content"], "gzip");
+}
+
+#[test]
+fn office_files_give_cells_and_document_parts() {
+    let report = scan_unwrap(&[]);
+    let xlsx = file(&report, "unwrap/book.xlsx");
+    assert_eq!(xlsx["content"], "xlsx");
+    assert!(member(xlsx, "客户")["findings"].as_u64().unwrap() > 100);
+    let docx = file(&report, "unwrap/letter.docx");
+    assert_eq!(docx["content"], "docx");
+    assert!(
+        member(docx, "word/document.xml")["findings"]
+            .as_u64()
+            .unwrap()
+            > 20
+    );
+    let cells: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with("book.xlsx"))
+        .map(|f| f["cell"].as_str().expect("a cell for each sheet finding"))
+        .collect();
+    assert!(cells.contains("B2"), "{cells:?}");
+}
+
+#[test]
+fn damaged_containers_are_errors_and_their_readable_members_are_scanned() {
+    let report = scan_unwrap(&[]);
+    let trunc = file(&report, "unwrap/truncated.zip");
+    assert_eq!(trunc["status"], "error");
+    assert!(trunc["reason"].as_str().unwrap().contains("zip"));
+    assert_eq!(member(trunc, "part1.txt")["status"], "scanned");
+    assert_eq!(member(trunc, "part2.txt")["status"], "scanned");
+    assert_eq!(member(trunc, "part3.txt")["status"], "error");
+    assert!(trunc["findings"].as_u64().unwrap() >= 14);
+
+    let gz = file(&report, "unwrap/badcrc.gz");
+    assert_eq!(gz["status"], "error");
+    assert!(gz["reason"].as_str().unwrap().contains("checksum"), "{gz}");
+    assert_eq!(gz["findings"].as_u64().unwrap(), 13);
+
+    let xlsx = file(&report, "unwrap/damaged.xlsx");
+    assert_eq!(xlsx["status"], "error");
+    assert!(xlsx["reason"]
+        .as_str()
+        .unwrap()
+        .contains("XML parts were scanned"));
+    assert!(xlsx["findings"].as_u64().unwrap() > 50);
+}
+
+#[test]
+fn the_depth_and_member_limits_skip_what_is_beyond_them() {
+    let (_, report) = scan_json(&["--max-archive-depth", "3", "testdata/unwrap/depth.zip"]);
+    let rec = &report["files"][0];
+    let deep = member(rec, "l1.zip!l2.zip!l3.zip");
+    assert_eq!(deep["status"], "skipped");
+    assert!(deep["reason"]
+        .as_str()
+        .unwrap()
+        .contains("--max-archive-depth"));
+    assert_eq!(rec["findings"].as_u64().unwrap(), 3, "levels 0 to 2");
+
+    let (_, report) = scan_json(&["--max-members", "2", "testdata/unwrap/bundle.zip"]);
+    let rec = &report["files"][0];
+    assert_eq!(rec["status"], "skipped");
+    assert!(rec["reason"].as_str().unwrap().contains("--max-members"));
+    assert_eq!(rec["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn standard_input_is_unpacked_too() {
+    let gz = std::fs::read(testdata().join("unwrap/users.csv.gz")).unwrap();
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "json", "-"])
+        .write_stdin(gz)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"][0]["findings"], 75);
+    assert_eq!(report["findings"][0]["member"], "users.csv");
+}
+
+/// Runs a scan of `path` and returns its report and how long it took (a guard against
+/// a hang, not a speed test).
+fn scan_bounded(path: &str) -> (Value, Duration) {
+    let t = Instant::now();
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "json", path])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report, not a hang");
+    (report, t.elapsed())
+}
+
+#[test]
+fn decompression_bombs_stop_at_a_limit_and_the_scan_goes_on() {
+    for name in ["zipbomb.zip", "gzbomb.gz", "nest.zip"] {
+        let (report, _) = scan_bounded(&format!("testdata/bombs/{name}"));
+        let rec = &report["files"][0];
+        let text = rec.to_string();
+        assert!(
+            text.contains("limit:"),
+            "{name}: no limit recorded: {text:.2000}"
+        );
+        let members = rec["members"].as_array().unwrap();
+        assert!(
+            members.iter().any(|m| m["status"] == "skipped"),
+            "{name}: a member is skipped"
+        );
+        assert!(members.len() < 5000, "{name}: {} members", members.len());
+    }
+}
