@@ -205,7 +205,8 @@ impl TextMap {
             // Extend an ASCII run rather than add a piece per character.
             if stride != 0
                 && last.stride == stride
-                && raw - last.raw as usize == (text - last.text as usize) * stride as usize
+                && raw.checked_sub(last.raw as usize)
+                    == Some((text - last.text as usize) * stride as usize)
             {
                 return;
             }

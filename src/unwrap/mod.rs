@@ -281,7 +281,7 @@ impl Unwrapper<'_> {
                 let mut node =
                     Node::from_scanned(scan_stream(file, self.det, self.opts, self.on_read));
                 node.format = Format::Sqlite;
-                sqlite::attribute(path, &mut node);
+                sqlite::scan(self, path, &mut node);
                 node
             }
             Format::Zip | Format::Xls => {
@@ -503,7 +503,7 @@ impl Unwrapper<'_> {
                 n.format = Format::Sqlite;
                 n.encoding = Some(enc);
                 n.sha256 = node.sha256.take();
-                sqlite::attribute(tmp.path(), &mut n);
+                sqlite::scan(self, tmp.path(), &mut n);
                 return n;
             }
             Format::Xls => {

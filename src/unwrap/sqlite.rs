@@ -1,63 +1,586 @@
-//! SQLite databases (phone extractions): the raw file is scanned like any binary data,
-//! so records in free pages and free blocks (deleted rows) are found too. Then each
-//! finding is placed on its page, and the page attributed, through SQLite's own `dbstat`
-//! table, to the table or index it belongs to — or reported as not in use by any (free
-//! pages and the like: deleted data).
+//! SQLite databases (phone extractions).
 //!
-//! The database is opened read-only and `immutable`, so SQLite neither writes, locks
-//! nor replays a journal: the evidence is not touched.
+//! A record stores its values back to back (`…251913967049867lisi@…`: an ID, a mobile
+//! and an e-mail with nothing between them), so scanning the raw bytes alone would glue
+//! neighbouring values into one unrecognisable run. Instead every b-tree leaf page —
+//! live, or left on the freelist after a `DELETE`/`DROP` — is read cell by cell, each
+//! record split into its values, and each value scanned on its own line, labelled with
+//! its column name (a column `mobile` is context as a CSV header is). Deleted cells in
+//! the free blocks of a page are carved the same way where their record header survived.
+//! Every finding keeps the offset of its first byte in the raw file.
+//!
+//! Which table or index a page belongs to comes from SQLite itself (`dbstat`), and the
+//! column names from `PRAGMA table_info`; the database is opened read-only and
+//! `immutable`, so SQLite neither writes, locks nor replays a journal. Pages SQLite does
+//! not place in any b-tree are reported as `unallocated` (deleted data). The raw scan of
+//! the file is kept for everything outside the records (journal remnants, overwritten
+//! cells), minus what overlaps a value already scanned.
+//!
+//! The record walker follows <https://www.sqlite.org/fileformat2.html> (varints, serial
+//! types, cell layouts): no maintained crate recovers deleted records, and SQLite's own
+//! API only returns live rows.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::fs::File;
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
 
-use super::Node;
+use super::encoding::{Encoding, TextMap};
+use super::{Node, Unwrapper};
+use crate::evidence::Finding;
+use crate::read::scan_text;
 
-/// Adds `sqlite` details (page, and table or `unallocated`) to the findings of `node`.
-pub(super) fn attribute(path: &Path, node: &mut Node) {
-    let Some(page_size) = page_size(path) else {
-        return;
-    };
-    let pages = match page_owners(path) {
-        Ok(p) => p,
-        Err(e) => {
-            let note = format!("pages not attributed to tables: {e}");
-            node.reason.get_or_insert(note);
-            return;
-        }
-    };
-    for f in &mut node.findings {
-        let page = f.offset / page_size + 1;
-        let mut d = serde_json::Map::new();
-        d.insert("page".into(), json!(page));
-        match pages.get(&page) {
-            Some(name) => {
-                d.insert("table".into(), json!(name));
-            }
-            None => {
-                d.insert("unallocated".into(), json!(true));
-            }
-        }
-        f.details.insert("sqlite".into(), Value::Object(d));
-    }
+/// Text built per batch before it is scanned (bounds memory on large databases).
+const BATCH_TEXT: usize = 4 << 20;
+
+/// What SQLite itself says about the database.
+#[derive(Default)]
+struct Schema {
+    /// Page number → table or index name.
+    owners: HashMap<u64, String>,
+    /// Table or index name → column names, in record order.
+    columns: HashMap<String, Vec<String>>,
+    /// Table name → whether each column holds text only (TEXT affinity).
+    text_only: HashMap<String, Vec<bool>>,
 }
 
-/// The page size from the database header (offset 16, big-endian; 1 means 65536).
-fn page_size(path: &Path) -> Option<u64> {
+/// One value of a record, where it lies and what it says.
+struct Field {
+    /// Raw offset of the value's bytes in the file.
+    raw: u64,
+    /// Raw length.
+    len: u64,
+    /// The value as text (integers in decimal).
+    text: Vec<u8>,
+    /// True if the text is the raw bytes themselves (offsets inside map one to one).
+    verbatim: bool,
+    /// Page number.
+    page: u64,
+    /// Column index in its record.
+    column: usize,
+    /// Carved from a free block (a deleted cell).
+    freeblock: bool,
+}
+
+/// Replaces the raw-scan findings of a database by the findings of its values, and
+/// attributes each to its page and table.
+pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
+    let Ok(file) = File::open(path) else { return };
     let mut head = [0u8; 100];
-    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
-    match u16::from_be_bytes([head[16], head[17]]) {
-        1 => Some(65536),
-        n if n >= 512 && n.is_power_of_two() => Some(n as u64),
-        _ => None,
+    if read_at(&file, &mut head, 0) < 100 {
+        return;
+    }
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65536u64,
+        n if n >= 512 && n.is_power_of_two() => n as u64,
+        _ => return,
+    };
+    let usable = page_size - head[20] as u64;
+    let schema = match schema(path) {
+        Ok(s) => s,
+        Err(e) => {
+            node.reason
+                .get_or_insert(format!("pages not attributed to tables: {e}"));
+            Schema::default()
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let pages = size / page_size;
+
+    let mut carved: Vec<Finding> = Vec::new();
+    let mut covered: Vec<(u64, u64)> = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
+    let mut text_len = 0usize;
+    let mut page = vec![0u8; page_size as usize];
+    for pg in 1..=pages {
+        let at = (pg - 1) * page_size;
+        if read_at(&file, &mut page, at) < page.len() {
+            break;
+        }
+        let before = fields.len();
+        let ncols = schema
+            .owners
+            .get(&pg)
+            .and_then(|t| schema.text_only.get(t))
+            .map(Vec::as_slice);
+        let allocated = schema.owners.contains_key(&pg);
+        leaf_fields(&page, pg, at, usable, ncols, allocated, &mut fields);
+        text_len += fields[before..]
+            .iter()
+            .map(|f| f.text.len() + 24)
+            .sum::<usize>();
+        if text_len >= BATCH_TEXT {
+            flush(u, &schema, &mut fields, &mut carved, &mut covered);
+            text_len = 0;
+        }
+    }
+    flush(u, &schema, &mut fields, &mut carved, &mut covered);
+
+    // Raw findings outside every value scanned above stay (attributed to their page).
+    covered.sort_unstable();
+    let inside = |f: &Finding| {
+        let end = f.offset + f.length as u64;
+        let i = covered.partition_point(|&(s, _)| s < end);
+        i > 0 && covered[i - 1].1 > f.offset
+    };
+    let mut raw: Vec<Finding> = std::mem::take(&mut node.findings)
+        .into_iter()
+        .filter(|f| !inside(f))
+        .collect();
+    for f in &mut raw {
+        let page = f.offset / page_size + 1;
+        f.details
+            .insert("sqlite".into(), place(&schema, page, None, false));
+    }
+    raw.extend(carved);
+    raw.sort_by_key(|f| (f.offset, f.kind));
+    node.findings = raw;
+}
+
+/// Scans a batch of fields: one line per value, `column: value`, mapped to the raw bytes.
+fn flush(
+    u: &Unwrapper,
+    schema: &Schema,
+    fields: &mut Vec<Field>,
+    out: &mut Vec<Finding>,
+    covered: &mut Vec<(u64, u64)>,
+) {
+    if fields.is_empty() {
+        return;
+    }
+    // In file order, so the map is monotone; raw offsets are large: the map holds them
+    // relative to the batch's lowest.
+    fields.sort_by_key(|f| f.raw);
+    let base = fields[0].raw;
+    let mut text = Vec::new();
+    let mut map = TextMap::default();
+    // (text start of the value, index of the field)
+    let mut starts = Vec::with_capacity(fields.len());
+    for (i, f) in fields.iter().enumerate() {
+        let label = column_name(schema, f);
+        let rel = (f.raw - base) as usize;
+        map.push(text.len(), rel, 0);
+        text.extend_from_slice(label.as_bytes());
+        text.extend_from_slice(b": ");
+        starts.push((text.len(), i));
+        map.push(text.len(), rel, if f.verbatim { 1 } else { 0 });
+        text.extend_from_slice(&f.text);
+        let end = rel + f.len as usize;
+        map.push(text.len(), end, 0);
+        text.push(b'\n');
+        if f.text.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
+            covered.push((f.raw, f.raw + f.len));
+        }
+    }
+    let raw_len = fields
+        .iter()
+        .map(|f| f.raw + f.len - base)
+        .max()
+        .unwrap_or(0);
+    map.finish(text.len(), raw_len as usize);
+    for mut f in scan_text(u.det, u.opts, &text, Some(&map), Encoding::Binary) {
+        // `scan_text` counts lines in the text built here: not the file's.
+        f.line = 0;
+        let off = f.offset as usize;
+        let i = fields
+            .partition_point(|fd| ((fd.raw - base) as usize) <= off)
+            .saturating_sub(1);
+        let field = &fields[i];
+        f.offset += base;
+        f.encoding = "binary";
+        let column = column_name(schema, field);
+        f.details.insert(
+            "sqlite".into(),
+            place(schema, field.page, Some(&column), field.freeblock),
+        );
+        out.push(f);
+    }
+    fields.clear();
+}
+
+/// The name of a value's column: from the schema when its page's owner is known.
+fn column_name(schema: &Schema, f: &Field) -> String {
+    schema
+        .owners
+        .get(&f.page)
+        .and_then(|t| schema.columns.get(t))
+        .and_then(|cols| cols.get(f.column))
+        .cloned()
+        .unwrap_or_else(|| format!("column{}", f.column + 1))
+}
+
+/// `details.sqlite`: the page, and the table (with column) or `unallocated`.
+fn place(schema: &Schema, page: u64, column: Option<&str>, freeblock: bool) -> Value {
+    let mut d = serde_json::Map::new();
+    d.insert("page".into(), json!(page));
+    match schema.owners.get(&page) {
+        Some(name) => {
+            d.insert("table".into(), json!(name));
+            if let Some(c) = column {
+                d.insert("column".into(), json!(c));
+            }
+        }
+        None => {
+            d.insert("unallocated".into(), json!(true));
+        }
+    }
+    if freeblock {
+        d.insert("deleted".into(), json!(true));
+    }
+    Value::Object(d)
+}
+
+/// An SQLite varint at `b[i..]`: (value, length), or `None` if it runs off the end.
+fn varint(b: &[u8], i: usize) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for k in 0..9 {
+        let c = *b.get(i + k)?;
+        if k == 8 {
+            return Some(((v << 8) | c as u64, 9));
+        }
+        v = (v << 7) | (c & 0x7F) as u64;
+        if c & 0x80 == 0 {
+            return Some((v, k + 1));
+        }
+    }
+    None
+}
+
+/// The body length of a serial type.
+fn serial_len(t: u64) -> Option<u64> {
+    Some(match t {
+        0 | 8 | 9 => 0,
+        1..=4 => t,
+        5 => 6,
+        6 | 7 => 8,
+        10 | 11 => return None,
+        n => (n - 12) / 2,
+    })
+}
+
+/// The values of the b-tree leaf page `page` (number `pg`, at file offset `at`), from
+/// its cells and, carved, from its free blocks.
+fn leaf_fields(
+    page: &[u8],
+    pg: u64,
+    at: u64,
+    usable: u64,
+    ncols: Option<&[bool]>,
+    allocated: bool,
+    out: &mut Vec<Field>,
+) {
+    let h = if pg == 1 { 100 } else { 0 };
+    let Some(&kind) = page.get(h) else { return };
+    let (table, index) = (kind == 0x0D, kind == 0x0A);
+    let usable_len = (usable as usize).min(page.len());
+    if !(table || index) {
+        // A free page reused as a freelist trunk or left with another header: the
+        // cells of its earlier life may still be there.
+        if ncols.is_none() && !allocated {
+            carve(page, h, usable_len, pg, at, None, false, out);
+        }
+        return;
+    }
+    let u16_at = |i: usize| -> usize {
+        page.get(i..i + 2)
+            .map_or(0, |b| u16::from_be_bytes([b[0], b[1]]) as usize)
+    };
+    let cells = u16_at(h + 3);
+    let usable = (usable as usize).min(page.len());
+    // The part of a payload stored on the page (fileformat2 §1.6); the rest continues in
+    // overflow pages.
+    let max_local = if table {
+        usable - 35
+    } else {
+        (usable - 12) * 64 / 255 - 23
+    };
+    let min_local = (usable - 12) * 32 / 255 - 23;
+    let local_size = |p: usize| {
+        if p <= max_local {
+            return p;
+        }
+        let k = min_local + (p - min_local) % (usable - 4);
+        if k <= max_local {
+            k
+        } else {
+            min_local
+        }
+    };
+    for c in 0..cells {
+        let p = u16_at(h + 8 + 2 * c);
+        if p < h + 8 || p >= usable {
+            continue;
+        }
+        let Some((payload, n1)) = varint(page, p) else {
+            continue;
+        };
+        let mut q = p + n1;
+        if table {
+            let Some((_, n2)) = varint(page, q) else {
+                continue;
+            };
+            q += n2;
+        }
+        let local = local_size(payload.min(usize::MAX as u64 / 2) as usize);
+        let end = (q + local).min(usable);
+        record(page, q, end, pg, at, None, out);
+    }
+    // The gap between the cell pointers and the cells: cells of an earlier layout.
+    let content = u16_at(h + 5).max(h + 8 + 2 * cells).min(usable);
+    carve(page, h + 8 + 2 * cells, content, pg, at, ncols, false, out);
+    // Free blocks: deleted cells whose first four bytes now link the chain.
+    let mut fb = u16_at(h + 1);
+    let mut hops = 0;
+    while fb >= h + 8 && fb + 4 <= usable && hops < 1024 {
+        let size = u16_at(fb + 2);
+        let end = (fb + size).min(usable);
+        carve(page, fb, end, pg, at, ncols, true, out);
+        fb = u16_at(fb);
+        hops += 1;
     }
 }
 
-/// Page number → name of the table or index whose b-tree (or overflow chain) it is in.
-fn page_owners(path: &Path) -> rusqlite::Result<HashMap<u64, String>> {
+/// Finds the deleted cells of a free block `page[fb..end]`. Freeing a cell overwrites
+/// its first four bytes (the payload size, the rowid, and often the record's header size
+/// and first serial type); what follows survives. So at each cell start the record is
+/// tried at +4 as a whole, or, knowing the table has `ncols` columns, as its last
+/// serial types (the lost ones taken for the integer key, stored as NULL). A cell that
+/// parses is taken, and the next one tried right after it (freed neighbours merge).
+#[allow(clippy::too_many_arguments)]
+fn carve(
+    page: &[u8],
+    fb: usize,
+    end: usize,
+    pg: u64,
+    at: u64,
+    ncols: Option<&[bool]>,
+    freeblock: bool,
+    out: &mut Vec<Field>,
+) {
+    let mut c = fb;
+    'cells: while c + 6 < end {
+        let before = out.len();
+        if let Some(next) = cell_at(page, c, end, pg, at, out) {
+            c = next;
+            continue;
+        }
+        out.truncate(before);
+        // Where a free block says a cell starts, its header may have survived.
+        if freeblock {
+            if let Some(next) = record(page, c + 4, end, pg, at, Some(0), out) {
+                if out.len() > before {
+                    c = next;
+                    continue;
+                }
+            }
+            out.truncate(before);
+        }
+        if let Some(cols) = ncols {
+            let n = cols.len();
+            for lost in 1..=2usize {
+                if n <= lost + 1 {
+                    break;
+                }
+                if let Some(next) = headless(page, c + 4, end, &cols[lost..], lost, pg, at, out) {
+                    c = next;
+                    continue 'cells;
+                }
+                out.truncate(before);
+            }
+        }
+        c += 1;
+    }
+}
+
+/// An intact table leaf cell at `page[c..]`, left where no cell pointer leads to it:
+/// its payload size must equal its record's header and body.
+fn cell_at(
+    page: &[u8],
+    c: usize,
+    end: usize,
+    pg: u64,
+    at: u64,
+    out: &mut Vec<Field>,
+) -> Option<usize> {
+    let (payload, n1) = varint(page, c)?;
+    let (_, n2) = varint(page, c + n1)?;
+    let q = c + n1 + n2;
+    let (hsize, n) = varint(page, q)?;
+    if payload < 3 || q as u64 + payload > end as u64 || hsize > payload || (hsize as usize) < n + 2
+    {
+        return None;
+    }
+    let mut total = hsize;
+    let mut i = q + n;
+    while i < q + hsize as usize {
+        let (t, k) = varint(page, i)?;
+        total += serial_len(t)?;
+        i += k;
+    }
+    if i != q + hsize as usize || total != payload {
+        return None;
+    }
+    record(page, q, end, pg, at, Some(0), out)
+}
+
+/// A record whose header size and first `lost` serial types were overwritten: the
+/// serial types of the remaining columns from `q`, then the body (the lost values taken
+/// as empty). A column of TEXT affinity (`text_only`) must hold text or NULL: that tells
+/// a real header from bytes that merely parse as one.
+#[allow(clippy::too_many_arguments)]
+fn headless(
+    page: &[u8],
+    q: usize,
+    end: usize,
+    text_only: &[bool],
+    lost: usize,
+    pg: u64,
+    at: u64,
+    out: &mut Vec<Field>,
+) -> Option<usize> {
+    let mut i = q;
+    let mut header = Vec::with_capacity(text_only.len());
+    for &text in text_only {
+        let (t, k) = varint(page, i)?;
+        serial_len(t)?;
+        if text && t != 0 && (t < 13 || t % 2 == 0) {
+            return None;
+        }
+        header.push(t);
+        i += k;
+    }
+    let total: u64 = header.iter().map(|&t| serial_len(t).unwrap_or(0)).sum();
+    if !header.iter().any(|&t| t >= 13 && t % 2 == 1) || i as u64 + total > end as u64 {
+        return None;
+    }
+    values(page, &header, i, end, lost, pg, at, true, out)
+}
+
+/// Parses the record at `page[q..end]`, pushing its text and integer values; returns
+/// where it ends. `strict` (`Some(first column)`, carving) requires the header to be
+/// plausible and the body to fit and to hold valid UTF-8 text.
+fn record(
+    page: &[u8],
+    q: usize,
+    end: usize,
+    pg: u64,
+    at: u64,
+    strict: Option<usize>,
+    out: &mut Vec<Field>,
+) -> Option<usize> {
+    let (hsize, n) = varint(page, q)?;
+    let hsize = hsize as usize;
+    if hsize < n + 1 || q + hsize > end || hsize > 512 {
+        return None;
+    }
+    let mut types = Vec::new();
+    let mut i = q + n;
+    while i < q + hsize {
+        let (t, k) = varint(page, i)?;
+        types.push(t);
+        i += k;
+    }
+    if i != q + hsize {
+        return None;
+    }
+    let body = q + hsize;
+    if strict.is_some() {
+        let total: u64 = types
+            .iter()
+            .map(|&t| serial_len(t).unwrap_or(u64::MAX / 64))
+            .sum();
+        let has_text = types.iter().any(|&t| t >= 13 && t % 2 == 1);
+        if types.len() < 2 || !has_text || body as u64 + total > end as u64 {
+            return None;
+        }
+    }
+    values(
+        page,
+        &types,
+        body,
+        end,
+        strict.unwrap_or(0),
+        pg,
+        at,
+        strict.is_some(),
+        out,
+    )
+}
+
+/// Pushes the text and integer values of a record body at `page[body..end]`, the first
+/// being column `first`; returns where the body ends.
+#[allow(clippy::too_many_arguments)]
+fn values(
+    page: &[u8],
+    types: &[u64],
+    mut body: usize,
+    end: usize,
+    first: usize,
+    pg: u64,
+    at: u64,
+    deleted: bool,
+    out: &mut Vec<Field>,
+) -> Option<usize> {
+    let before = out.len();
+    for (col, &t) in types.iter().enumerate() {
+        let len = serial_len(t)? as usize;
+        let stop = (body + len).min(end);
+        let bytes = &page[body..stop];
+        let raw = at + body as u64;
+        let column = first + col;
+        match t {
+            1..=6 if len >= 4 => {
+                // An integer of 4 or more bytes can be a phone or an ID number.
+                let mut v: i64 = if bytes.first().is_some_and(|b| b & 0x80 != 0) {
+                    -1
+                } else {
+                    0
+                };
+                for &b in bytes {
+                    v = (v << 8) | b as i64;
+                }
+                out.push(Field {
+                    raw,
+                    len: bytes.len() as u64,
+                    text: v.to_string().into_bytes(),
+                    verbatim: false,
+                    page: pg,
+                    column,
+                    freeblock: deleted,
+                });
+            }
+            n if n >= 13 && n % 2 == 1 && !bytes.is_empty() => {
+                // Carved text must look like text: valid UTF-8, no control characters
+                // but tabs and line breaks (junk parsed as a record rarely is).
+                let junk = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+                if deleted && (std::str::from_utf8(bytes).is_err() || bytes.iter().any(junk)) {
+                    out.truncate(before);
+                    return None;
+                }
+                out.push(Field {
+                    raw,
+                    len: bytes.len() as u64,
+                    text: bytes.to_vec(),
+                    verbatim: true,
+                    page: pg,
+                    column,
+                    freeblock: deleted,
+                });
+            }
+            _ => {}
+        }
+        body += len;
+        if body > end {
+            break;
+        }
+    }
+    Some(body.min(end))
+}
+
+/// Page owners and column names, from SQLite.
+fn schema(path: &Path) -> rusqlite::Result<Schema> {
     let uri = format!("file:{}?immutable=1", uri_path(path));
     let db = Connection::open_with_flags(
         uri,
@@ -65,14 +588,72 @@ fn page_owners(path: &Path) -> rusqlite::Result<HashMap<u64, String>> {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    let mut stmt = db.prepare("SELECT name, pageno FROM dbstat")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut map = HashMap::new();
-    for row in rows {
-        let (name, page) = row?;
-        map.insert(page as u64, name);
+    let mut s = Schema::default();
+    {
+        let mut stmt = db.prepare("SELECT name, pageno FROM dbstat")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (name, page) = row?;
+            s.owners.insert(page as u64, name);
+        }
     }
-    Ok(map)
+    let mut stmt =
+        db.prepare("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'index')")?;
+    let objects: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, kind) in objects {
+        if kind == "table" {
+            let mut stmt = db.prepare("SELECT name, type FROM pragma_table_info(?1)")?;
+            let cols: Vec<(String, String)> = stmt
+                .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .filter_map(Result::ok)
+                .collect();
+            // TEXT affinity (fileformat: "CHAR", "CLOB" or "TEXT" in the declared type,
+            // and no "INT").
+            let text = cols
+                .iter()
+                .map(|(_, t)| {
+                    let t = t.to_ascii_uppercase();
+                    !t.contains("INT") && ["CHAR", "CLOB", "TEXT"].iter().any(|a| t.contains(a))
+                })
+                .collect();
+            s.text_only.insert(name.clone(), text);
+            s.columns
+                .insert(name, cols.into_iter().map(|(c, _)| c).collect());
+        } else {
+            let mut stmt = db.prepare("SELECT name FROM pragma_index_info(?1)")?;
+            let cols: Vec<String> = stmt
+                .query_map([&name], |r| r.get::<_, Option<String>>(0))?
+                .filter_map(|c| c.ok().flatten())
+                .collect();
+            s.columns.insert(name, cols);
+        }
+    }
+    Ok(s)
+}
+
+/// Reads into `buf` from `offset`; returns the bytes read.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        let mut n = 0;
+        while n < buf.len() {
+            match file.read_at(&mut buf[n..], offset + n as u64) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        n
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, buf, offset);
+        0
+    }
 }
 
 /// A path escaped for an SQLite `file:` URI.
@@ -99,5 +680,33 @@ mod tests {
             uri_path(Path::new("/a/b c?d#e%.db")),
             "/a/b%20c%3Fd%23e%25.db"
         );
+    }
+
+    #[test]
+    fn varints_and_serial_types() {
+        assert_eq!(varint(&[0x05], 0), Some((5, 1)));
+        assert_eq!(varint(&[0x81, 0x00], 0), Some((128, 2)));
+        assert_eq!(varint(&[0xFF; 9], 0), Some((u64::MAX, 9)));
+        assert_eq!(varint(&[0x81], 0), None);
+        assert_eq!(serial_len(13 + 2 * 11), Some(11));
+        assert_eq!(serial_len(5), Some(6));
+        assert_eq!(serial_len(10), None);
+    }
+
+    #[test]
+    fn a_record_splits_into_its_values() {
+        // Header: size 4, types TEXT(18), INT 6 bytes, TEXT(3).
+        let mut page = vec![4u8, 13 + 36, 5, 13 + 6];
+        page.extend_from_slice(b"11010519491231002X");
+        page.extend_from_slice(&13800138000u64.to_be_bytes()[2..]);
+        page.extend_from_slice(b"abc");
+        let mut out = Vec::new();
+        let end = record(&page, 0, page.len(), 2, 4096, None, &mut out).unwrap();
+        assert_eq!(end, page.len());
+        let texts: Vec<&[u8]> = out.iter().map(|f| f.text.as_slice()).collect();
+        assert_eq!(texts, [&b"11010519491231002X"[..], b"13800138000", b"abc"]);
+        assert_eq!(out[0].raw, 4096 + 4);
+        assert_eq!(out[1].raw, 4096 + 22);
+        assert!(!out[1].verbatim);
     }
 }

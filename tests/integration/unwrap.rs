@@ -46,16 +46,9 @@ fn every_item_in_every_format_and_encoding_is_found_exactly() {
     assert!(truth.len() > 1000);
     let report = scan_unwrap(&[]);
     // damaged.xlsx has no truth: what its readable XML parts hold is checked below.
-    // contacts.db: SQLite record carving is the next step (values are stored back to
-    // back, so the raw scan alone glues them together).
-    let skip = ["unwrap/damaged.xlsx", "unwrap/contacts.db"];
-    let truth: BTreeSet<Item> = truth
-        .into_iter()
-        .filter(|i| !skip.contains(&i.0.as_str()))
-        .collect();
     let found: BTreeSet<Item> = items(&report)
         .into_iter()
-        .filter(|i| !skip.contains(&i.0.as_str()))
+        .filter(|i| i.0 != "unwrap/damaged.xlsx")
         .collect();
     let missed: Vec<_> = truth.difference(&found).collect();
     let extra: Vec<_> = found.difference(&truth).collect();
@@ -278,6 +271,46 @@ fn office_files_give_cells_and_document_parts() {
         .map(|f| f["cell"].as_str().expect("a cell for each sheet finding"))
         .collect();
     assert!(cells.contains("B2"), "{cells:?}");
+}
+
+#[test]
+fn sqlite_values_are_split_and_attributed_to_tables_or_marked_deleted() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/unwrap_truth.tsv"),
+    )
+    .unwrap();
+    // (offset, type) → `table=…` or `deleted`
+    let want: BTreeMap<(u64, String), String> = text
+        .lines()
+        .filter(|l| l.starts_with("unwrap/contacts.db\t"))
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            ((c[5].parse().unwrap(), c[3].to_string()), c[7].to_string())
+        })
+        .collect();
+    assert!(want.values().filter(|w| *w == "deleted").count() > 100);
+    let (_, report) = scan_json(&["testdata/unwrap/contacts.db"]);
+    let mut seen = 0;
+    for f in report["findings"].as_array().unwrap() {
+        let key = (
+            f["offset"].as_u64().unwrap(),
+            f["type"].as_str().unwrap().to_string(),
+        );
+        let Some(w) = want.get(&key) else { continue };
+        let d = &f["details"]["sqlite"];
+        match w.strip_prefix("table=") {
+            Some(table) => {
+                assert_eq!(d["table"], table, "{key:?}");
+                assert!(d.get("deleted").is_none() && d.get("unallocated").is_none());
+            }
+            None => assert!(
+                d["deleted"] == true || d["unallocated"] == true,
+                "{key:?} is deleted: {d}"
+            ),
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, want.len());
 }
 
 #[test]
