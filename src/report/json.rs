@@ -106,6 +106,13 @@ impl Report<'_> {
                 "gitignore": cfg.walk.gitignore,
                 "follow_symlinks": cfg.walk.follow,
                 "fingerprint_key": if cfg.key.user_supplied { "user" } else { "random" },
+                "limits": {
+                    "max_archive_depth": cfg.limits.max_depth,
+                    "max_decompressed_size": cfg.limits.max_member_size,
+                    "max_total_size": cfg.limits.max_total_size,
+                    "max_ratio": cfg.limits.max_ratio,
+                    "max_members": cfg.limits.max_members,
+                },
             }),
         );
         Value::Object(scan)

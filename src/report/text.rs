@@ -27,20 +27,28 @@ pub fn escape(s: &str) -> String {
 impl Reporter for Text {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let o = r.outcome;
-        let mut last_path: Option<&str> = None;
+        let mut last: Option<(&str, Option<&str>)> = None;
         for f in &o.findings {
-            if last_path != Some(f.path.as_str()) {
-                if last_path.is_some() {
+            let here = (f.path.as_str(), f.member.as_deref());
+            if last != Some(here) {
+                if last.is_some() {
                     writeln!(out)?;
                 }
-                writeln!(out, "{}", escape(&f.path))?;
-                last_path = Some(&f.path);
+                match &f.member {
+                    Some(m) => writeln!(out, "{}  [member {}]", escape(&f.path), escape(m))?,
+                    None => writeln!(out, "{}", escape(&f.path))?,
+                }
+                last = Some(here);
             }
+            // Line:offset, or the cell of a spreadsheet.
+            let at = match &f.cell {
+                Some(c) => format!("{c}+{}", f.offset),
+                None => format!("{}:{}", f.line, f.offset),
+            };
             writeln!(
                 out,
-                "  {}:{:<10} {:<12} {:<6} {:<22} {}",
-                f.line,
-                f.offset,
+                "  {:<16} {:<12} {:<6} {:<22} {}",
+                at,
                 f.kind.name(),
                 f.confidence.name(),
                 r.display_value(f),
@@ -52,7 +60,13 @@ impl Reporter for Text {
             .iter()
             .filter(|f| f.status != Status::Scanned || f.changed_during_scan)
             .collect();
-        if !problems.is_empty() {
+        let members: Vec<_> = o
+            .files
+            .iter()
+            .flat_map(|f| f.members.iter())
+            .filter(|m| m.status != Status::Scanned)
+            .collect();
+        if !problems.is_empty() || !members.is_empty() {
             writeln!(out, "\nnot fully scanned:")?;
             for f in problems {
                 writeln!(
@@ -61,6 +75,16 @@ impl Reporter for Text {
                     format!("{:?}", f.status).to_lowercase(),
                     escape(&f.path),
                     f.reason.as_deref().unwrap_or("")
+                )?;
+            }
+            for m in members {
+                writeln!(
+                    out,
+                    "  {:<8} {} [member {}]: {}",
+                    format!("{:?}", m.status).to_lowercase(),
+                    escape(&m.path),
+                    escape(m.member.as_deref().unwrap_or("")),
+                    m.reason.as_deref().unwrap_or("")
                 )?;
             }
         }
