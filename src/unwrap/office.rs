@@ -20,11 +20,16 @@ use super::{Format, Node, Unwrapper};
 use crate::evidence::Status;
 use crate::read::scan_text;
 
-/// Scans the sheets of an xlsx; false (and `node` failed) if calamine cannot read it
-/// all, so the caller scans its XML parts instead.
+/// Workbooks and document parts larger than this are not held in memory: their XML is
+/// scanned as a stream of text instead (cell references and run joining are lost).
+const IN_MEMORY: u64 = 256 << 20;
+
+/// Scans the sheets of an xlsx; false if calamine cannot read it all (`node` failed) or
+/// it is too large to read in memory (`node` notes why), so the caller scans its XML
+/// parts instead.
 pub(super) fn scan_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
     if let Err(why) = within_limits(file, budget) {
-        node.fail(why);
+        node.reason.get_or_insert(why);
         return false;
     }
     let mut f = file;
@@ -72,8 +77,10 @@ fn within_limits(file: &File, budget: &Budget) -> Result<(), String> {
             ));
         }
     }
-    if total > budget.bytes_left.get() {
-        return Err("limit: decompressed bytes of this input exhausted (--max-total-size); its XML parts were scanned as text".into());
+    if total > budget.bytes_left.get() || total > IN_MEMORY {
+        return Err(format!(
+            "workbook of {total} bytes unpacked is not read into memory; its XML parts were scanned as text"
+        ));
     }
     budget.bytes_left.set(budget.bytes_left.get() - total);
     Ok(())
@@ -246,7 +253,8 @@ pub(super) fn scan_docx(
         let mut lim = Limited::new(&mut f, budget, Compressed::Fixed(packed.max(1)));
         let mut xml = Vec::new();
         let mut h = Hashing::new(&mut lim);
-        let read = h.read_to_end(&mut xml);
+        let read = (&mut h).take(IN_MEMORY).read_to_end(&mut xml);
+        let more = read.is_ok() && h.read(&mut [0u8; 1]).map(|n| n > 0).unwrap_or(false);
         let (hash, size) = h.finish();
         let mut child = Node::new(Format::Text);
         child.size = size;
@@ -257,6 +265,11 @@ pub(super) fn scan_docx(
         }
         if let Some(t) = lim.tripped.take() {
             child.limit(t, xml.len() as u64);
+        } else if more {
+            let why = format!(
+                "limit: part larger than {IN_MEMORY} bytes, its text read from the first ones"
+            );
+            child.limit(why, xml.len() as u64);
         }
         let (text, map, err) = docx_text(&xml);
         if let Some(e) = err {

@@ -89,11 +89,30 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let pages = size / page_size;
 
-    let mut carved: Vec<Finding> = Vec::new();
+    // Findings: the values' (carved), and the raw scan's outside every value scanned,
+    // both in file order; the raw ones are settled batch by batch, so only one batch of
+    // value ranges is held at a time.
+    let mut out: Vec<Finding> = Vec::new();
+    let mut raw = std::mem::take(&mut node.findings).into_iter().peekable();
     let mut covered: Vec<(u64, u64)> = Vec::new();
     let mut fields: Vec<Field> = Vec::new();
     let mut text_len = 0usize;
     let mut page = vec![0u8; page_size as usize];
+    let mut settle = |out: &mut Vec<Finding>, covered: &mut Vec<(u64, u64)>, upto: u64| {
+        covered.sort_unstable();
+        while let Some(mut f) = raw.next_if(|f| f.offset < upto) {
+            let end = f.offset + f.length as u64;
+            let i = covered.partition_point(|&(s, _)| s < end);
+            if i > 0 && covered[i - 1].1 > f.offset {
+                continue;
+            }
+            let page = f.offset / page_size + 1;
+            f.details
+                .insert("sqlite".into(), place(&schema, page, None, false));
+            out.push(f);
+        }
+        covered.clear();
+    };
     for pg in 1..=pages {
         let at = (pg - 1) * page_size;
         if read_at(&file, &mut page, at) < page.len() {
@@ -112,31 +131,15 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
             .map(|f| f.text.len() + 24)
             .sum::<usize>();
         if text_len >= BATCH_TEXT {
-            flush(u, &schema, &mut fields, &mut carved, &mut covered);
+            flush(u, &schema, &mut fields, &mut out, &mut covered);
+            settle(&mut out, &mut covered, pg * page_size);
             text_len = 0;
         }
     }
-    flush(u, &schema, &mut fields, &mut carved, &mut covered);
-
-    // Raw findings outside every value scanned above stay (attributed to their page).
-    covered.sort_unstable();
-    let inside = |f: &Finding| {
-        let end = f.offset + f.length as u64;
-        let i = covered.partition_point(|&(s, _)| s < end);
-        i > 0 && covered[i - 1].1 > f.offset
-    };
-    let mut raw: Vec<Finding> = std::mem::take(&mut node.findings)
-        .into_iter()
-        .filter(|f| !inside(f))
-        .collect();
-    for f in &mut raw {
-        let page = f.offset / page_size + 1;
-        f.details
-            .insert("sqlite".into(), place(&schema, page, None, false));
-    }
-    raw.extend(carved);
-    raw.sort_by_key(|f| (f.offset, f.kind));
-    node.findings = raw;
+    flush(u, &schema, &mut fields, &mut out, &mut covered);
+    settle(&mut out, &mut covered, u64::MAX);
+    out.sort_by_key(|f| (f.offset, f.kind));
+    node.findings = out;
 }
 
 /// Scans a batch of fields: one line per value, `column: value`, mapped to the raw bytes.
