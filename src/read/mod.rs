@@ -210,7 +210,7 @@ pub fn scan_stream<R: Read>(
                 };
                 let mut line = 0u64;
                 let mut last = own.start;
-                let found = det
+                let mut found: Vec<Finding> = det
                     .scan(b, own.clone(), fcx_ref)
                     .into_iter()
                     .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
@@ -223,6 +223,33 @@ pub fn scan_stream<R: Read>(
                     })
                     .collect();
                 let lines = memchr::memchr_iter(b'\n', &bytes[own]).count() as u64;
+                if enc == Encoding::Binary && has_utf16_items(&buf[ws..hi]) {
+                    // Binary data often holds UTF-16LE text (Word 97-2003 documents,
+                    // Windows artefacts): read it at both byte alignments.
+                    for parity in 0..2u64 {
+                        let start = lo + ((base + lo as u64 + parity) % 2) as usize;
+                        let raw = &buf[start.min(hi)..hi];
+                        decode(Encoding::Utf16Le, raw, at_end, text, map);
+                        let own = map.text(ws.saturating_sub(start))..map.text(we - start);
+                        let b = Buf {
+                            bytes: text,
+                            at_start: false,
+                            at_end,
+                        };
+                        for c in det.scan(b, own, fcx_ref) {
+                            if !(opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
+                            {
+                                continue;
+                            }
+                            let at = start + map.raw(c.start);
+                            let length = start + map.raw_end(c.end) - at;
+                            let line = memchr::memchr_iter(b'\n', &buf[ws..at]).count() as u64;
+                            let off = base + at as u64;
+                            found.push(finding(c, &b, off, length, line, Encoding::Utf16Le));
+                        }
+                    }
+                    found.sort_by_key(|f| (f.offset, f.kind));
+                }
                 (found, lines)
             })
         };
@@ -252,6 +279,27 @@ pub fn scan_stream<R: Read>(
         out.sha256 = Some(hex(&hasher.finalize()));
     }
     out
+}
+
+/// True if `b` may hold an item in UTF-16LE: two ASCII digits in a row (`1\0 3\0`) or an
+/// `@` between letters or digits. Every item has one of these within it, so a window
+/// owning an item always passes (findings stay independent of windows), while most
+/// windows of binary data that holds no UTF-16 text are not decoded twice more.
+fn has_utf16_items(b: &[u8]) -> bool {
+    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let zero = |i: usize| b.get(i) == Some(&0);
+    memchr::memchr_iter(0, b).any(|i| {
+        i >= 1
+            && ((b[i - 1].is_ascii_digit()
+                && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && zero(i + 2))
+                || (b[i - 1] == b'@'
+                    && i >= 3
+                    && zero(i - 2)
+                    && alnum(i - 3)
+                    && alnum(i + 1)
+                    && zero(i + 2)))
+    })
 }
 
 /// A finding from a candidate found in `b`, at `offset` in the raw bytes.
@@ -356,6 +404,34 @@ mod tests {
     }
 
     #[test]
+    fn utf16le_text_inside_binary_data_is_found_at_either_alignment() {
+        let mut bin: Vec<u8> = (0..600u32)
+            .flat_map(|i| [0u8, (i % 7) as u8, 0xD0])
+            .collect();
+        let at_odd = bin.len() + 1;
+        bin.push(0xFF);
+        bin.extend(
+            "手机13800138000，"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        bin.extend([0u8, 3, 0]);
+        let at_even = bin.len() + 2 * "邮箱 ".chars().count();
+        bin.extend(
+            "邮箱 li@qq.com\u{0}"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        let found = values(&bin, 1 << 20, 1 << 20, false);
+        let want = vec![
+            ((at_odd + 4) as u64, 1, "13800138000".to_string()),
+            (at_even as u64, 1, "li@qq.com".to_string()),
+        ];
+        assert_eq!(found, want);
+        assert_eq!(values(&bin, 64, 100, true), want);
+    }
+
+    #[test]
     fn read_errors_keep_findings_before_them() {
         struct Failing(usize);
         impl Read for Failing {
@@ -418,7 +494,7 @@ mod tests {
                 window in 1usize..300,
                 batch in 1usize..5000,
                 parallel in any::<bool>(),
-                enc in 0..4usize,
+                enc in 0..5usize,
             ) {
                 let text: String = parts.iter().map(|i| PIECES[*i]).collect();
                 // The same text in UTF-8, UTF-16LE with BOM, UTF-16BE without, and GBK.
@@ -427,7 +503,11 @@ mod tests {
                     1 => [0xFF, 0xFE].into_iter()
                         .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes())).collect(),
                     2 => text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
-                    _ => encoding_rs::GB18030.encode(&text).0.into_owned(),
+                    3 => encoding_rs::GB18030.encode(&text).0.into_owned(),
+                    // UTF-16LE text at an odd offset inside binary data.
+                    _ => [0x00, 0xFF, 0x01].into_iter()
+                        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+                        .chain([0x00, 0x00, 0x07]).collect(),
                 };
                 let whole = values(&bytes, usize::MAX / 4, usize::MAX / 4, false);
                 let cut = values(&bytes, window, batch, parallel);
