@@ -44,6 +44,9 @@ fn bom_len(enc: Encoding, head: &[u8]) -> usize {
     }
 }
 
+/// How much of an input's start is decoded to look for a header row.
+const HEADER_BYTES: usize = 64 * 1024;
+
 /// Default window size: the unit of parallel work in a large input.
 pub const DEFAULT_WINDOW: usize = 1 << 20;
 /// Default batch size: new bytes read per batch.
@@ -154,7 +157,7 @@ pub fn scan_stream<R: Read>(
             out.encoding = enc;
             bom = bom_len(enc, &buf);
             fcx = Some(if enc.decodes() {
-                let head = &buf[bom..buf.len().min(bom + SNIFF_BYTES)];
+                let head = &buf[bom..buf.len().min(bom + HEADER_BYTES)];
                 let mut text = Vec::new();
                 decode(enc, head, eof, &mut text, &mut TextMap::default());
                 det.file_context(&text)
@@ -330,7 +333,7 @@ pub fn scan_text(
     encoding: Encoding,
 ) -> Vec<Finding> {
     let b = Buf::whole(text);
-    let fcx = det.file_context(&text[..text.len().min(SNIFF_BYTES)]);
+    let fcx = det.file_context(&text[..text.len().min(HEADER_BYTES)]);
     let to_raw = |t: usize| map.map_or(t, |m| m.raw(t));
     let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
     let mut line = 1u64;

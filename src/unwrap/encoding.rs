@@ -55,7 +55,8 @@ impl Encoding {
 }
 
 /// How many leading bytes [`sniff`] looks at.
-pub const SNIFF_BYTES: usize = 64 * 1024;
+/// (A text that starts with a long stretch of ASCII still shows its GBK or UTF-16 here.)
+pub const SNIFF_BYTES: usize = 1 << 20;
 
 /// Decides the encoding of an input from its first bytes (at most [`SNIFF_BYTES`] are
 /// used). A BOM decides; otherwise NUL bytes at one parity mean UTF-16, NULs elsewhere
