@@ -226,10 +226,51 @@ pub fn sql_column_kinds(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet
 }
 
 /// The kinds (and the [`DECOY`] bit) labelled within [`KEYWORD_WINDOW`] bytes before
-/// `start`.
+/// `start`. The nearest label wins: the labels after the last number before the item
+/// (a run of three or more digits) label it; only when there are none do the labels
+/// further back count, and then not a decoy, which labels the number it stands before
+/// (`流水号2024…，付款卡6212…`: the card is not a transaction number; `卡号6228…，订单号
+/// 4902…`: the order number is not a card).
 pub fn labels_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let from = start.saturating_sub(KEYWORD_WINDOW);
-    keywords.kinds_in(&buf.bytes[from..start])
+    let region = &buf.bytes[from..start];
+    let near = from + after_last_number(region);
+    let own = keywords.kinds_in(&buf.bytes[near..start]);
+    if own.0 != 0 || near == from {
+        return own;
+    }
+    let mut far = keywords.kinds_in(region);
+    far.0 &= !DECOY.0;
+    far
+}
+
+/// The offset in `b` just after its last run of three or more digits (ASCII or
+/// full-width), or 0.
+fn after_last_number(b: &[u8]) -> usize {
+    let (mut run, mut cut, mut i) = (0usize, 0usize, 0usize);
+    while i < b.len() {
+        let width = if b[i].is_ascii_digit() {
+            1
+        } else if b[i] == 0xEF
+            && b.get(i + 1) == Some(&0xBC)
+            && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+        {
+            3
+        } else {
+            0
+        };
+        if width == 0 {
+            run = 0;
+            i += 1;
+            continue;
+        }
+        run += 1;
+        i += width;
+        if run >= 3 {
+            cut = i;
+        }
+    }
+    cut
 }
 
 #[cfg(test)]
@@ -246,6 +287,47 @@ mod tests {
         assert!(k.kinds_in("联系电话".as_bytes()).contains(Kind::CnLandline));
         assert!(has_decoy(k.kinds_in("订单号：".as_bytes())));
         assert!(!has_decoy(k.kinds_in("卡号：".as_bytes())));
+    }
+
+    #[test]
+    fn the_nearest_label_wins() {
+        let k = Keywords::new();
+        let at = |t: &str, item: &str| {
+            let buf = Buf::whole(t.as_bytes());
+            labels_before(&k, &buf, t.rfind(item).unwrap())
+        };
+        // A decoy before an earlier number does not reach past it.
+        let l = at(
+            "交易流水号20240324346012332604，付款卡6212266397145264176",
+            "6212",
+        );
+        assert!(l.contains(Kind::BankCard) && !has_decoy(l));
+        let l = at(
+            "交易流水号20240324346012332604，6212266397145264176",
+            "6212",
+        );
+        assert!(!has_decoy(l));
+        // A label before an earlier number does not outweigh a decoy before this one.
+        let l = at(
+            "卡号6228 4842 2130 9622 692，订单号4902167462461926424",
+            "4902",
+        );
+        assert!(has_decoy(l) && !l.contains(Kind::BankCard));
+        let l = at(
+            "{\"bankCard\":\"6222020000000000000\",\"orderId\":\"6207",
+            "6207",
+        );
+        assert!(has_decoy(l) && !l.contains(Kind::BankCard));
+        // A list after one label: the label reaches every item.
+        let l = at(
+            "身份证号：110101490101001、110101490101002",
+            "110101490101002",
+        );
+        assert!(l.contains(Kind::CnId));
+        // An index in a label is not a number.
+        let l = at("手机1: 13800138000", "1380");
+        assert!(l.contains(Kind::CnMobile));
+        assert_eq!(after_last_number("ab１２３c".as_bytes()), 11);
     }
 
     #[test]
