@@ -90,6 +90,24 @@ pub fn details(value: &str) -> Map<String, Value> {
     m
 }
 
+/// The end of the last run of 15 or more digits (with an ID's check letter `x`) in
+/// `local` that something else follows, if any.
+fn glued_digits_end(local: &[u8]) -> Option<usize> {
+    let mut run = 0;
+    let mut end = None;
+    for (i, c) in local.iter().enumerate() {
+        if c.is_ascii_digit() {
+            run += 1;
+        } else {
+            if run >= 15 {
+                end = Some(if matches!(c, b'x' | b'X') { i + 1 } else { i });
+            }
+            run = 0;
+        }
+    }
+    end.filter(|&e| e < local.len())
+}
+
 /// Finds the address around the `@` at `at`, if any.
 pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
     let b = buf.bytes;
@@ -97,7 +115,17 @@ pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
     while start > 0 && at - start < 64 && is_local(b[start - 1]) {
         start -= 1;
     }
-    if start == at || (start > 0 && is_local(b[start - 1])) || (start == 0 && !buf.at_start) {
+    // A local part never holds an ID- or card-length run of digits: where one is glued to
+    // the address (values stored back to back in a database page), the address starts
+    // after it.
+    let glued = glued_digits_end(&b[start..at]).map(|e| start + e);
+    if let Some(after) = glued {
+        start = after;
+    } else if start == at || (start > 0 && is_local(b[start - 1])) || (start == 0 && !buf.at_start)
+    {
+        return;
+    }
+    if start == at {
         return;
     }
     // A leading dot, or punctuation, is not part of the address.
@@ -144,5 +172,25 @@ mod tests {
         assert_eq!(validate("user@localhost"), Err(Rejection::Domain));
         assert_eq!(validate("user@x.c1"), Err(Rejection::Domain));
         assert_eq!(validate("user@-x.cn"), Err(Rejection::Domain));
+    }
+
+    #[test]
+    fn digits_glued_before_an_address_are_not_part_of_it() {
+        let text = b"11010219881122843x17668899103wangwu1785@corp-mail.cn\x00";
+        let mut out = Vec::new();
+        let mut s = Scan {
+            out: &mut out,
+            today: crate::time::Date::new(2026, 1, 1).unwrap(),
+            reveal: false,
+        };
+        let at = text.iter().position(|&c| c == b'@').unwrap();
+        candidate_at(&mut s, &Buf::whole(text), at);
+        assert_eq!(out.len(), 1);
+        // The ID is cut off; the mobile after it cannot be told from a local part.
+        let want = "17668899103wangwu1785@corp-mail.cn";
+        assert_eq!(out[0].value, want);
+        assert_eq!(out[0].start, text.len() - 1 - want.len());
+        // An 11-digit local part (a QQ or phone address) is an address as written.
+        assert_eq!(glued_digits_end(b"13800138000abc"), None);
     }
 }

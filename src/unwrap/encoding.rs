@@ -219,6 +219,14 @@ impl TextMap {
         });
     }
 
+    /// Appends `other` (a map of a piece of text from its own start) for that piece placed
+    /// at text offset `text_at`, its raw bytes at `raw_at`.
+    pub fn append(&mut self, other: &TextMap, text_at: usize, raw_at: usize) {
+        for s in &other.segs {
+            self.push(text_at + s.text as usize, raw_at + s.raw as usize, s.stride);
+        }
+    }
+
     /// Sets the lengths of the text and of the raw bytes it covers, once it is complete.
     pub fn finish(&mut self, text_len: usize, raw_len: usize) {
         self.text_len = text_len;

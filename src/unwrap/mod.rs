@@ -49,6 +49,8 @@ pub enum Format {
     Docx,
     /// An SQLite 3 database.
     Sqlite,
+    /// An SQLite write-ahead log (`-wal`): pages not yet written into the database.
+    SqliteWal,
 }
 
 impl Format {
@@ -64,6 +66,7 @@ impl Format {
             Format::Xls => "xls",
             Format::Docx => "docx",
             Format::Sqlite => "sqlite",
+            Format::SqliteWal => "sqlite-wal",
         }
     }
 
@@ -89,6 +92,10 @@ pub fn sniff(head: &[u8]) -> Format {
         Format::Tar
     } else if head.starts_with(b"SQLite format 3\0") {
         Format::Sqlite
+    } else if head.starts_with(&[0x37, 0x7F, 0x06, 0x82])
+        || head.starts_with(&[0x37, 0x7F, 0x06, 0x83])
+    {
+        Format::SqliteWal
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Format::Xls
     } else {
@@ -277,10 +284,10 @@ impl Unwrapper<'_> {
             Format::Text | Format::Binary => {
                 Node::from_scanned(scan_stream(file, self.det, self.opts, self.on_read))
             }
-            Format::Sqlite => {
+            f @ (Format::Sqlite | Format::SqliteWal) => {
                 let mut node =
                     Node::from_scanned(scan_stream(file, self.det, self.opts, self.on_read));
-                node.format = Format::Sqlite;
+                node.format = f;
                 sqlite::scan(self, path, &mut node);
                 node
             }
@@ -346,7 +353,7 @@ impl Unwrapper<'_> {
         }
         let format = sniff(&head);
         let mut stream = head.as_slice().chain(&mut progressing);
-        if !format.is_container() && format != Format::Sqlite {
+        if !format.is_container() && !matches!(format, Format::Sqlite | Format::SqliteWal) {
             return Node::from_scanned(scan_stream(&mut stream, self.det, self.opts, &|_| {}));
         }
         // A container on standard input is read as a member is, within the same limits.
@@ -453,9 +460,12 @@ impl Unwrapper<'_> {
                     }
                     n
                 }
-                Format::Zip | Format::Xls | Format::Sqlite | Format::Xlsx | Format::Docx => {
-                    self.scan_spooled(format, &mut stream, depth, budget)
-                }
+                Format::Zip
+                | Format::Xls
+                | Format::Sqlite
+                | Format::SqliteWal
+                | Format::Xlsx
+                | Format::Docx => self.scan_spooled(format, &mut stream, depth, budget),
             }
         };
         if let Some(t) = lim.tripped.take() {
@@ -496,11 +506,11 @@ impl Unwrapper<'_> {
             }
         };
         match format {
-            Format::Sqlite => {
+            Format::Sqlite | Format::SqliteWal => {
                 let s = scan_stream(&file, self.det, self.opts, &|_| {});
                 let enc = s.encoding;
                 let mut n = Node::from_scanned(s);
-                n.format = Format::Sqlite;
+                n.format = format;
                 n.encoding = Some(enc);
                 n.sha256 = node.sha256.take();
                 sqlite::scan(self, tmp.path(), &mut n);

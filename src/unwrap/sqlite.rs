@@ -27,7 +27,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
 
-use super::encoding::{Encoding, TextMap};
+use super::encoding::{decode, Encoding, TextMap};
 use super::{Node, Unwrapper};
 use crate::evidence::Finding;
 use crate::read::scan_text;
@@ -56,6 +56,10 @@ struct Field {
     text: Vec<u8>,
     /// True if the text is the raw bytes themselves (offsets inside map one to one).
     verbatim: bool,
+    /// For text decoded from UTF-16: where each character's bytes are, from the value's.
+    map: Option<Box<TextMap>>,
+    /// The WAL frame the page was read from, for a write-ahead log.
+    frame: Option<u64>,
     /// Page number.
     page: u64,
     /// Column index in its record.
@@ -69,25 +73,92 @@ struct Field {
 pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
     let Ok(file) = File::open(path) else { return };
     let mut head = [0u8; 100];
-    if read_at(&file, &mut head, 0) < 100 {
-        return;
-    }
-    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
-        1 => 65536u64,
-        n if n >= 512 && n.is_power_of_two() => n as u64,
-        _ => return,
+    let got = read_at(&file, &mut head, 0);
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let wal = got >= 32 && matches!(be32(&head, 0), 0x377F_0682 | 0x377F_0683);
+    // The database whose schema names tables and columns: this one, or for a
+    // write-ahead log (`x.db-wal`) the database beside it.
+    let db_path = if wal {
+        let name = path.as_os_str().as_encoded_bytes();
+        name.strip_suffix(b"-wal")
+            .map(|n| {
+                Path::new(std::ffi::OsStr::new(
+                    &String::from_utf8_lossy(n).into_owned(),
+                ))
+                .to_path_buf()
+            })
+            .filter(|p| p.is_file())
+    } else {
+        Some(path.to_path_buf())
     };
-    let usable = page_size - head[20] as u64;
-    let schema = match schema(path) {
-        Ok(s) => s,
-        Err(e) => {
+    let mut db_head = [0u8; 100];
+    let db_ok = match &db_path {
+        Some(p) if wal => File::open(p).is_ok_and(|f| read_at(&f, &mut db_head, 0) == 100),
+        Some(_) => {
+            db_head = head;
+            got == 100
+        }
+        None => false,
+    };
+    let page_size = if wal {
+        match be32(&head, 8) as u64 {
+            n if (512..=65536).contains(&n) && n.is_power_of_two() => n,
+            _ => return,
+        }
+    } else {
+        match u16::from_be_bytes([head[16], head[17]]) {
+            1 => 65536u64,
+            n if n >= 512 && n.is_power_of_two() => n as u64,
+            _ => return,
+        }
+    };
+    let usable = page_size - if db_ok { db_head[20] as u64 } else { 0 };
+    let enc = match (db_ok, be32(&db_head, 56)) {
+        (true, 2) => Encoding::Utf16Le,
+        (true, 3) => Encoding::Utf16Be,
+        _ => Encoding::Utf8,
+    };
+    // For a log, SQLite reads a copy of the database and the log together (it writes
+    // a `-shm` index beside them, which must not happen beside the evidence).
+    let copy = if wal {
+        db_path.as_deref().and_then(|db| {
+            let dir = tempfile::tempdir().ok()?;
+            std::fs::copy(db, dir.path().join("db")).ok()?;
+            std::fs::copy(path, dir.path().join("db-wal")).ok()?;
+            Some(dir)
+        })
+    } else {
+        None
+    };
+    let schema_of = |p: &Path| match &copy {
+        Some(dir) => schema(&dir.path().join("db"), false),
+        None => schema(p, true),
+    };
+    let schema = match db_path.as_deref().map(schema_of) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
             node.reason
                 .get_or_insert(format!("pages not attributed to tables: {e}"));
             Schema::default()
         }
+        None => Schema::default(),
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let pages = size / page_size;
+    // (page number, file offset of the page, WAL frame)
+    let locations: Box<dyn Iterator<Item = (u64, u64, Option<u64>)>> = if wal {
+        let frame = 24 + page_size;
+        let frames = size.saturating_sub(32) / frame;
+        let file = &file;
+        Box::new((0..frames).filter_map(move |i| {
+            let at = 32 + i * frame;
+            let mut fh = [0u8; 4];
+            (read_at(file, &mut fh, at) == 4).then(|| (be32(&fh, 0) as u64, at + 24, Some(i + 1)))
+        }))
+    } else {
+        Box::new((1..=size / page_size).map(move |pg| (pg, (pg - 1) * page_size, None)))
+    };
+    if wal {
+        node.format = super::Format::SqliteWal;
+    }
 
     // Findings: the values' (carved), and the raw scan's outside every value scanned,
     // both in file order; the raw ones are settled batch by batch, so only one batch of
@@ -106,15 +177,16 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
             if i > 0 && covered[i - 1].1 > f.offset {
                 continue;
             }
-            let page = f.offset / page_size + 1;
-            f.details
-                .insert("sqlite".into(), place(&schema, page, None, false));
+            if !wal {
+                let page = f.offset / page_size + 1;
+                f.details
+                    .insert("sqlite".into(), place(&schema, page, None, false, None));
+            }
             out.push(f);
         }
         covered.clear();
     };
-    for pg in 1..=pages {
-        let at = (pg - 1) * page_size;
+    for (pg, at, frame) in locations {
         if read_at(&file, &mut page, at) < page.len() {
             break;
         }
@@ -125,21 +197,68 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
             .and_then(|t| schema.text_only.get(t))
             .map(Vec::as_slice);
         let allocated = schema.owners.contains_key(&pg);
-        leaf_fields(&page, pg, at, usable, ncols, allocated, &mut fields);
+        let p = PageRef {
+            bytes: &page,
+            pg,
+            at,
+            enc,
+            frame,
+        };
+        leaf_fields(&p, usable, ncols, allocated, &mut fields);
         text_len += fields[before..]
             .iter()
             .map(|f| f.text.len() + 24)
             .sum::<usize>();
         if text_len >= BATCH_TEXT {
             flush(u, &schema, &mut fields, &mut out, &mut covered);
-            settle(&mut out, &mut covered, pg * page_size);
+            settle(&mut out, &mut covered, at + page_size);
             text_len = 0;
         }
     }
     flush(u, &schema, &mut fields, &mut out, &mut covered);
     settle(&mut out, &mut covered, u64::MAX);
     out.sort_by_key(|f| (f.offset, f.kind));
+    if wal {
+        out = latest_wal_copies(out, 24 + page_size);
+    }
     node.findings = out;
+}
+
+/// A log holds a version of a page in every frame that wrote it, so the same value at
+/// the same place of the same page repeats frame after frame. Keeps the copy in the
+/// latest frame, with the number of frames that hold it (`wal_copies`).
+fn latest_wal_copies(findings: Vec<Finding>, frame: u64) -> Vec<Finding> {
+    let page_of = |f: &Finding| {
+        f.details
+            .get("sqlite")
+            .and_then(|d| d.get("page"))
+            .and_then(Value::as_u64)
+    };
+    let mut best: HashMap<(u64, u64, crate::evidence::Kind, String), (usize, u64)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let within = (f.offset.saturating_sub(32)) % frame;
+        let key = (
+            page_of(f).unwrap_or(u64::MAX),
+            within,
+            f.kind,
+            f.value.clone(),
+        );
+        let e = best.entry(key).or_insert((i, 0));
+        e.0 = i; // findings are in offset order: the later frame wins
+        e.1 += 1;
+    }
+    let mut keep: Vec<(usize, u64)> = best.into_values().collect();
+    keep.sort_unstable();
+    let mut findings: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    keep.into_iter()
+        .filter_map(|(i, copies)| {
+            let mut f = findings[i].take()?;
+            if let Some(Value::Object(d)) = f.details.get_mut("sqlite") {
+                d.insert("wal_copies".into(), json!(copies));
+            }
+            Some(f)
+        })
+        .collect()
 }
 
 /// Scans a batch of fields: one line per value, `column: value`, mapped to the raw bytes.
@@ -159,16 +278,16 @@ fn flush(
     let base = fields[0].raw;
     let mut text = Vec::new();
     let mut map = TextMap::default();
-    // (text start of the value, index of the field)
-    let mut starts = Vec::with_capacity(fields.len());
-    for (i, f) in fields.iter().enumerate() {
+    for f in fields.iter() {
         let label = column_name(schema, f);
         let rel = (f.raw - base) as usize;
         map.push(text.len(), rel, 0);
         text.extend_from_slice(label.as_bytes());
         text.extend_from_slice(b": ");
-        starts.push((text.len(), i));
-        map.push(text.len(), rel, if f.verbatim { 1 } else { 0 });
+        match &f.map {
+            Some(m) => map.append(m, text.len(), rel),
+            None => map.push(text.len(), rel, if f.verbatim { 1 } else { 0 }),
+        }
         text.extend_from_slice(&f.text);
         let end = rel + f.len as usize;
         map.push(text.len(), end, 0);
@@ -196,7 +315,13 @@ fn flush(
         let column = column_name(schema, field);
         f.details.insert(
             "sqlite".into(),
-            place(schema, field.page, Some(&column), field.freeblock),
+            place(
+                schema,
+                field.page,
+                Some(&column),
+                field.freeblock,
+                field.frame,
+            ),
         );
         out.push(f);
     }
@@ -215,8 +340,17 @@ fn column_name(schema: &Schema, f: &Field) -> String {
 }
 
 /// `details.sqlite`: the page, and the table (with column) or `unallocated`.
-fn place(schema: &Schema, page: u64, column: Option<&str>, freeblock: bool) -> Value {
+fn place(
+    schema: &Schema,
+    page: u64,
+    column: Option<&str>,
+    freeblock: bool,
+    frame: Option<u64>,
+) -> Value {
     let mut d = serde_json::Map::new();
+    if let Some(f) = frame {
+        d.insert("wal_frame".into(), json!(f));
+    }
     d.insert("page".into(), json!(page));
     match schema.owners.get(&page) {
         Some(name) => {
@@ -233,6 +367,11 @@ fn place(schema: &Schema, page: u64, column: Option<&str>, freeblock: bool) -> V
         d.insert("deleted".into(), json!(true));
     }
     Value::Object(d)
+}
+
+/// A big-endian u32 at `b[i..]`.
+fn be32(b: &[u8], i: usize) -> u32 {
+    u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])
 }
 
 /// An SQLite varint at `b[i..]`: (value, length), or `None` if it runs off the end.
@@ -263,26 +402,40 @@ fn serial_len(t: u64) -> Option<u64> {
     })
 }
 
-/// The values of the b-tree leaf page `page` (number `pg`, at file offset `at`), from
-/// its cells and, carved, from its free blocks.
-fn leaf_fields(
-    page: &[u8],
+/// One page being read.
+struct PageRef<'a> {
+    /// Its bytes.
+    bytes: &'a [u8],
+    /// Its page number.
     pg: u64,
+    /// The file offset of its first byte.
     at: u64,
+    /// The database's text encoding.
+    enc: Encoding,
+    /// The WAL frame it comes from, for a write-ahead log.
+    frame: Option<u64>,
+}
+
+/// The values of the b-tree leaf page `p`, from its cells and, carved, from its free
+/// blocks, its unused gap, and whole pages no b-tree uses.
+fn leaf_fields(
+    p: &PageRef,
     usable: u64,
     ncols: Option<&[bool]>,
     allocated: bool,
     out: &mut Vec<Field>,
 ) {
+    let (page, pg) = (p.bytes, p.pg);
     let h = if pg == 1 { 100 } else { 0 };
     let Some(&kind) = page.get(h) else { return };
     let (table, index) = (kind == 0x0D, kind == 0x0A);
     let usable_len = (usable as usize).min(page.len());
     if !(table || index) {
-        // A free page reused as a freelist trunk or left with another header: the
-        // cells of its earlier life may still be there.
-        if ncols.is_none() && !allocated {
-            carve(page, h, usable_len, pg, at, None, false, out);
+        // A free page reused as a freelist trunk or left with another header, or an
+        // interior page that was a leaf before a split: the cells of its earlier life
+        // may still be there.
+        if !allocated || matches!(kind, 0x02 | 0x05) {
+            carve(p, h, usable_len, None, false, out);
         }
         return;
     }
@@ -312,14 +465,14 @@ fn leaf_fields(
         }
     };
     for c in 0..cells {
-        let p = u16_at(h + 8 + 2 * c);
-        if p < h + 8 || p >= usable {
+        let cell = u16_at(h + 8 + 2 * c);
+        if cell < h + 8 || cell >= usable {
             continue;
         }
-        let Some((payload, n1)) = varint(page, p) else {
+        let Some((payload, n1)) = varint(page, cell) else {
             continue;
         };
-        let mut q = p + n1;
+        let mut q = cell + n1;
         if table {
             let Some((_, n2)) = varint(page, q) else {
                 continue;
@@ -328,18 +481,18 @@ fn leaf_fields(
         }
         let local = local_size(payload.min(usize::MAX as u64 / 2) as usize);
         let end = (q + local).min(usable);
-        record(page, q, end, pg, at, None, out);
+        record(p, q, end, None, out);
     }
     // The gap between the cell pointers and the cells: cells of an earlier layout.
     let content = u16_at(h + 5).max(h + 8 + 2 * cells).min(usable);
-    carve(page, h + 8 + 2 * cells, content, pg, at, ncols, false, out);
+    carve(p, h + 8 + 2 * cells, content, ncols, false, out);
     // Free blocks: deleted cells whose first four bytes now link the chain.
     let mut fb = u16_at(h + 1);
     let mut hops = 0;
     while fb >= h + 8 && fb + 4 <= usable && hops < 1024 {
         let size = u16_at(fb + 2);
         let end = (fb + size).min(usable);
-        carve(page, fb, end, pg, at, ncols, true, out);
+        carve(p, fb, end, ncols, true, out);
         fb = u16_at(fb);
         hops += 1;
     }
@@ -351,13 +504,10 @@ fn leaf_fields(
 /// tried at +4 as a whole, or, knowing the table has `ncols` columns, as its last
 /// serial types (the lost ones taken for the integer key, stored as NULL). A cell that
 /// parses is taken, and the next one tried right after it (freed neighbours merge).
-#[allow(clippy::too_many_arguments)]
 fn carve(
-    page: &[u8],
+    p: &PageRef,
     fb: usize,
     end: usize,
-    pg: u64,
-    at: u64,
     ncols: Option<&[bool]>,
     freeblock: bool,
     out: &mut Vec<Field>,
@@ -365,14 +515,14 @@ fn carve(
     let mut c = fb;
     'cells: while c + 6 < end {
         let before = out.len();
-        if let Some(next) = cell_at(page, c, end, pg, at, out) {
+        if let Some(next) = cell_at(p, c, end, out) {
             c = next;
             continue;
         }
         out.truncate(before);
         // Where a free block says a cell starts, its header may have survived.
         if freeblock {
-            if let Some(next) = record(page, c + 4, end, pg, at, Some(0), out) {
+            if let Some(next) = record(p, c + 4, end, Some(0), out) {
                 if out.len() > before {
                     c = next;
                     continue;
@@ -386,7 +536,7 @@ fn carve(
                 if n <= lost + 1 {
                     break;
                 }
-                if let Some(next) = headless(page, c + 4, end, &cols[lost..], lost, pg, at, out) {
+                if let Some(next) = headless(p, c + 4, end, &cols[lost..], lost, out) {
                     c = next;
                     continue 'cells;
                 }
@@ -399,14 +549,8 @@ fn carve(
 
 /// An intact table leaf cell at `page[c..]`, left where no cell pointer leads to it:
 /// its payload size must equal its record's header and body.
-fn cell_at(
-    page: &[u8],
-    c: usize,
-    end: usize,
-    pg: u64,
-    at: u64,
-    out: &mut Vec<Field>,
-) -> Option<usize> {
+fn cell_at(p: &PageRef, c: usize, end: usize, out: &mut Vec<Field>) -> Option<usize> {
+    let page = p.bytes;
     let (payload, n1) = varint(page, c)?;
     let (_, n2) = varint(page, c + n1)?;
     let q = c + n1 + n2;
@@ -425,24 +569,22 @@ fn cell_at(
     if i != q + hsize as usize || total != payload {
         return None;
     }
-    record(page, q, end, pg, at, Some(0), out)
+    record(p, q, end, Some(0), out)
 }
 
 /// A record whose header size and first `lost` serial types were overwritten: the
 /// serial types of the remaining columns from `q`, then the body (the lost values taken
 /// as empty). A column of TEXT affinity (`text_only`) must hold text or NULL: that tells
 /// a real header from bytes that merely parse as one.
-#[allow(clippy::too_many_arguments)]
 fn headless(
-    page: &[u8],
+    p: &PageRef,
     q: usize,
     end: usize,
     text_only: &[bool],
     lost: usize,
-    pg: u64,
-    at: u64,
     out: &mut Vec<Field>,
 ) -> Option<usize> {
+    let page = p.bytes;
     let mut i = q;
     let mut header = Vec::with_capacity(text_only.len());
     for &text in text_only {
@@ -458,21 +600,20 @@ fn headless(
     if !header.iter().any(|&t| t >= 13 && t % 2 == 1) || i as u64 + total > end as u64 {
         return None;
     }
-    values(page, &header, i, end, lost, pg, at, true, out)
+    values(p, &header, i, end, lost, true, out)
 }
 
 /// Parses the record at `page[q..end]`, pushing its text and integer values; returns
 /// where it ends. `strict` (`Some(first column)`, carving) requires the header to be
 /// plausible and the body to fit and to hold valid UTF-8 text.
 fn record(
-    page: &[u8],
+    p: &PageRef,
     q: usize,
     end: usize,
-    pg: u64,
-    at: u64,
     strict: Option<usize>,
     out: &mut Vec<Field>,
 ) -> Option<usize> {
+    let page = p.bytes;
     let (hsize, n) = varint(page, q)?;
     let hsize = hsize as usize;
     if hsize < n + 1 || q + hsize > end || hsize > 512 {
@@ -500,13 +641,11 @@ fn record(
         }
     }
     values(
-        page,
+        p,
         &types,
         body,
         end,
         strict.unwrap_or(0),
-        pg,
-        at,
         strict.is_some(),
         out,
     )
@@ -514,18 +653,16 @@ fn record(
 
 /// Pushes the text and integer values of a record body at `page[body..end]`, the first
 /// being column `first`; returns where the body ends.
-#[allow(clippy::too_many_arguments)]
 fn values(
-    page: &[u8],
+    p: &PageRef,
     types: &[u64],
     mut body: usize,
     end: usize,
     first: usize,
-    pg: u64,
-    at: u64,
     deleted: bool,
     out: &mut Vec<Field>,
 ) -> Option<usize> {
+    let (page, pg, at) = (p.bytes, p.pg, p.at);
     let before = out.len();
     for (col, &t) in types.iter().enumerate() {
         let len = serial_len(t)? as usize;
@@ -549,24 +686,42 @@ fn values(
                     len: bytes.len() as u64,
                     text: v.to_string().into_bytes(),
                     verbatim: false,
+                    map: None,
+                    frame: p.frame,
                     page: pg,
                     column,
                     freeblock: deleted,
                 });
             }
             n if n >= 13 && n % 2 == 1 && !bytes.is_empty() => {
-                // Carved text must look like text: valid UTF-8, no control characters
-                // but tabs and line breaks (junk parsed as a record rarely is).
-                let junk = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
-                if deleted && (std::str::from_utf8(bytes).is_err() || bytes.iter().any(junk)) {
+                // Carved text must look like text: valid, no control characters but tabs
+                // and line breaks (junk parsed as a record rarely is).
+                let junk = |t: &[u8]| {
+                    std::str::from_utf8(t).map_or(true, |t| {
+                        t.chars().any(|c| {
+                            c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                        })
+                    })
+                };
+                let (text, map) = if p.enc.decodes() {
+                    let mut text = Vec::new();
+                    let mut map = TextMap::default();
+                    decode(p.enc, bytes, true, &mut text, &mut map);
+                    (text, Some(Box::new(map)))
+                } else {
+                    (bytes.to_vec(), None)
+                };
+                if deleted && junk(&text) {
                     out.truncate(before);
                     return None;
                 }
                 out.push(Field {
                     raw,
                     len: bytes.len() as u64,
-                    text: bytes.to_vec(),
-                    verbatim: true,
+                    text,
+                    verbatim: map.is_none(),
+                    map,
+                    frame: p.frame,
                     page: pg,
                     column,
                     freeblock: deleted,
@@ -582,15 +737,23 @@ fn values(
     Some(body.min(end))
 }
 
-/// Page owners and column names, from SQLite.
-fn schema(path: &Path) -> rusqlite::Result<Schema> {
-    let uri = format!("file:{}?immutable=1", uri_path(path));
-    let db = Connection::open_with_flags(
-        uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_URI
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+/// Page owners and column names, from SQLite: of the evidence itself read-only and
+/// `immutable`, or of a private copy (with its log) read normally.
+fn schema(path: &Path, evidence: bool) -> rusqlite::Result<Schema> {
+    let db = if evidence {
+        let uri = format!("file:{}?immutable=1", uri_path(path));
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    };
     let mut s = Schema::default();
     {
         let mut stmt = db.prepare("SELECT name, pageno FROM dbstat")?;
@@ -704,7 +867,14 @@ mod tests {
         page.extend_from_slice(&13800138000u64.to_be_bytes()[2..]);
         page.extend_from_slice(b"abc");
         let mut out = Vec::new();
-        let end = record(&page, 0, page.len(), 2, 4096, None, &mut out).unwrap();
+        let p = PageRef {
+            bytes: &page,
+            pg: 2,
+            at: 4096,
+            enc: Encoding::Utf8,
+            frame: None,
+        };
+        let end = record(&p, 0, page.len(), None, &mut out).unwrap();
         assert_eq!(end, page.len());
         let texts: Vec<&[u8]> = out.iter().map(|f| f.text.as_slice()).collect();
         assert_eq!(texts, [&b"11010519491231002X"[..], b"13800138000", b"abc"]);

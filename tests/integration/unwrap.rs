@@ -401,3 +401,117 @@ fn decompression_bombs_stop_at_a_limit_and_the_scan_goes_on() {
         assert!(members.len() < 5000, "{name}: {} members", members.len());
     }
 }
+
+/// (ID, mobile, e-mail) rows that are valid items, for databases made in a test.
+fn people(n: usize) -> Vec<(String, String, String)> {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    (0..n)
+        .map(|i| {
+            let body = format!("1101051985{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, 100 + i);
+            let sum: u32 = body
+                .chars()
+                .zip(W)
+                .map(|(c, w)| c.to_digit(10).unwrap() * w)
+                .sum();
+            let check = b"10X98765432"[(sum % 11) as usize] as char;
+            (
+                format!("{body}{check}"),
+                format!("139{:08}", 10_000_000 + i * 7919),
+                format!("user{i}@example.com.cn"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sqlite_in_utf16_and_rows_only_in_the_write_ahead_log_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = people(25);
+    // A database whose text is stored as UTF-16LE.
+    let db16 = dir.path().join("utf16.db");
+    let c = rusqlite::Connection::open(&db16).unwrap();
+    c.execute_batch(
+        "PRAGMA encoding = 'UTF-16le'; CREATE TABLE contacts(id INTEGER PRIMARY KEY, id_number TEXT, mobile TEXT, email TEXT);",
+    )
+    .unwrap();
+    for r in &rows {
+        c.execute(
+            "INSERT INTO contacts(id_number, mobile, email) VALUES (?1, ?2, ?3)",
+            [&r.0, &r.1, &r.2],
+        )
+        .unwrap();
+    }
+    drop(c);
+    // A database in WAL mode whose rows are only in the log: copied while open.
+    let live = dir.path().join("live");
+    std::fs::create_dir(&live).unwrap();
+    let c = rusqlite::Connection::open(live.join("chat.db")).unwrap();
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE contacts(id INTEGER PRIMARY KEY, id_number TEXT, mobile TEXT, email TEXT);",
+    )
+    .unwrap();
+    for r in &rows {
+        c.execute(
+            "INSERT INTO contacts(id_number, mobile, email) VALUES (?1, ?2, ?3)",
+            [&r.0, &r.1, &r.2],
+        )
+        .unwrap();
+    }
+    let seized = dir.path().join("seized");
+    std::fs::create_dir(&seized).unwrap();
+    for name in ["chat.db", "chat.db-wal"] {
+        std::fs::copy(live.join(name), seized.join(name)).unwrap();
+    }
+    drop(c);
+
+    let (_, report) = scan_json(&["--reveal", db16.to_str().unwrap(), seized.to_str().unwrap()]);
+    let findings = report["findings"].as_array().unwrap();
+    let raw16 = std::fs::read(&db16).unwrap();
+    for r in &rows {
+        for v in [&r.0, &r.1, &r.2] {
+            let in16: Vec<&Value> = findings
+                .iter()
+                .filter(|f| {
+                    f["path"].as_str().unwrap().ends_with("utf16.db") && f["value"] == v.as_str()
+                })
+                .collect();
+            assert_eq!(in16.len(), 1, "{v} in the UTF-16 database");
+            let f = in16[0];
+            assert_eq!(f["details"]["sqlite"]["table"], "contacts");
+            let off = f["offset"].as_u64().unwrap() as usize;
+            let len = f["length"].as_u64().unwrap() as usize;
+            let text = encoding_rs::UTF_16LE
+                .decode_without_bom_handling(&raw16[off..off + len])
+                .0;
+            assert_eq!(text, v.as_str(), "offset of {v}");
+            let in_wal: Vec<&Value> = findings
+                .iter()
+                .filter(|f| {
+                    f["path"].as_str().unwrap().ends_with("chat.db-wal") && f["value"] == v.as_str()
+                })
+                .collect();
+            assert_eq!(
+                in_wal.len(),
+                1,
+                "{v} once in the log, however many frames hold its page"
+            );
+            let d = &in_wal[0]["details"]["sqlite"];
+            assert!(d["wal_frame"].as_u64().is_some() && d["wal_copies"].as_u64().unwrap() >= 1);
+            assert_eq!(
+                d["table"], "contacts",
+                "named from the database beside the log"
+            );
+        }
+    }
+    let wal = file(&report, "chat.db-wal");
+    assert_eq!(wal["content"], "sqlite-wal");
+    // SQLite wrote nothing beside the evidence (no -shm, no journal).
+    let names: BTreeSet<String> = std::fs::read_dir(&seized)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from(["chat.db".into(), "chat.db-wal".into()])
+    );
+}
