@@ -427,36 +427,32 @@ fn people(n: usize) -> Vec<(String, String, String)> {
 fn sqlite_in_utf16_and_rows_only_in_the_write_ahead_log_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let rows = people(25);
+    // A contacts table after `pragmas`, holding `rows`; the connection stays open.
+    let make = |path: &Path, pragmas: &str| {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.execute_batch(&format!(
+            "{pragmas} CREATE TABLE contacts(id INTEGER PRIMARY KEY, id_number TEXT, mobile TEXT, email TEXT);"
+        ))
+        .unwrap();
+        for r in &rows {
+            c.execute(
+                "INSERT INTO contacts(id_number, mobile, email) VALUES (?1, ?2, ?3)",
+                [&r.0, &r.1, &r.2],
+            )
+            .unwrap();
+        }
+        c
+    };
     // A database whose text is stored as UTF-16LE.
     let db16 = dir.path().join("utf16.db");
-    let c = rusqlite::Connection::open(&db16).unwrap();
-    c.execute_batch(
-        "PRAGMA encoding = 'UTF-16le'; CREATE TABLE contacts(id INTEGER PRIMARY KEY, id_number TEXT, mobile TEXT, email TEXT);",
-    )
-    .unwrap();
-    for r in &rows {
-        c.execute(
-            "INSERT INTO contacts(id_number, mobile, email) VALUES (?1, ?2, ?3)",
-            [&r.0, &r.1, &r.2],
-        )
-        .unwrap();
-    }
-    drop(c);
+    drop(make(&db16, "PRAGMA encoding = 'UTF-16le';"));
     // A database in WAL mode whose rows are only in the log: copied while open.
     let live = dir.path().join("live");
     std::fs::create_dir(&live).unwrap();
-    let c = rusqlite::Connection::open(live.join("chat.db")).unwrap();
-    c.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE contacts(id INTEGER PRIMARY KEY, id_number TEXT, mobile TEXT, email TEXT);",
-    )
-    .unwrap();
-    for r in &rows {
-        c.execute(
-            "INSERT INTO contacts(id_number, mobile, email) VALUES (?1, ?2, ?3)",
-            [&r.0, &r.1, &r.2],
-        )
-        .unwrap();
-    }
+    let c = make(
+        &live.join("chat.db"),
+        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;",
+    );
     let seized = dir.path().join("seized");
     std::fs::create_dir(&seized).unwrap();
     for name in ["chat.db", "chat.db-wal"] {
