@@ -567,6 +567,58 @@ mod tests {
         assert_eq!(sniff(b""), Format::Text);
     }
 
+    mod damaged_containers {
+        use super::*;
+        use proptest::prelude::*;
+        use std::io::Write;
+
+        const FIXTURES: &[&[u8]] = &[
+            include_bytes!("../../testdata/unwrap/bundle.zip"),
+            include_bytes!("../../testdata/unwrap/dump.tar.gz"),
+            include_bytes!("../../testdata/unwrap/book.xlsx"),
+            include_bytes!("../../testdata/unwrap/letter.docx"),
+            include_bytes!("../../testdata/unwrap/nested.zip"),
+            include_bytes!("../../testdata/unwrap/plain.tar"),
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(120))]
+            /// Damaged containers (bytes changed, or cut short) are survived: no panic,
+            /// and every finding lies inside its file or member.
+            #[test]
+            fn any_damage_is_survived(
+                which in 0..FIXTURES.len(),
+                flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..40),
+                cut in any::<prop::sample::Index>(),
+                truncate in any::<bool>(),
+            ) {
+                let mut bytes = FIXTURES[which].to_vec();
+                for (i, b) in flips {
+                    let i = i.index(bytes.len());
+                    bytes[i] = b;
+                }
+                if truncate {
+                    bytes.truncate(cut.index(bytes.len()));
+                }
+                let mut tmp = tempfile::NamedTempFile::new().unwrap();
+                tmp.write_all(&bytes).unwrap();
+                let det = Detector::new(false);
+                let u = Unwrapper {
+                    det: &det,
+                    opts: ReadOptions::default(),
+                    limits: Limits::default(),
+                    on_read: &|_| {},
+                };
+                let file = tmp.reopen().unwrap();
+                let node = u.scan_file(&file, tmp.path(), bytes.len() as u64);
+                prop_assert_eq!(node.size, bytes.len() as u64);
+                for f in &node.findings {
+                    prop_assert!(f.length > 0);
+                }
+            }
+        }
+    }
+
     #[test]
     fn member_names_in_gbk_are_decoded() {
         let gbk = encoding_rs::GB18030.encode("客户/名单.csv").0.into_owned();

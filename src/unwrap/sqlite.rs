@@ -555,7 +555,10 @@ fn cell_at(p: &PageRef, c: usize, end: usize, out: &mut Vec<Field>) -> Option<us
     let (_, n2) = varint(page, c + n1)?;
     let q = c + n1 + n2;
     let (hsize, n) = varint(page, q)?;
-    if payload < 3 || q as u64 + payload > end as u64 || hsize > payload || (hsize as usize) < n + 2
+    if payload < 3
+        || (q as u64).saturating_add(payload) > end as u64
+        || hsize > payload
+        || (hsize as usize) < n + 2
     {
         return None;
     }
@@ -563,7 +566,7 @@ fn cell_at(p: &PageRef, c: usize, end: usize, out: &mut Vec<Field>) -> Option<us
     let mut i = q + n;
     while i < q + hsize as usize {
         let (t, k) = varint(page, i)?;
-        total += serial_len(t)?;
+        total = total.saturating_add(serial_len(t)?);
         i += k;
     }
     if i != q + hsize as usize || total != payload {
@@ -596,8 +599,12 @@ fn headless(
         header.push(t);
         i += k;
     }
-    let total: u64 = header.iter().map(|&t| serial_len(t).unwrap_or(0)).sum();
-    if !header.iter().any(|&t| t >= 13 && t % 2 == 1) || i as u64 + total > end as u64 {
+    let total = header
+        .iter()
+        .fold(0u64, |a, &t| a.saturating_add(serial_len(t).unwrap_or(0)));
+    if !header.iter().any(|&t| t >= 13 && t % 2 == 1)
+        || (i as u64).saturating_add(total) > end as u64
+    {
         return None;
     }
     values(p, &header, i, end, lost, true, out)
@@ -631,12 +638,11 @@ fn record(
     }
     let body = q + hsize;
     if strict.is_some() {
-        let total: u64 = types
-            .iter()
-            .map(|&t| serial_len(t).unwrap_or(u64::MAX / 64))
-            .sum();
+        let total = types.iter().fold(0u64, |a, &t| {
+            a.saturating_add(serial_len(t).unwrap_or(u64::MAX))
+        });
         let has_text = types.iter().any(|&t| t >= 13 && t % 2 == 1);
-        if types.len() < 2 || !has_text || body as u64 + total > end as u64 {
+        if types.len() < 2 || !has_text || (body as u64).saturating_add(total) > end as u64 {
             return None;
         }
     }
@@ -665,8 +671,8 @@ fn values(
     let (page, pg, at) = (p.bytes, p.pg, p.at);
     let before = out.len();
     for (col, &t) in types.iter().enumerate() {
-        let len = serial_len(t)? as usize;
-        let stop = (body + len).min(end);
+        let len = usize::try_from(serial_len(t)?).unwrap_or(usize::MAX);
+        let stop = body.saturating_add(len).min(end);
         let bytes = &page[body..stop];
         let raw = at + body as u64;
         let column = first + col;
@@ -729,7 +735,7 @@ fn values(
             }
             _ => {}
         }
-        body += len;
+        body = body.saturating_add(len);
         if body > end {
             break;
         }
@@ -846,6 +852,38 @@ mod tests {
             uri_path(Path::new("/a/b c?d#e%.db")),
             "/a/b%20c%3Fd%23e%25.db"
         );
+    }
+
+    mod damaged_pages {
+        use super::*;
+        use proptest::prelude::*;
+
+        const DB: &[u8] = include_bytes!("../../testdata/unwrap/contacts.db");
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            /// Any bytes in any page: the walker and the carver never panic or loop.
+            #[test]
+            fn any_damage_is_survived(
+                flips in proptest::collection::vec((0..DB.len(), any::<u8>()), 1..400),
+                cols in proptest::option::of(proptest::collection::vec(any::<bool>(), 0..8)),
+                enc in 0..3usize,
+            ) {
+                let mut db = DB.to_vec();
+                for (i, b) in flips {
+                    db[i] = b;
+                }
+                let enc = [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be][enc];
+                let mut out = Vec::new();
+                for (k, page) in db.chunks(4096).enumerate() {
+                    let p = PageRef { bytes: page, pg: k as u64 + 1, at: 0, enc, frame: None };
+                    leaf_fields(&p, 4096 - (k as u64 % 40), cols.as_deref(), k % 2 == 0, &mut out);
+                }
+                for f in &out {
+                    prop_assert!(f.raw + f.len <= db.len() as u64);
+                }
+            }
+        }
     }
 
     #[test]
