@@ -260,6 +260,14 @@ fn finish(mut rec: FileRecord, node: Node) -> (FileRecord, Vec<Finding>) {
             None => note.to_string(),
         });
     }
+    let skipped = node
+        .members
+        .iter()
+        .filter(|m| m.status == Status::Skipped)
+        .count();
+    if skipped > 0 && rec.reason.is_none() {
+        rec.reason = Some(format!("{skipped} members skipped at limits (see members)"));
+    }
     rec.members = node
         .members
         .into_iter()
