@@ -136,3 +136,233 @@ fn a_file_that_fails_to_read_is_an_error_and_the_scan_goes_on() {
     assert_eq!(record(&r, "prose.txt")["status"], "scanned");
     assert_eq!(r["summary"]["files"]["error"], 1);
 }
+
+/// Runs `piiscan scan -f json -q ARGS` with a hang guard (not a speed test).
+fn scan_guarded(args: &[&str], secs: u64) -> (i32, serde_json::Value) {
+    let out = crate::util::piiscan()
+        .args(["scan", "-f", "json", "-q"])
+        .args(args)
+        .timeout(std::time::Duration::from_secs(secs))
+        .output()
+        .expect("runs");
+    let r = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no report ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), r)
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_end_with_or_without_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/t.txt"), "13800138000\n").unwrap();
+    std::os::unix::fs::symlink(d, d.join("sub/up")).unwrap(); // a directory loop
+    std::os::unix::fs::symlink(d.join("b"), d.join("a")).unwrap(); // a <-> b
+    std::os::unix::fs::symlink(d.join("a"), d.join("b")).unwrap();
+    let root = d.to_str().unwrap();
+    let (code, r) = scan_guarded(&[root], 60);
+    assert_eq!(code, 1);
+    assert_eq!(record(&r, "sub/t.txt")["status"], "scanned");
+    assert_eq!(record(&r, "sub/up")["status"], "skipped");
+    let (code, r) = scan_guarded(&["--follow", root], 60);
+    assert_eq!(code, 1);
+    assert_eq!(r["findings"].as_array().unwrap().len(), 1, "the file once");
+    for name in ["/a", "/b"] {
+        assert_eq!(record(&r, name)["status"], "error", "{name}");
+    }
+    let loops: Vec<&serde_json::Value> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["reason"].as_str().is_some_and(|s| s.contains("loop")))
+        .collect();
+    assert!(
+        !loops.is_empty(),
+        "the directory loop is reported: {:#}",
+        r["files"]
+    );
+}
+
+#[test]
+fn a_device_named_on_the_command_line_is_not_read() {
+    // /dev/zero never ends: reading it would hang.
+    let (code, r) = scan_guarded(&["/dev/zero", "/dev/urandom"], 60);
+    assert_eq!(code, 0);
+    for name in ["/dev/zero", "/dev/urandom"] {
+        let f = record(&r, name);
+        assert_eq!(f["status"], "skipped");
+        assert!(f["reason"].as_str().unwrap().contains("device"), "{f}");
+    }
+}
+
+#[test]
+fn folders_nested_1000_deep_and_100000_empty_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = dir.path().join("deep");
+    for _ in 0..1000 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("bottom.txt"), "手机13800138000\n").unwrap();
+    let many = dir.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    for i in 0..100_000 {
+        std::fs::File::create(many.join(format!("{i:06}"))).unwrap();
+    }
+    let (code, r) = scan_guarded(&[dir.path().to_str().unwrap()], 600);
+    assert_eq!(code, 1);
+    assert_eq!(r["summary"]["files"]["total"], 100_001);
+    assert_eq!(r["summary"]["files"]["scanned"], 100_001);
+    assert_eq!(record(&r, "bottom.txt")["findings"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unlistable_folder_is_an_error_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!("skipped: permissions do not bind root");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("x.txt"), "13800138000\n").unwrap();
+    std::fs::write(dir.path().join("ok.txt"), "13900139000\n").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0)).unwrap();
+    let (code, r) = scan_guarded(&[dir.path().to_str().unwrap()], 60);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 1);
+    assert_eq!(record(&r, "locked")["status"], "error");
+    assert_eq!(record(&r, "ok.txt")["status"], "scanned");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sparse_4_gib_file_and_a_1_gib_line_are_scanned_to_the_end() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.img");
+    let mut f = std::fs::File::create(&sparse).unwrap();
+    f.set_len(4 << 30).unwrap();
+    let at = [0u64, 1 << 30, (3 << 30) + 12345, (4 << 30) - 40];
+    for &o in &at {
+        f.seek(SeekFrom::Start(o)).unwrap();
+        f.write_all(b" 13800138000 ").unwrap();
+    }
+    drop(f);
+    // One line of 1 GiB: no newline anywhere, an item at each end.
+    let line = dir.path().join("line.txt");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&line).unwrap());
+    f.write_all(b"13900139000 ").unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..1024 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b" 13700137000").unwrap();
+    drop(f);
+    let (code, r) = scan_guarded(&[sparse.to_str().unwrap(), line.to_str().unwrap()], 900);
+    assert_eq!(code, 1);
+    let offsets: Vec<u64> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["path"].as_str().unwrap().ends_with("sparse.img"))
+        .map(|x| x["offset"].as_u64().unwrap())
+        .collect();
+    assert_eq!(offsets, at.map(|o| o + 1));
+    assert_eq!(record(&r, "sparse.img")["size"], 4u64 << 30);
+    let l = record(&r, "line.txt");
+    assert_eq!(l["findings"], 2);
+    let last = r["findings"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["line"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_grows_while_it_is_read_is_flagged() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.log");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let block = "手机13800138000 ".repeat(4096);
+    for _ in 0..256 {
+        f.write_all(block.as_bytes()).unwrap();
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                f.write_all(b"more 13900139000\n").unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    };
+    let (_, r) = scan_guarded(&[path.to_str().unwrap()], 300);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    let rec = record(&r, "growing.log");
+    assert_eq!(rec["changed_during_scan"], true, "{rec}");
+    assert!(rec["reason"]
+        .as_str()
+        .unwrap()
+        .contains("changed during scan"));
+}
+
+#[test]
+fn files_deleted_while_the_scan_runs_are_errors_or_absent_never_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<_> = (0..3000)
+        .map(|i| {
+            let p = dir.path().join(format!("f{i:04}.txt"));
+            std::fs::write(&p, format!("手机{}\n", 13800000000u64 + i)).unwrap();
+            p
+        })
+        .collect();
+    let deleter = std::thread::spawn(move || {
+        for p in paths.iter().rev() {
+            let _ = std::fs::remove_file(p);
+        }
+    });
+    let (code, r) = scan_guarded(&[dir.path().to_str().unwrap()], 120);
+    deleter.join().unwrap();
+    assert!(code == 0 || code == 1, "exit {code}");
+    for f in r["files"].as_array().unwrap() {
+        match f["status"].as_str().unwrap() {
+            "scanned" => {}
+            "error" => assert!(f["reason"].as_str().unwrap().contains("not found"), "{f}"),
+            s => panic!("unexpected status {s}: {f}"),
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_names_are_escaped_in_text_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\u{1b}[31mred\nfake line.txt";
+    std::fs::write(dir.path().join(name), "13800138000\n").unwrap();
+    let out = crate::util::piiscan()
+        .args(["scan", "-f", "text", "-q", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(
+        text.contains("evil\\u{1b}[31mred\\nfake line.txt"),
+        "{text}"
+    );
+    let (_, r) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert!(
+        r["files"][0]["path"].as_str().unwrap().ends_with(name),
+        "lossless in JSON"
+    );
+}
