@@ -235,7 +235,7 @@ fn an_unlistable_folder_is_an_error_and_the_scan_goes_on() {
     std::fs::create_dir(&locked).unwrap();
     std::fs::write(locked.join("x.txt"), "13800138000\n").unwrap();
     std::fs::write(dir.path().join("ok.txt"), "13900139000\n").unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0)).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let (code, r) = scan_guarded(&[dir.path().to_str().unwrap()], 60);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(code, 1);
