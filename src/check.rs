@@ -108,7 +108,7 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
     let digits = compact.trim_start_matches('+');
     let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     let id_shape = compact.len() == 18
-        && compact[..17].bytes().all(|b| b.is_ascii_digit())
+        && compact.as_bytes()[..17].iter().all(u8::is_ascii_digit)
         && (compact.ends_with(['x', 'X']) || all_digits);
     let folded_trim = folded.trim();
 
@@ -190,6 +190,16 @@ mod tests {
 
     fn today() -> Date {
         Date::new(2026, 11, 28).unwrap()
+    }
+
+    /// Found by the `validators` fuzz target: 18 bytes whose 17th falls inside a Han
+    /// character panicked on slicing.
+    #[test]
+    fn a_multibyte_character_at_the_check_position_is_not_a_panic() {
+        let v = check("510105194911直辖", None, today());
+        assert!(!v.valid);
+        let v = check("51010519491100000盖", Some(Kind::CnId), today());
+        assert!(!v.valid);
     }
 
     #[test]

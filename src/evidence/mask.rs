@@ -132,6 +132,61 @@ fn mask_digits(s: &str, cut_at_start: bool, cut_at_end: bool) -> String {
 mod tests {
     use super::*;
 
+    mod never_leaks {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// How many of a value's characters its mask may show at most.
+        fn shown_at_most(kind: Kind, value: &str) -> usize {
+            match kind {
+                Kind::CnId => 10,
+                Kind::CnMobile => 7,
+                Kind::CnLandline => 8,
+                Kind::BankCard => 10,
+                Kind::Email => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn a_mask_shows_no_more_than_documented(
+                kind in proptest::sample::select(Kind::ALL.to_vec()),
+                digits in "[0-9]{5,24}X?",
+                local in "[a-z0-9._]{1,30}",
+                domain in "[a-z]{1,10}\\.(cn|com)",
+            ) {
+                let value = if kind == Kind::Email { format!("{local}@{domain}") } else { digits };
+                let m = mask_value(kind, &value);
+                prop_assert_eq!(m.chars().count(), if kind == Kind::Email { m.chars().count() } else { value.chars().count() });
+                let shown = m.chars().filter(|&c| c != '*').count();
+                prop_assert!(shown <= shown_at_most(kind, &value), "{} shows {}", m, shown);
+                // What is shown stands where it stood: a mask never invents characters.
+                if kind != Kind::Email {
+                    for (a, b) in m.chars().zip(value.chars()) {
+                        prop_assert!(a == '*' || a == b);
+                    }
+                }
+            }
+
+            /// A masked snippet never holds a run of four or more digits of the original
+            /// context outside the item's own mask.
+            #[test]
+            fn masked_context_hides_other_numbers(
+                before in "[a-z：, 0-9]{0,40}",
+                after in "[a-z：, 0-9]{0,40}",
+            ) {
+                let ctx = Context { before: before.clone(), item: "X".into(), after: after.clone() };
+                let out = mask_context(&ctx, "<item>");
+                let mut run = 0;
+                for c in out.chars() {
+                    run = if c.is_ascii_digit() { run + 1 } else { 0 };
+                    prop_assert!(run < 4, "{}", out);
+                }
+            }
+        }
+    }
+
     #[test]
     fn masks_each_kind() {
         assert_eq!(

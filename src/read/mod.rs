@@ -516,6 +516,47 @@ mod tests {
                 let cut = values(&bytes, window, batch, parallel);
                 prop_assert_eq!(cut, whole);
             }
+
+            /// Every offset points at the item: the raw bytes there, decoded, hold it.
+            #[test]
+            fn offsets_point_at_the_item(
+                parts in proptest::collection::vec(0..PIECES.len(), 1..300),
+                enc in 0..4usize,
+            ) {
+                let text: String = parts.iter().map(|i| PIECES[*i]).collect();
+                let (bytes, codec): (Vec<u8>, &'static encoding_rs::Encoding) = match enc {
+                    0 => (text.clone().into_bytes(), encoding_rs::UTF_8),
+                    1 => ([0xFF, 0xFE].into_iter()
+                        .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes())).collect(),
+                        encoding_rs::UTF_16LE),
+                    2 => (text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
+                        encoding_rs::UTF_16BE),
+                    _ => (encoding_rs::GB18030.encode(&text).0.into_owned(), encoding_rs::GB18030),
+                };
+                let det = Detector::new(true);
+                let s = scan_stream(&bytes[..], &det, ReadOptions::default(), &|_| {});
+                for f in s.findings {
+                    let (o, n) = (f.offset as usize, f.length as usize);
+                    let codec = match f.encoding {
+                        "utf-16le" => encoding_rs::UTF_16LE,
+                        "utf-16be" => encoding_rs::UTF_16BE,
+                        "gb18030" => encoding_rs::GB18030,
+                        _ => codec,
+                    };
+                    let raw = codec.decode_without_bom_handling(&bytes[o..o + n]).0;
+                    let email = f.kind == crate::evidence::Kind::Email;
+                    let folded: String = crate::check::fold(&raw)
+                        .chars()
+                        .filter(|c| email || c.is_ascii_alphanumeric())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    let want = f.value.to_ascii_lowercase();
+                    prop_assert!(
+                        folded.contains(want.trim_start_matches('0')),
+                        "{:?} at {}+{} in {}: {:?}", f.value, o, n, f.encoding, raw
+                    );
+                }
+            }
         }
     }
 }
