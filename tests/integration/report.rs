@@ -208,3 +208,42 @@ fn findings_are_sorted() {
     sorted.sort();
     assert_eq!(keys, sorted);
 }
+
+mod round_trip {
+    use crate::util::scan_json;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whatever the file name and content, the report is one valid JSON document whose
+        /// path, snippets and values read back exactly as written.
+        #[test]
+        fn reports_round_trip_through_json(
+            name in "[^/\\x00]{1,40}",
+            noise in "\\PC{0,60}",
+            quote in "[\"\\\\\\n\\t\\u{1b}\\u{2028}]{0,4}",
+        ) {
+            prop_assume!(name != "." && name != "..");
+            let dir = tempfile::tempdir().unwrap();
+            let body = format!("{noise}{quote} 手机13800138000 {quote}{noise}\n");
+            std::fs::write(dir.path().join(&name), &body).unwrap();
+            let (code, r) = scan_json(&["--reveal", dir.path().to_str().unwrap()]);
+            prop_assert_eq!(code, 1);
+            let f = &r["files"][0];
+            let want = dir.path().join(&name);
+            prop_assert_eq!(f["path"].as_str().unwrap(), want.to_str().unwrap());
+            let found: Vec<&str> = r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x["type"] == "cn_mobile")
+                .map(|x| x["value"].as_str().unwrap())
+                .collect();
+            prop_assert!(found.contains(&"13800138000"), "{:?}", found);
+            // Serialising the parsed report again gives the same document.
+            let again: serde_json::Value =
+                serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+            prop_assert_eq!(&again, &r);
+        }
+    }
+}
