@@ -665,8 +665,11 @@ fn record(
 ) -> Option<usize> {
     let page = p.bytes;
     let (hsize, n) = varint(page, q)?;
+    if hsize > 512 {
+        return None;
+    }
     let hsize = hsize as usize;
-    if hsize < n + 1 || q + hsize > end || hsize > 512 {
+    if hsize < n + 1 || q + hsize > end {
         return None;
     }
     let mut types = Vec::new();
@@ -960,6 +963,24 @@ mod tests {
         let kept: Vec<u64> = out.iter().map(|f| f.offset).collect();
         assert_eq!(kept, [20, 30], "the deleted value no live row holds stays");
         assert_eq!(out[0].details["sqlite"]["stale_copies"], 2);
+    }
+
+    /// Found by the `containers` fuzz target: a record header size of nine 0xFF bytes
+    /// overflowed when added to the record's position.
+    #[test]
+    fn a_huge_record_header_size_is_not_an_overflow() {
+        let mut page = vec![0xFFu8; 9];
+        page.extend_from_slice(&[0x0D; 40]);
+        let p = PageRef {
+            bytes: &page,
+            pg: 2,
+            at: 0,
+            enc: Encoding::Utf8,
+            frame: None,
+        };
+        let mut out = Vec::new();
+        assert_eq!(record(&p, 0, page.len(), None, &mut out), None);
+        assert!(out.is_empty());
     }
 
     #[test]
