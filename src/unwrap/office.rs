@@ -198,6 +198,11 @@ fn scan_sheet(u: &Unwrapper, range: &Range<Data>) -> Node {
     n
 }
 
+/// The relationship parts of a docx: hyperlink targets (`mailto:…`) are in them.
+fn is_links_part(name: &str) -> bool {
+    name.starts_with("word/_rels/") && name.ends_with(".rels")
+}
+
 /// The parts of a docx that hold text people wrote.
 fn is_text_part(name: &str) -> bool {
     let Some(rest) = name.strip_prefix("word/") else {
@@ -229,7 +234,8 @@ pub(super) fn scan_docx(
         let Some(name) = ar.name_for_index(i).map(str::to_string) else {
             continue;
         };
-        if !is_text_part(&name) {
+        let links = is_links_part(&name);
+        if !links && !is_text_part(&name) {
             continue;
         }
         if !budget.take_member() {
@@ -271,11 +277,16 @@ pub(super) fn scan_docx(
             );
             child.limit(why, xml.len() as u64);
         }
-        let (text, map, err) = docx_text(&xml);
-        if let Some(e) = err {
-            child.fail(format!("damaged XML: {e}"));
-        }
-        child.findings = scan_text(u.det, u.opts, &text, Some(&map), Encoding::Utf8);
+        child.findings = if links {
+            // Targets are attribute values: the XML is scanned as it is.
+            scan_text(u.det, u.opts, &xml, None, Encoding::Utf8)
+        } else {
+            let (text, map, err) = docx_text(&xml);
+            if let Some(e) = err {
+                child.fail(format!("damaged XML: {e}"));
+            }
+            scan_text(u.det, u.opts, &text, Some(&map), Encoding::Utf8)
+        };
         node.adopt(&name, child);
     }
 }

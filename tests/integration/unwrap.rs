@@ -511,3 +511,24 @@ fn sqlite_in_utf16_and_rows_only_in_the_write_ahead_log_are_found() {
         BTreeSet::from(["chat.db".into(), "chat.db-wal".into()])
     );
 }
+
+#[test]
+fn docx_hyperlink_targets_are_scanned() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("links.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("word/document.xml", opts).unwrap();
+    z.write_all(br#"<w:document><w:body><w:p><w:hyperlink r:id="rId9"><w:r><w:t>mail me</w:t></w:r></w:hyperlink></w:p></w:body></w:document>"#)
+        .unwrap();
+    z.start_file("word/_rels/document.xml.rels", opts).unwrap();
+    z.write_all(br#"<Relationships><Relationship Id="rId9" Type="hyperlink" Target="mailto:zhang.wei@example.com.cn" TargetMode="External"/></Relationships>"#)
+        .unwrap();
+    z.finish().unwrap();
+    let (_, r) = scan_json(&["--reveal", path.to_str().unwrap()]);
+    let f = &r["findings"][0];
+    assert_eq!(f["value"], "zhang.wei@example.com.cn");
+    assert_eq!(f["member"], "word/_rels/document.xml.rels");
+}
