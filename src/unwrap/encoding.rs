@@ -227,6 +227,18 @@ impl TextMap {
         }
     }
 
+    /// The same map with every raw offset `r` of a piece start replaced by `f(r)` (for
+    /// text whose bytes were gathered from several places).
+    pub fn remap(&self, f: impl Fn(usize) -> usize) -> TextMap {
+        let mut m = TextMap::default();
+        for s in &self.segs {
+            m.push(s.text as usize, f(s.raw as usize), s.stride);
+        }
+        m.text_len = self.text_len;
+        m.raw_len = f(self.raw_len.saturating_sub(1)) + 1;
+        m
+    }
+
     /// Sets the lengths of the text and of the raw bytes it covers, once it is complete.
     pub fn finish(&mut self, text_len: usize, raw_len: usize) {
         self.text_len = text_len;

@@ -50,13 +50,18 @@ struct Schema {
 struct Field {
     /// Raw offset of the value's bytes in the file.
     raw: u64,
-    /// Raw length.
+    /// Raw length (of the value's bytes, wherever they lie).
     len: u64,
+    /// The raw byte ranges of the value: one, or one per page of an overflow chain.
+    spans: Vec<(u64, u64)>,
+    /// The lowest raw offset of the value's bytes (`map` is relative to it).
+    origin: u64,
     /// The value as text (integers in decimal).
     text: Vec<u8>,
     /// True if the text is the raw bytes themselves (offsets inside map one to one).
     verbatim: bool,
-    /// For text decoded from UTF-16: where each character's bytes are, from the value's.
+    /// For text decoded from UTF-16 or spread over overflow pages: where each
+    /// character's bytes are, relative to `origin`.
     map: Option<Box<TextMap>>,
     /// The WAL frame the page was read from, for a write-ahead log.
     frame: Option<u64>,
@@ -186,6 +191,14 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
         }
         covered.clear();
     };
+    // Overflow pages of the database itself (a log's chains may be in other frames).
+    let fetch = |n: u64| -> Option<Vec<u8>> {
+        if n == 0 || n > size / page_size {
+            return None;
+        }
+        let mut buf = vec![0u8; page_size as usize];
+        (read_at(&file, &mut buf, (n - 1) * page_size) == buf.len()).then_some(buf)
+    };
     for (pg, at, frame) in locations {
         if read_at(&file, &mut page, at) < page.len() {
             break;
@@ -203,13 +216,21 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
             at,
             enc,
             frame,
+            pieces: &[],
+            fetch: if wal { None } else { Some(&fetch) },
         };
         leaf_fields(&p, usable, ncols, allocated, &mut fields);
         text_len += fields[before..]
             .iter()
             .map(|f| f.text.len() + 24)
             .sum::<usize>();
-        if text_len >= BATCH_TEXT {
+        // A batch also ends before its values spread over 1 GiB of the file: the text
+        // map holds 32-bit offsets from the batch's lowest.
+        let spread = fields
+            .iter()
+            .flat_map(|f| f.spans.iter())
+            .fold((u64::MAX, 0), |(lo, hi), s| (lo.min(s.0), hi.max(s.1)));
+        if text_len >= BATCH_TEXT || spread.1.saturating_sub(spread.0) > MAX_SPREAD {
             flush(u, &schema, &mut fields, &mut out, &mut covered);
             settle(&mut out, &mut covered, at + page_size);
             text_len = 0;
@@ -315,45 +336,48 @@ fn flush(
     if fields.is_empty() {
         return;
     }
-    // In file order, so the map is monotone; raw offsets are large: the map holds them
-    // relative to the batch's lowest.
+    // Raw offsets are large: the map holds them relative to the batch's lowest.
     fields.sort_by_key(|f| f.raw);
-    let base = fields[0].raw;
+    let base = fields.iter().map(|f| f.origin).min().unwrap_or(0);
     let mut text = Vec::new();
     let mut map = TextMap::default();
+    // Where each field's line starts in the text.
+    let mut lines = Vec::with_capacity(fields.len());
     for f in fields.iter() {
+        lines.push(text.len());
         let label = column_name(schema, f);
         let rel = (f.raw - base) as usize;
         map.push(text.len(), rel, 0);
         text.extend_from_slice(label.as_bytes());
         text.extend_from_slice(b": ");
         match &f.map {
-            Some(m) => map.append(m, text.len(), rel),
+            Some(m) => map.append(m, text.len(), (f.origin - base) as usize),
             None => map.push(text.len(), rel, if f.verbatim { 1 } else { 0 }),
         }
         text.extend_from_slice(&f.text);
-        let end = rel + f.len as usize;
-        map.push(text.len(), end, 0);
+        let end = f.spans.last().map_or(f.raw + f.len, |s| s.1);
+        map.push(text.len(), (end - base) as usize, 0);
         text.push(b'\n');
         if f.text.iter().any(|b| b.is_ascii_digit() || *b == b'@') {
-            covered.push((f.raw, f.raw + f.len));
+            covered.extend_from_slice(&f.spans);
         }
     }
-    let raw_len = fields
-        .iter()
-        .map(|f| f.raw + f.len - base)
-        .max()
-        .unwrap_or(0);
-    map.finish(text.len(), raw_len as usize);
-    for mut f in scan_text(u.det, u.opts, &text, Some(&map), Encoding::Binary) {
+    map.finish(text.len(), 0);
+    // Scanned as text: offsets in the text, mapped to the file here.
+    for mut f in scan_text(u.det, u.opts, &text, None, Encoding::Binary) {
+        let (t, n) = (f.offset as usize, f.length as usize);
+        let field = &fields[lines.partition_point(|&s| s <= t).saturating_sub(1)];
+        let start = base + map.raw(t) as u64;
+        let stop = base + map.raw_end(t + n) as u64;
+        // An item split across overflow pages has no single span: its own length.
+        f.length = if stop > start && stop - start < 4 * n as u64 {
+            (stop - start) as u32
+        } else {
+            n as u32
+        };
+        f.offset = start;
         // `scan_text` counts lines in the text built here: not the file's.
         f.line = 0;
-        let off = f.offset as usize;
-        let i = fields
-            .partition_point(|fd| ((fd.raw - base) as usize) <= off)
-            .saturating_sub(1);
-        let field = &fields[i];
-        f.offset += base;
         f.encoding = "binary";
         let column = column_name(schema, field);
         f.details.insert(
@@ -457,6 +481,45 @@ struct PageRef<'a> {
     enc: Encoding,
     /// The WAL frame it comes from, for a write-ahead log.
     frame: Option<u64>,
+    /// For a payload assembled from overflow pages: (offset in `bytes`, raw offset)
+    /// where each piece starts; empty for a page's own bytes (raw = `at` + offset).
+    pieces: &'a [(usize, u64)],
+    /// Reads page N of the database (to follow overflow chains), where pages can be read.
+    fetch: Option<&'a dyn Fn(u64) -> Option<Vec<u8>>>,
+}
+
+impl PageRef<'_> {
+    /// The raw offset of `bytes[pos]`.
+    fn raw_of(&self, pos: usize) -> u64 {
+        if self.pieces.is_empty() {
+            return self.at + pos as u64;
+        }
+        let i = self
+            .pieces
+            .partition_point(|&(s, _)| s <= pos)
+            .saturating_sub(1);
+        let (s, r) = self.pieces[i];
+        r + (pos - s) as u64
+    }
+
+    /// The raw ranges of `bytes[from..to]`, piece by piece.
+    fn spans(&self, from: usize, to: usize) -> Vec<(u64, u64)> {
+        if self.pieces.is_empty() || from >= to {
+            return vec![(self.raw_of(from), self.raw_of(from) + (to - from) as u64)];
+        }
+        let mut out = Vec::new();
+        let mut pos = from;
+        while pos < to {
+            let i = self
+                .pieces
+                .partition_point(|&(s, _)| s <= pos)
+                .saturating_sub(1);
+            let stop = self.pieces.get(i + 1).map_or(to, |&(s, _)| s.min(to));
+            out.push((self.raw_of(pos), self.raw_of(pos) + (stop - pos) as u64));
+            pos = stop;
+        }
+        out
+    }
 }
 
 /// The values of the b-tree leaf page `p`, from its cells and, carved, from its free
@@ -524,6 +587,21 @@ fn leaf_fields(
         }
         let local = local_size(payload.min(usize::MAX as u64 / 2) as usize);
         let end = (q + local).min(usable);
+        if (payload as usize) > local && end + 4 <= usable {
+            if let Some(fetch) = p.fetch {
+                let first = be32(page, end) as u64;
+                if let Some((buf, pieces)) = overflow(p, q, end, first, payload, usable, fetch) {
+                    let whole = PageRef {
+                        bytes: &buf,
+                        pieces: &pieces,
+                        fetch: None,
+                        ..*p
+                    };
+                    record(&whole, 0, buf.len(), None, out);
+                    continue;
+                }
+            }
+        }
         record(p, q, end, None, out);
     }
     // The gap between the cell pointers and the cells: cells of an earlier layout.
@@ -539,6 +617,52 @@ fn leaf_fields(
         fb = u16_at(fb);
         hops += 1;
     }
+}
+
+/// How far apart in the file the values of one batch may lie.
+const MAX_SPREAD: u64 = 1 << 30;
+
+/// Payloads longer than this are not gathered from their overflow pages.
+const MAX_PAYLOAD: u64 = 64 << 20;
+
+/// A payload gathered from its pages, and where each piece starts (in it, in the file).
+type Gathered = (Vec<u8>, Vec<(usize, u64)>);
+
+/// Gathers a payload whose first `end - q` bytes are on page `p` from its chain of
+/// overflow pages (each: the next page's number, then content), with where each piece
+/// lies in the file. `None` if the chain is broken, loops or is too long.
+fn overflow(
+    p: &PageRef,
+    q: usize,
+    end: usize,
+    first: u64,
+    payload: u64,
+    usable: usize,
+    fetch: &dyn Fn(u64) -> Option<Vec<u8>>,
+) -> Option<Gathered> {
+    if payload > MAX_PAYLOAD || usable <= 4 {
+        return None;
+    }
+    let mut buf = p.bytes[q..end].to_vec();
+    let mut pieces = vec![(0usize, p.at + q as u64)];
+    let page_size = p.bytes.len() as u64;
+    let mut next = first;
+    let hops = payload as usize / (usable - 4) + 2;
+    for _ in 0..hops {
+        if buf.len() as u64 >= payload || next == 0 {
+            break;
+        }
+        let page = fetch(next)?;
+        let take = (usable - 4).min(payload as usize - buf.len());
+        let raw = (next - 1) * page_size + 4;
+        if raw.abs_diff(p.at) > MAX_SPREAD / 2 {
+            return None;
+        }
+        pieces.push((buf.len(), raw));
+        buf.extend_from_slice(page.get(4..4 + take)?);
+        next = be32(&page, 0) as u64;
+    }
+    (buf.len() as u64 == payload).then_some((buf, pieces))
 }
 
 /// Finds the deleted cells of a free block `page[fb..end]`. Freeing a cell overwrites
@@ -714,13 +838,15 @@ fn values(
     deleted: bool,
     out: &mut Vec<Field>,
 ) -> Option<usize> {
-    let (page, pg, at) = (p.bytes, p.pg, p.at);
+    let (page, pg) = (p.bytes, p.pg);
     let before = out.len();
     for (col, &t) in types.iter().enumerate() {
         let len = usize::try_from(serial_len(t)?).unwrap_or(usize::MAX);
         let stop = body.saturating_add(len).min(end);
         let bytes = &page[body..stop];
-        let raw = at + body as u64;
+        let raw = p.raw_of(body);
+        let spans = p.spans(body, stop);
+        let origin = spans.iter().map(|s| s.0).min().unwrap_or(raw);
         let column = first + col;
         match t {
             1..=6 if len >= 4 => {
@@ -736,6 +862,8 @@ fn values(
                 out.push(Field {
                     raw,
                     len: bytes.len() as u64,
+                    spans,
+                    origin,
                     text: v.to_string().into_bytes(),
                     verbatim: false,
                     map: None,
@@ -755,11 +883,22 @@ fn values(
                         })
                     })
                 };
+                // Where each character's bytes lie, relative to `origin`: only needed
+                // when decoding or when the value spans overflow pages.
+                let rel = |r: usize| (p.raw_of(body + r) - origin) as usize;
                 let (text, map) = if p.enc.decodes() {
                     let mut text = Vec::new();
                     let mut map = TextMap::default();
                     decode(p.enc, bytes, true, &mut text, &mut map);
-                    (text, Some(Box::new(map)))
+                    (text, Some(Box::new(map.remap(rel))))
+                } else if spans.len() > 1 {
+                    let mut map = TextMap::default();
+                    let mut t = 0;
+                    for &(a, b) in &spans {
+                        map.push(t, (a - origin) as usize, 1);
+                        t += (b - a) as usize;
+                    }
+                    (bytes.to_vec(), Some(Box::new(map)))
                 } else {
                     (bytes.to_vec(), None)
                 };
@@ -770,6 +909,8 @@ fn values(
                 out.push(Field {
                     raw,
                     len: bytes.len() as u64,
+                    spans,
+                    origin,
                     text,
                     verbatim: map.is_none(),
                     map,
@@ -922,11 +1063,20 @@ mod tests {
                 let enc = [Encoding::Utf8, Encoding::Utf16Le, Encoding::Utf16Be][enc];
                 let mut out = Vec::new();
                 for (k, page) in db.chunks(4096).enumerate() {
-                    let p = PageRef { bytes: page, pg: k as u64 + 1, at: 0, enc, frame: None };
+                    let fetch = |n: u64| -> Option<Vec<u8>> {
+                        db.chunks(4096).nth(n.checked_sub(1)? as usize).map(<[u8]>::to_vec)
+                    };
+                    let at = k as u64 * 4096;
+                    let p = PageRef {
+                        bytes: page, pg: k as u64 + 1, at, enc, frame: None,
+                        pieces: &[], fetch: Some(&fetch),
+                    };
                     leaf_fields(&p, 4096 - (k as u64 % 40), cols.as_deref(), k % 2 == 0, &mut out);
                 }
                 for f in &out {
-                    prop_assert!(f.raw + f.len <= db.len() as u64);
+                    for &(a, b) in &f.spans {
+                        prop_assert!(a <= b && b <= db.len() as u64);
+                    }
                 }
             }
         }
@@ -977,6 +1127,8 @@ mod tests {
             at: 0,
             enc: Encoding::Utf8,
             frame: None,
+            pieces: &[],
+            fetch: None,
         };
         let mut out = Vec::new();
         assert_eq!(record(&p, 0, page.len(), None, &mut out), None);
@@ -1008,6 +1160,8 @@ mod tests {
             at: 4096,
             enc: Encoding::Utf8,
             frame: None,
+            pieces: &[],
+            fetch: None,
         };
         let end = record(&p, 0, page.len(), None, &mut out).unwrap();
         assert_eq!(end, page.len());

@@ -532,3 +532,51 @@ fn docx_hyperlink_targets_are_scanned() {
     assert_eq!(f["value"], "zhang.wei@example.com.cn");
     assert_eq!(f["member"], "word/_rels/document.xml.rels");
 }
+
+#[test]
+fn sqlite_values_on_overflow_pages_are_found_with_their_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.db");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch("CREATE TABLE notes(id INTEGER PRIMARY KEY, content TEXT);")
+        .unwrap();
+    let rows = people(40);
+    // One long note (spread over several overflow pages) holding every item.
+    let mut note = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        note.push_str(&format!(
+            "第{i}条：身份证号{}，手机{}，邮箱{}。{}\n",
+            r.0,
+            r.1,
+            r.2,
+            "备注".repeat(40)
+        ));
+    }
+    assert!(note.len() > 3 * 4096);
+    c.execute("INSERT INTO notes(content) VALUES (?1)", [&note])
+        .unwrap();
+    drop(c);
+    let (_, report) = scan_json(&["--reveal", db.to_str().unwrap()]);
+    let raw = std::fs::read(&db).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let mut exact = 0;
+    for r in &rows {
+        for v in [&r.0, &r.1, &r.2] {
+            let hits: Vec<&Value> = findings
+                .iter()
+                .filter(|f| f["value"] == v.as_str())
+                .collect();
+            assert_eq!(hits.len(), 1, "{v} once");
+            let f = hits[0];
+            assert_eq!(f["details"]["sqlite"]["column"], "content", "{v}");
+            let off = f["offset"].as_u64().unwrap() as usize;
+            // The offset is the item's first byte; an item cut by a page boundary
+            // continues on the next page of the chain.
+            assert_eq!(raw[off], v.as_bytes()[0], "{v} at {off}");
+            if raw[off..].starts_with(v.as_bytes()) {
+                exact += 1;
+            }
+        }
+    }
+    assert!(exact >= 110, "{exact} of 120 lie in one piece");
+}
