@@ -169,6 +169,9 @@ impl FileContext {
 pub fn sql_column_kinds(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let from = start.saturating_sub(SQL_REACH);
     let hay = &buf.bytes[from..start];
+    if let Some(kinds) = copy_column_kinds(keywords, hay) {
+        return kinds;
+    }
     let Some(v) =
         memchr::memmem::rfind(hay, b"VALUES").or_else(|| memchr::memmem::rfind(hay, b"values"))
     else {
@@ -223,6 +226,34 @@ pub fn sql_column_kinds(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet
         .get(col)
         .map(|name| keywords.kinds_in(name))
         .unwrap_or_default()
+}
+
+/// The column of an item in the data of a PostgreSQL dump's `COPY t (a, b, …) FROM stdin;`
+/// (tab-separated rows up to `\.`), from the text `hay` before it; `None` when the item
+/// is not in such data.
+fn copy_column_kinds(keywords: &Keywords, hay: &[u8]) -> Option<KindSet> {
+    let at = memchr::memmem::rfind(hay, b"FROM stdin;")?;
+    let head = &hay[..at];
+    let copy = memchr::memmem::rfind(head, b"COPY ")?;
+    // The data ends at a line `\.`: the item must come before it.
+    let data = &hay[at..];
+    if memchr::memmem::find(data, b"\n\\.\n").is_some() {
+        return None;
+    }
+    let open = memchr::memchr(b'(', &head[copy..])? + copy;
+    let close = memrchr(b')', head)?;
+    if close < open {
+        return None;
+    }
+    let columns: Vec<&[u8]> = head[open + 1..close].split(|c| *c == b',').collect();
+    let line = memrchr(b'\n', data).map_or(data, |nl| &data[nl + 1..]);
+    let col = line.iter().filter(|&&c| c == b'\t').count();
+    Some(
+        columns
+            .get(col)
+            .map(|name| keywords.kinds_in(name))
+            .unwrap_or_default(),
+    )
 }
 
 /// The kinds (and the [`DECOY`] bit) labelled within [`KEYWORD_WINDOW`] bytes before
@@ -358,6 +389,22 @@ mod tests {
         let phone = text.find("'x'").unwrap() + 1;
         assert!(!sql_column_kinds(&k, &buf, phone).contains(Kind::CnId));
         assert!(sql_column_kinds(&k, &buf, phone).contains(Kind::CnMobile));
+    }
+
+    #[test]
+    fn postgres_copy_columns() {
+        let k = Keywords::new();
+        let text = "COPY public.member (id, real_name, id_card, mobile) FROM stdin;\n\
+                    1\t张三\t110105491231002\t13800138000\n\
+                    2\t李四\t110105491231003\t13900139000\n\\.\n\
+                    later 110105491231004\n";
+        let buf = Buf::whole(text.as_bytes());
+        let second = text.find("110105491231003").unwrap();
+        assert!(sql_column_kinds(&k, &buf, second).contains(Kind::CnId));
+        let mobile = text.find("13900139000").unwrap();
+        assert!(!sql_column_kinds(&k, &buf, mobile).contains(Kind::CnId));
+        let after = text.find("110105491231004").unwrap();
+        assert!(!sql_column_kinds(&k, &buf, after).contains(Kind::CnId));
     }
 
     #[test]
