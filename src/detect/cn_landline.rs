@@ -13,7 +13,7 @@
 use serde_json::{json, Map, Value};
 
 use super::tables::{LandlineArea, LANDLINE_AREAS};
-use super::text::{digit_at, Buf, Gap, Run};
+use super::text::{digit_at, Buf, Gap, Run, Sep};
 use super::{Candidate, Scan};
 use crate::evidence::{Confidence, Kind};
 
@@ -178,12 +178,24 @@ fn push(
     });
 }
 
-/// The local number starting at run `i`: one run, or 4-4 / 3-4 groups with one separator.
+/// The local number starting at run `i`: one run, or 4-4 / 3-4 groups with one separator
+/// (and then, after a dash, at most a short extension group: `021-6959-4446-8001`).
 fn local(buf: &Buf, runs: &[Run], i: usize) -> Option<(usize, String)> {
     let r = runs.get(i)?;
     if let Some(next) = runs.get(i + 1) {
         if let Gap::Sep(sep) = buf.gap(r, next) {
-            if (r.n == 4 || r.n == 3) && next.n == 4 && !buf.continues_after(next.end, sep) {
+            let extension_after = || {
+                sep == Sep::Dash
+                    && runs.get(i + 2).is_some_and(|x| {
+                        buf.gap(next, x) == Gap::Sep(Sep::Dash)
+                            && (1..=5).contains(&x.n)
+                            && !buf.continues_after(x.end, Sep::Dash)
+                    })
+            };
+            if (r.n == 4 || r.n == 3)
+                && next.n == 4
+                && (!buf.continues_after(next.end, sep) || extension_after())
+            {
                 return Some((next.end, format!("{}{}", r.digits(), next.digits())));
             }
         }
@@ -295,6 +307,27 @@ mod tests {
         assert_eq!(split_area("1012345678").unwrap().0.code, "10");
         assert_eq!(split_area("57188888888").unwrap().0.code, "571");
         assert!(split_area("2612345678").is_none());
+    }
+
+    #[test]
+    fn grouped_local_numbers_take_a_dash_extension() {
+        for (text, want) in [
+            ("电话 021-6959-4446-8001。", Some("02169594446")),
+            ("电话 0539-210-8461-801\n", Some("05392108461")),
+            // Four groups of four are not a landline with an extension.
+            ("6222-0200-1234-5678", None),
+        ] {
+            let d = crate::detect::Detector::new(true);
+            let buf = Buf::whole(text.as_bytes());
+            let fcx = d.file_context(text.as_bytes());
+            let got: Vec<String> = d
+                .scan(buf, 0..text.len(), &fcx)
+                .into_iter()
+                .filter(|c| c.kind == Kind::CnLandline)
+                .map(|c| c.value)
+                .collect();
+            assert_eq!(got.first().map(String::as_str), want, "{text}");
+        }
     }
 
     #[test]
