@@ -646,3 +646,49 @@ fn jsonl_stream_matches_the_json_report() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["summary"]["ok"], 6);
 }
+
+#[test]
+#[cfg(unix)]
+fn a_second_signal_exits_at_once_and_leaves_no_truncated_report() {
+    let dir = evidence_tree();
+    let d = dir.path();
+    let mut child = start_held(d, &["scan", "-q", "-o", "report.json", "evidence", "-"]);
+    let stdin = feed_stdin(&mut child);
+    let t = std::time::Instant::now();
+    terminate(&child);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    terminate(&child);
+    let status = child.wait().unwrap();
+    assert!(
+        t.elapsed() < piiscan::scan::GRACE,
+        "did not wait for the abandoned input"
+    );
+    assert_eq!(status.code(), Some(143));
+    drop(stdin);
+    assert!(!d.join("report.json").exists(), "no report under its name");
+    assert!(!d.join("report.json.sha256").exists());
+}
+
+#[test]
+#[cfg(unix)]
+fn interrupted_text_report_says_incomplete() {
+    let dir = evidence_tree();
+    let mut child = start_held(dir.path(), &["scan", "-q", "-f", "text", "evidence", "-"]);
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let stdin = feed_stdin(&mut child);
+    terminate(&child);
+    let text = reader.join().unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(143));
+    drop(stdin);
+    assert!(text.contains("INCOMPLETE"), "{text}");
+    assert!(
+        text.contains("interrupted: abandoned while being read"),
+        "{text}"
+    );
+    assert_no_raw_value("the text report", &text);
+}
