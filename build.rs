@@ -22,16 +22,21 @@ fn main() {
         .unwrap_or_else(|| "unknown".to_string());
     // Rebuild when HEAD moves: HEAD itself (a checkout), the branch it points at (a
     // commit) and packed refs. In a worktree the git dir is not `.git`.
+    // Only paths that exist: Cargo reruns the script on every build for a missing one.
+    let watch = |p: String| {
+        if std::path::Path::new(&p).exists() {
+            println!("cargo:rerun-if-changed={p}");
+        }
+    };
+    println!("cargo:rerun-if-changed=build.rs");
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        println!("cargo:rerun-if-changed={dir}/HEAD");
+        watch(format!("{dir}/HEAD"));
         if let Some(r) = git(&["symbolic-ref", "-q", "HEAD"]) {
             if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
-                println!("cargo:rerun-if-changed={common}/{r}");
-                println!("cargo:rerun-if-changed={common}/packed-refs");
+                watch(format!("{common}/{r}"));
+                watch(format!("{common}/packed-refs"));
             }
         }
-    } else {
-        println!("cargo:rerun-if-changed=build.rs");
     }
     println!("cargo:rustc-env=PIISCAN_COMMIT={commit}");
 }
