@@ -21,14 +21,42 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Validate and explain single values.
     Check(CheckArgs),
+    /// Check a report's digest and re-hash every file it lists: OK, CHANGED or MISSING.
+    Verify(VerifyArgs),
 }
 
-/// Report formats.
+/// Report formats of `piiscan scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// One JSON document (the evidence report contract).
     Json,
+    /// JSON Lines: begin, file, finding and end records, flushed as the scan goes.
+    Jsonl,
     /// A readable summary.
+    Text,
+    /// A CSV list of the evidence files (UTF-8 with BOM): 序号, 文件名/路径, 类别, 文件格式,
+    /// 大小, 完整性校验值, 校验算法.
+    EvidenceList,
+}
+
+impl Format {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Text => "text",
+            Format::EvidenceList => "evidence-list",
+        }
+    }
+}
+
+/// Output formats of `piiscan check` and `piiscan verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SimpleFormat {
+    /// Machine-readable JSON.
+    Json,
+    /// Readable text.
     Text,
 }
 
@@ -49,9 +77,14 @@ pub struct ScanArgs {
     /// Files or folders to scan; `-` reads standard input. Default: the current folder.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Write the report to FILE (created readable by its owner only) instead of stdout.
+    /// Write the report to FILE instead of stdout: atomically (a temporary file renamed
+    /// into place), readable by its owner only, with its SHA-256 in FILE.sha256.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a manifest of every input read in full, in `sha256sum` format, so
+    /// `sha256sum -c FILE` (run from the same working directory) verifies the evidence.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// Report format. Default: text when stdout is a terminal, json otherwise.
     #[arg(short, long, value_enum)]
     pub format: Option<Format>,
@@ -147,8 +180,30 @@ pub struct CheckArgs {
     pub values: Vec<String>,
     /// Output format: text, or json (one JSON object per line, one per value).
     #[arg(short, long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: SimpleFormat,
     /// Check every value as this kind only.
     #[arg(long = "type", value_name = "KIND")]
     pub kind: Option<String>,
+}
+
+/// `piiscan verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The report (JSON or JSON Lines) written by `piiscan scan`; its digest is read from
+    /// REPORT.sha256 when that file exists.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: SimpleFormat,
+    /// Resolve the report's relative paths against DIR (default: the current folder,
+    /// which should be the folder the scan ran in).
+    #[arg(long, value_name = "DIR")]
+    pub base: Option<PathBuf>,
+    /// Hashing threads (default: number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

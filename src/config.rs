@@ -6,6 +6,7 @@ use crate::cli::{Format, MinConfidence, ScanArgs};
 use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
+use crate::report::custody::HostInfo;
 use crate::unwrap::limits::Limits;
 use crate::walk::WalkOptions;
 
@@ -32,6 +33,10 @@ pub struct Config {
     pub format: Format,
     /// Report destination; stdout when `None`.
     pub output: Option<PathBuf>,
+    /// Where to write a `sha256sum` manifest of the inputs, if anywhere.
+    pub manifest: Option<PathBuf>,
+    /// The host and user running the scan.
+    pub host: HostInfo,
     /// Show raw values.
     pub reveal: bool,
     /// Worker threads.
@@ -143,6 +148,8 @@ impl Config {
             roots,
             format,
             output: args.output,
+            manifest: args.manifest,
+            host: HostInfo::current(),
             reveal: args.reveal,
             threads,
             kinds,

@@ -14,18 +14,22 @@
 //! - [`unwrap`] will open containers and decode text encodings (UTF-8 only for now);
 //! - [`detect`] finds, validates and scores identifiers, one file per kind;
 //! - [`evidence`] holds findings, masking and keyed fingerprints;
-//! - [`report`] writes JSON and text reports.
+//! - [`report`] writes the reports (JSON, JSON Lines, text, evidence list), atomically and
+//!   with a digest, and the `sha256sum` manifest of the inputs.
 //!
-//! [`scan`] is the glue that drives them; [`check`] validates single values.
+//! [`scan`] is the glue that drives them, and stops cleanly when [`interrupt`]ed;
+//! [`check`] validates single values; [`verify`] re-checks a report and its inputs.
 
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod evidence;
+pub mod interrupt;
 pub mod read;
 pub mod report;
 pub mod scan;
 pub mod time;
 pub mod unwrap;
+pub mod verify;
 pub mod walk;

@@ -1,16 +1,21 @@
 //! The `piiscan` binary: parse arguments, run, map the outcome to an exit code.
 
-use std::fs::OpenOptions;
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 
 use piiscan::check::check;
-use piiscan::cli::{CheckArgs, Cli, Command, Format};
+use piiscan::cli::{CheckArgs, Cli, Command, Format, SimpleFormat, VerifyArgs};
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
-use piiscan::report::{json::Json, text::Text, Report, Reporter};
+use piiscan::interrupt::Interrupt;
+use piiscan::report::custody::Output;
+use piiscan::report::evidence_list::EvidenceList;
+use piiscan::report::jsonl::Jsonl;
+use piiscan::report::{json::Json, manifest, text::Text, Report, Reporter};
+use piiscan::scan::NoSink;
 use piiscan::time::Date;
 
 /// Exit code: nothing found.
@@ -25,51 +30,69 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Scan(args) => run_scan(*args),
         Command::Check(args) => run_check(args),
+        Command::Verify(args) => run_verify(args),
     };
     ExitCode::from(code)
 }
 
 fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
+    let interrupt = match Interrupt::install() {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("piiscan: cannot install signal handlers: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let cfg = match Config::from_args(args, io::stdout().is_terminal()) {
-        Ok(c) => c,
+        Ok(c) => Arc::new(c),
         Err(e) => {
             eprintln!("piiscan: {e}");
             return EXIT_ERROR;
         }
     };
-    let outcome = piiscan::scan::run(&cfg);
-    let report = Report {
-        config: &cfg,
-        outcome: &outcome,
-    };
-    let reporter: &dyn Reporter = match cfg.format {
-        Format::Json => &Json,
-        Format::Text => &Text,
-    };
-    let written = match &cfg.output {
-        Some(path) => {
-            let mut o = OpenOptions::new();
-            o.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
+    let out = match &cfg.output {
+        Some(path) => match Output::file(path, true) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("piiscan: cannot write report {}: {e}", path.display());
+                return EXIT_ERROR;
             }
-            o.open(path).and_then(|f| {
-                let mut w = BufWriter::new(f);
-                reporter.write(&report, &mut w)?;
-                w.flush()
-            })
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut w = BufWriter::new(stdout.lock());
-            reporter.write(&report, &mut w).and_then(|_| w.flush())
-        }
+        },
+        None => Output::stdout(),
+    };
+    let stop = Arc::clone(&interrupt.stop);
+    let (outcome, written) = if cfg.format == Format::Jsonl {
+        let mut stream = Jsonl::new(&cfg, out);
+        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut stream);
+        let written = stream.finish(&outcome).and_then(Output::finish);
+        (outcome, written)
+    } else {
+        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut NoSink);
+        let report = Report {
+            config: &cfg,
+            outcome: &outcome,
+        };
+        let reporter: &dyn Reporter = match cfg.format {
+            Format::Json | Format::Jsonl => &Json,
+            Format::Text => &Text,
+            Format::EvidenceList => &EvidenceList,
+        };
+        let mut out = out;
+        let written = reporter.write(&report, &mut out).and_then(|_| out.finish());
+        (outcome, written)
     };
     if let Err(e) = written {
         eprintln!("piiscan: cannot write report: {e}");
         return EXIT_ERROR;
+    }
+    if let Some(m) = &cfg.manifest {
+        if let Err(e) = manifest::write_file(&outcome.files, m) {
+            eprintln!("piiscan: cannot write manifest {}: {e}", m.display());
+            return EXIT_ERROR;
+        }
+    }
+    if !outcome.complete {
+        return interrupt.exit_code().unwrap_or(EXIT_ERROR);
     }
     if outcome.root_errors > 0 {
         for f in outcome.files.iter().filter(|f| {
@@ -81,6 +104,39 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         }
         EXIT_ERROR
     } else if outcome.findings.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+fn run_verify(args: VerifyArgs) -> u8 {
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let v = match piiscan::verify::verify(&args.report, args.base.as_deref(), threads, args.quiet) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("piiscan: cannot read report: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let written = match args.format {
+        SimpleFormat::Json => serde_json::to_writer_pretty(&mut out, &v.to_json())
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out)),
+        SimpleFormat::Text => v.write_text(&mut out),
+    }
+    .and_then(|_| out.flush());
+    if let Err(e) = written {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    if v.passed() {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
@@ -104,11 +160,11 @@ fn run_check(args: CheckArgs) -> u8 {
         let v = check(value, only, today);
         any_invalid |= !v.valid;
         match args.format {
-            Format::Json => {
+            SimpleFormat::Json => {
                 serde_json::to_writer(&mut *out, &v)?;
                 writeln!(out)
             }
-            Format::Text => {
+            SimpleFormat::Text => {
                 let kind = v.kind.map_or("unknown", |k| k.name());
                 if v.valid {
                     let details: Vec<String> = v

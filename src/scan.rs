@@ -4,13 +4,27 @@
 //! threads). Files of at least `parallel_threshold` bytes, and standard input, are queued
 //! and scanned after the walk, one at a time, each cut into windows that rayon scans in
 //! parallel. Every input ends up as one [`FileRecord`]; errors are data and never abort.
+//!
+//! The work runs on background threads; the calling thread collects results from a
+//! channel and hands each finished input to a [`Sink`] as it arrives (the JSON Lines
+//! reporter streams them), then returns the sorted [`Outcome`].
+//!
+//! **Interruption.** A stop flag (set by SIGINT/SIGTERM in the binary) is checked by the
+//! walker, which quits, and before every input is opened, so no new input is started.
+//! Inputs already being read get [`GRACE`] to finish; any still running then (a huge file,
+//! a blocked standard input) is abandoned: listed as `error` with reason
+//! `interrupted: abandoned while being read`, without a hash. Queued inputs never started
+//! are listed as `skipped` (`interrupted: not scanned`). The outcome then says
+//! `complete: false`. Abandoned work goes on in the background until the process exits,
+//! which the binary does right after writing the report.
 
+use std::collections::BTreeSet;
 use std::fs::{File, Metadata};
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::SystemTime;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -20,7 +34,16 @@ use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::ReadOptions;
 use crate::time::rfc3339;
 use crate::unwrap::{Node, Unwrapper};
-use crate::walk::{io_reason, special_reason, walk, Input};
+use crate::walk::{io_reason, special_reason, walk_until, Input};
+
+/// How long inputs being read when a scan is interrupted may take to finish before they
+/// are abandoned.
+pub const GRACE: Duration = Duration::from_secs(2);
+
+/// The reason given for an input abandoned when the scan was interrupted.
+pub const ABANDONED: &str = "interrupted: abandoned while being read";
+/// The reason given for a queued input never started because the scan was interrupted.
+pub const NOT_STARTED: &str = "interrupted: not scanned";
 
 /// The result of a scan.
 #[derive(Debug)]
@@ -35,18 +58,46 @@ pub struct Outcome {
     pub finished: SystemTime,
     /// Number of roots that could not be read at all.
     pub root_errors: usize,
+    /// False if the scan was interrupted before it met and read every input.
+    pub complete: bool,
+}
+
+/// Receives the results of a scan as they arrive (push model), on the calling thread.
+pub trait Sink {
+    /// The scan starts.
+    fn begin(&mut self, _started: SystemTime) {}
+    /// An input is done: its record and its findings (path filled in, not sorted).
+    fn file(&mut self, rec: &FileRecord, findings: &[Finding]);
+    /// Returns true if and only if the sink cannot take more (its output failed); the
+    /// scan then stops as if interrupted.
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+/// A sink that ignores everything (the sorted [`Outcome`] is all that is wanted).
+pub struct NoSink;
+
+impl Sink for NoSink {
+    fn file(&mut self, _rec: &FileRecord, _findings: &[Finding]) {}
 }
 
 enum Msg {
-    Done(FileRecord, Vec<Finding>),
-    Large(PathBuf, Metadata),
+    /// An input is about to be opened.
+    Started(PathBuf),
+    /// An input is done (`Some(path)` when it was announced by `Started`).
+    Done(Option<PathBuf>, Box<FileRecord>, Vec<Finding>),
+    /// A large input was queued for after the walk.
+    Queued(PathBuf),
+    /// The workers are done; false if they stopped early.
+    End(bool),
 }
 
-/// Runs a scan as configured.
-pub fn run(cfg: &Config) -> Outcome {
+/// Runs a scan as configured. `stop` interrupts it (see the module docs).
+pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outcome {
     let started = SystemTime::now();
-    let det = Detector::new(cfg.reveal);
-    let progress = Progress::new(cfg.quiet);
+    sink.begin(started);
+    let progress = Arc::new(Progress::new(cfg.quiet));
     let mut files = Vec::new();
     let mut findings = Vec::new();
     let mut root_errors = 0;
@@ -64,86 +115,88 @@ pub fn run(cfg: &Config) -> Outcome {
                 root_errors += 1;
                 let mut rec = FileRecord::new(r, Status::Error);
                 rec.reason = Some(format!("cannot read root: {}", io_reason(&e)));
+                sink.file(&rec, &[]);
                 files.push(rec);
             }
         }
     }
 
-    let rayon_pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads)
-        .build()
-        .ok();
-    let mut large = Vec::new();
     let (tx, rx) = mpsc::channel::<Msg>();
-    std::thread::scope(|scope| {
-        let det = &det;
-        let progress = &progress;
-        scope.spawn(move || {
-            walk(&walk_roots, &cfg.walk, || {
-                let tx = tx.clone();
-                move |input| {
-                    let msg = match input {
-                        Input::File { path, meta } if meta.len() >= cfg.parallel_threshold => {
-                            Msg::Large(path, meta)
-                        }
-                        Input::File { path, meta } => {
-                            let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress);
-                            Msg::Done(rec, f)
-                        }
-                        Input::Skipped { path, reason, meta } => {
-                            let mut rec = FileRecord::new(&path, Status::Skipped);
-                            rec.reason = Some(reason);
-                            if let Some(m) = meta {
-                                rec.size = Some(m.len());
-                                rec.mtime = m.modified().ok().map(rfc3339);
-                            }
-                            Msg::Done(rec, Vec::new())
-                        }
-                        Input::Error { path, reason } => {
-                            let mut rec = FileRecord::new(&path, Status::Error);
-                            rec.reason = Some(reason);
-                            Msg::Done(rec, Vec::new())
-                        }
-                    };
-                    let _ = tx.send(msg);
+    {
+        let cfg = Arc::clone(&cfg);
+        let stop = Arc::clone(&stop);
+        let progress = Arc::clone(&progress);
+        std::thread::spawn(move || work(&cfg, &stop, &progress, walk_roots, stdin_count, tx));
+    }
+
+    let mut in_flight: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut queued: BTreeSet<PathBuf> = BTreeSet::new();
+    if stdin_count > 0 {
+        queued.insert(PathBuf::from("-"));
+    }
+    let mut complete = true;
+    let mut deadline: Option<Instant> = None;
+    loop {
+        if stop.load(Ordering::SeqCst) || sink.failed() {
+            stop.store(true, Ordering::SeqCst);
+            complete = false;
+            let d = *deadline.get_or_insert_with(|| {
+                if !cfg.quiet {
+                    progress.suspend(|| {
+                        eprintln!(
+                            "piiscan: interrupted; writing what was done \
+                             (signal again to exit at once)"
+                        )
+                    });
                 }
+                Instant::now() + GRACE
             });
-            drop(tx);
-        });
-        for msg in rx {
-            match msg {
-                Msg::Done(rec, f) => {
-                    progress.file(f.len());
+            if Instant::now() >= d {
+                // Abandon what is still running; the workers go on in the background.
+                for p in std::mem::take(&mut in_flight) {
+                    let mut rec = FileRecord::new(&p, Status::Error);
+                    rec.reason = Some(ABANDONED.to_string());
+                    sink.file(&rec, &[]);
                     files.push(rec);
-                    findings.extend(f);
                 }
-                Msg::Large(p, m) => large.push((p, m)),
+                break;
             }
         }
-    });
-
-    large.sort_by(|a, b| a.0.cmp(&b.0));
-    let in_pool = |f: &(dyn Fn() -> (FileRecord, Vec<Finding>) + Sync)| match &rayon_pool {
-        Some(pool) => pool.install(f),
-        None => f(),
-    };
-    for (path, meta) in large {
-        let (rec, f) = in_pool(&|| scan_file(&path, &meta, &det, cfg, true, &progress));
-        progress.file(f.len());
-        files.push(rec);
-        findings.extend(f);
+        let msg = match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(m) => m,
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        match msg {
+            Msg::Started(p) => {
+                queued.remove(&p);
+                in_flight.insert(p);
+            }
+            Msg::Queued(p) => {
+                queued.insert(p);
+            }
+            Msg::Done(p, rec, f) => {
+                if let Some(p) = p {
+                    in_flight.remove(&p);
+                }
+                progress.file(f.len());
+                sink.file(&rec, &f);
+                files.push(*rec);
+                findings.extend(f);
+            }
+            Msg::End(done_all) => {
+                complete &= done_all;
+                break;
+            }
+        }
     }
-    for _ in 0..stdin_count {
-        let (rec, f) = in_pool(&|| {
-            let stdin = io::stdin();
-            let on_read = |n| progress.bytes_read(n);
-            let u = unwrapper(&det, cfg, true, &on_read);
-            let node = u.scan_reader(&mut stdin.lock(), "-");
-            finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
-        });
-        progress.file(f.len());
-        files.push(rec);
-        findings.extend(f);
+    if !complete {
+        for p in queued {
+            let mut rec = FileRecord::new(&p, Status::Skipped);
+            rec.reason = Some(NOT_STARTED.to_string());
+            sink.file(&rec, &[]);
+            files.push(rec);
+        }
     }
     progress.finish();
 
@@ -155,7 +208,102 @@ pub fn run(cfg: &Config) -> Outcome {
         started,
         finished: SystemTime::now(),
         root_errors,
+        complete,
     }
+}
+
+/// The workers: the walk (scanning small files on its threads), then the large files and
+/// standard input. Sends every result to the collector, and `End` last.
+fn work(
+    cfg: &Config,
+    stop: &AtomicBool,
+    progress: &Progress,
+    walk_roots: Vec<PathBuf>,
+    stdin_count: usize,
+    tx: mpsc::Sender<Msg>,
+) {
+    let det = Detector::new(cfg.reveal);
+    let det = &det;
+    let stopped_early = AtomicBool::new(false);
+    let large = Mutex::new(Vec::new());
+    walk_until(&walk_roots, &cfg.walk, stop, || {
+        let tx = tx.clone();
+        let large = &large;
+        let stopped_early = &stopped_early;
+        move |input| {
+            let msg = match input {
+                Input::File { path, meta } if meta.len() >= cfg.parallel_threshold => {
+                    let _ = tx.send(Msg::Queued(path.clone()));
+                    large.lock().expect("not poisoned").push((path, meta));
+                    return;
+                }
+                Input::File { path, meta } => {
+                    if stop.load(Ordering::SeqCst) {
+                        stopped_early.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    let _ = tx.send(Msg::Started(path.clone()));
+                    let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress);
+                    Msg::Done(Some(path), Box::new(rec), f)
+                }
+                Input::Skipped { path, reason, meta } => {
+                    let mut rec = FileRecord::new(&path, Status::Skipped);
+                    rec.reason = Some(reason);
+                    if let Some(m) = meta {
+                        rec.size = Some(m.len());
+                        rec.mtime = m.modified().ok().map(rfc3339);
+                    }
+                    Msg::Done(None, Box::new(rec), Vec::new())
+                }
+                Input::Error { path, reason } => {
+                    let mut rec = FileRecord::new(&path, Status::Error);
+                    rec.reason = Some(reason);
+                    Msg::Done(None, Box::new(rec), Vec::new())
+                }
+            };
+            let _ = tx.send(msg);
+        }
+    });
+    if stop.load(Ordering::SeqCst) {
+        // The walk may have quit before meeting every input.
+        stopped_early.store(true, Ordering::SeqCst);
+    }
+
+    let rayon_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads)
+        .build()
+        .ok();
+    let in_pool = |f: &(dyn Fn() -> (FileRecord, Vec<Finding>) + Sync)| match &rayon_pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    };
+    let mut large = large.into_inner().expect("not poisoned");
+    large.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, meta) in large {
+        if stop.load(Ordering::SeqCst) {
+            let _ = tx.send(Msg::End(false));
+            return;
+        }
+        let _ = tx.send(Msg::Started(path.clone()));
+        let (rec, f) = in_pool(&|| scan_file(&path, &meta, det, cfg, true, progress));
+        let _ = tx.send(Msg::Done(Some(path), Box::new(rec), f));
+    }
+    for _ in 0..stdin_count {
+        if stop.load(Ordering::SeqCst) {
+            let _ = tx.send(Msg::End(false));
+            return;
+        }
+        let _ = tx.send(Msg::Started(PathBuf::from("-")));
+        let (rec, f) = in_pool(&|| {
+            let stdin = io::stdin();
+            let on_read = |n| progress.bytes_read(n);
+            let u = unwrapper(det, cfg, true, &on_read);
+            let node = u.scan_reader(&mut stdin.lock(), "-");
+            finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
+        });
+        let _ = tx.send(Msg::Done(Some(PathBuf::from("-")), Box::new(rec), f));
+    }
+    let _ = tx.send(Msg::End(!stopped_early.load(Ordering::SeqCst)));
 }
 
 fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
@@ -346,6 +494,14 @@ impl Progress {
     fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
+        }
+    }
+
+    /// Runs `f` with the bar hidden, so a message on stderr does not mix with it.
+    fn suspend(&self, f: impl FnOnce()) {
+        match &self.bar {
+            Some(b) => b.suspend(f),
+            None => f(),
         }
     }
 }

@@ -4,14 +4,27 @@ use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
 
-use super::{Report, Reporter, SCHEMA};
+use std::time::SystemTime;
+
+use super::{display_context, display_value, Report, Reporter, Summary, SCHEMA};
+use crate::config::Config;
 use crate::evidence::{FileRecord, Finding};
 use crate::time::rfc3339_millis;
 
 /// The JSON reporter.
 pub struct Json;
 
-fn file_json(f: &FileRecord) -> Value {
+/// The version of piiscan and the commit it was built from (`unknown` without git).
+pub fn tool_json() -> Value {
+    json!({
+        "name": "piiscan",
+        "version": env!("CARGO_PKG_VERSION"),
+        "commit": env!("PIISCAN_COMMIT"),
+    })
+}
+
+/// One entry of `files` (or of a container's `members`).
+pub fn file_json(f: &FileRecord) -> Value {
     let mut m = Map::new();
     if let Some(mem) = &f.member {
         m.insert("member".into(), json!(mem));
@@ -45,13 +58,14 @@ fn file_json(f: &FileRecord) -> Value {
     Value::Object(m)
 }
 
-fn finding_json(r: &Report, f: &Finding) -> Value {
+/// One entry of `findings`, masked unless `--reveal`.
+pub fn finding_json(cfg: &Config, f: &Finding) -> Value {
     let mut m = Map::new();
     m.insert("type".into(), json!(f.kind));
-    m.insert("value".into(), json!(r.display_value(f)));
+    m.insert("value".into(), json!(display_value(cfg, f)));
     m.insert(
         "fingerprint".into(),
-        json!(r.config.key.fingerprint(f.kind, &f.value)),
+        json!(cfg.key.fingerprint(f.kind, &f.value)),
     );
     m.insert("path".into(), json!(f.path));
     if let Some(mem) = &f.member {
@@ -65,73 +79,107 @@ fn finding_json(r: &Report, f: &Finding) -> Value {
     }
     m.insert("encoding".into(), json!(f.encoding));
     m.insert("confidence".into(), json!(f.confidence));
-    m.insert("context".into(), json!(r.display_context(f)));
+    m.insert("context".into(), json!(display_context(cfg, f)));
     m.insert("details".into(), Value::Object(f.details.clone()));
     Value::Object(m)
 }
 
-impl Report<'_> {
-    /// The `scan` object: times, command line, roots, case, options.
-    pub fn scan_json(&self) -> Value {
-        let cfg = self.config;
-        let o = self.outcome;
-        let mut scan = Map::new();
-        scan.insert("started_at".into(), json!(rfc3339_millis(o.started)));
-        scan.insert("finished_at".into(), json!(rfc3339_millis(o.finished)));
-        scan.insert("command_line".into(), json!(cfg.command_line));
-        let roots: Vec<String> = cfg
-            .roots
-            .iter()
-            .map(|r| r.to_string_lossy().into_owned())
-            .collect();
-        scan.insert("roots".into(), json!(roots));
-        if let Some(c) = &cfg.case {
-            scan.insert(
-                "case".into(),
-                json!({"id": c.id, "examiner": c.examiner, "note": c.note}),
-            );
-        }
-        scan.insert("complete".into(), json!(true));
-        let kinds: Vec<&str> = crate::evidence::Kind::ALL
-            .iter()
-            .filter(|k| cfg.kinds.contains(**k))
-            .map(|k| k.name())
-            .collect();
+/// The `scan` object: times, command line, roots, host, user, case, completeness and the
+/// effective settings. `finished` and `complete` are left out of a stream's begin record.
+pub fn scan_json(
+    cfg: &Config,
+    started: SystemTime,
+    finished: Option<SystemTime>,
+    complete: Option<bool>,
+) -> Value {
+    let mut scan = Map::new();
+    scan.insert("started_at".into(), json!(rfc3339_millis(started)));
+    if let Some(t) = finished {
+        scan.insert("finished_at".into(), json!(rfc3339_millis(t)));
+    }
+    scan.insert("command_line".into(), json!(cfg.command_line));
+    let roots: Vec<String> = cfg
+        .roots
+        .iter()
+        .map(|r| r.to_string_lossy().into_owned())
+        .collect();
+    scan.insert("roots".into(), json!(roots));
+    let cwd = std::env::current_dir()
+        .ok()
+        .map(|d| d.to_string_lossy().into_owned());
+    scan.insert("working_directory".into(), json!(cwd));
+    scan.insert("host".into(), json!(cfg.host.hostname));
+    scan.insert(
+        "user".into(),
+        json!({"name": cfg.host.user, "uid": cfg.host.uid}),
+    );
+    if let Some(c) = &cfg.case {
         scan.insert(
-            "options".into(),
-            json!({
-                "types": kinds,
-                "min_confidence": cfg.min_confidence,
-                "revealed": cfg.reveal,
-                "gitignore": cfg.walk.gitignore,
-                "follow_symlinks": cfg.walk.follow,
-                "fingerprint_key": if cfg.key.user_supplied { "user" } else { "random" },
-                "limits": {
-                    "max_archive_depth": cfg.limits.max_depth,
-                    "max_decompressed_size": cfg.limits.max_member_size,
-                    "max_total_size": cfg.limits.max_total_size,
-                    "max_ratio": cfg.limits.max_ratio,
-                    "max_members": cfg.limits.max_members,
-                },
-            }),
+            "case".into(),
+            json!({"id": c.id, "examiner": c.examiner, "note": c.note}),
         );
-        Value::Object(scan)
+    }
+    if let Some(c) = complete {
+        scan.insert("complete".into(), json!(c));
+    }
+    scan.insert("options".into(), options_json(cfg));
+    Value::Object(scan)
+}
+
+/// The effective settings: what was looked for, how, and within which limits.
+fn options_json(cfg: &Config) -> Value {
+    let kinds: Vec<&str> = crate::evidence::Kind::ALL
+        .iter()
+        .filter(|k| cfg.kinds.contains(**k))
+        .map(|k| k.name())
+        .collect();
+    json!({
+        "types": kinds,
+        "min_confidence": cfg.min_confidence,
+        "revealed": cfg.reveal,
+        "format": cfg.format.name(),
+        "gitignore": cfg.walk.gitignore,
+        "follow_symlinks": cfg.walk.follow,
+        "fingerprint_key": if cfg.key.user_supplied { "user" } else { "random" },
+        "threads": cfg.threads,
+        "window_size": cfg.window,
+        "parallel_threshold": cfg.parallel_threshold,
+        "limits": {
+            "max_archive_depth": cfg.limits.max_depth,
+            "max_decompressed_size": cfg.limits.max_member_size,
+            "max_total_size": cfg.limits.max_total_size,
+            "max_ratio": cfg.limits.max_ratio,
+            "max_members": cfg.limits.max_members,
+        },
+    })
+}
+
+/// The `summary` object of a scan's files and findings.
+pub fn summary_json(files: &[FileRecord], findings: &[Finding]) -> Value {
+    let s = Summary::of(files, findings);
+    let mut by_kind = Map::new();
+    for (k, n) in &s.by_kind {
+        by_kind.insert(k.name().into(), json!(n));
+    }
+    json!({
+        "files": {"scanned": s.scanned, "skipped": s.skipped, "error": s.errors,
+                  "total": files.len()},
+        "bytes_scanned": s.bytes,
+        "findings": by_kind,
+        "findings_total": findings.len(),
+    })
+}
+
+impl Report<'_> {
+    /// The `scan` object of a finished (or interrupted) scan.
+    pub fn scan_json(&self) -> Value {
+        let o = self.outcome;
+        scan_json(self.config, o.started, Some(o.finished), Some(o.complete))
     }
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        let s = self.summary();
-        let mut by_kind = Map::new();
-        for (k, n) in &s.by_kind {
-            by_kind.insert(k.name().into(), json!(n));
-        }
-        json!({
-            "files": {"scanned": s.scanned, "skipped": s.skipped, "error": s.errors,
-                      "total": self.outcome.files.len()},
-            "bytes_scanned": s.bytes,
-            "findings": by_kind,
-            "findings_total": self.outcome.findings.len(),
-        })
+        summary_json(&self.outcome.files, &self.outcome.findings)
     }
 }
 
@@ -171,7 +219,7 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
                 for (i, f) in chunk.iter().enumerate() {
                     let first = b == 0 && c == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    serde_json::to_writer(&mut buf, &finding_json(r, f)).expect("in memory");
+                    serde_json::to_writer(&mut buf, &finding_json(r.config, f)).expect("in memory");
                 }
                 buf
             })
@@ -192,11 +240,7 @@ impl Reporter for Json {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"{\n")?;
         writeln!(out, "  \"schema\": {},", json!(SCHEMA))?;
-        writeln!(
-            out,
-            "  \"tool\": {},",
-            json!({"name": "piiscan", "version": env!("CARGO_PKG_VERSION")})
-        )?;
+        writeln!(out, "  \"tool\": {},", tool_json())?;
         writeln!(out, "  \"scan\": {},", r.scan_json())?;
         write_array(out, "files", &r.outcome.files, false, file_json)?;
         write_findings(out, r)?;

@@ -1,17 +1,26 @@
 //! Report: turns a scan outcome into the requested format, masking on the way out.
 //!
-//! [`Report`] gathers the outcome with the custody data (tool version, command line,
-//! times, case metadata). Every format goes through [`Report::display_value`] and
-//! [`Report::display_context`], so masking happens in one place for all of them.
+//! [`Report`] gathers the outcome with the custody data (tool version and build commit,
+//! command line, host and user, times, case metadata, settings). Every format goes
+//! through [`display_value`] and [`display_context`], so masking happens in one place for
+//! all of them. [`custody`] writes report files atomically with a digest beside them;
+//! [`manifest`] writes the `sha256sum` manifest of the inputs.
+//!
+//! Formats: [`json`] (the contract), [`jsonl`] (a stream written as the scan goes),
+//! [`text`] (for people), [`evidence_list`] (a CSV list of evidence files).
 
+pub mod custody;
+pub mod evidence_list;
 pub mod json;
+pub mod jsonl;
+pub mod manifest;
 pub mod text;
 
 use std::io::{self, Write};
 
 use crate::config::Config;
 use crate::evidence::mask::{mask_context, mask_value, reveal_context};
-use crate::evidence::{Finding, Kind, Status};
+use crate::evidence::{FileRecord, Finding, Kind, Status};
 use crate::scan::Outcome;
 
 /// The report schema identifier.
@@ -40,29 +49,29 @@ pub struct Summary {
     pub by_kind: Vec<(Kind, u64)>,
 }
 
-impl Report<'_> {
-    /// The value as it may be shown: masked unless `--reveal`.
-    pub fn display_value(&self, f: &Finding) -> String {
-        if self.config.reveal {
-            f.value.clone()
-        } else {
-            mask_value(f.kind, &f.value)
-        }
+/// The value as it may be shown: masked unless `--reveal`.
+pub fn display_value(config: &Config, f: &Finding) -> String {
+    if config.reveal {
+        f.value.clone()
+    } else {
+        mask_value(f.kind, &f.value)
     }
+}
 
-    /// The context snippet as it may be shown.
-    pub fn display_context(&self, f: &Finding) -> String {
-        if self.config.reveal {
-            reveal_context(&f.context)
-        } else {
-            mask_context(&f.context, &mask_value(f.kind, &f.value))
-        }
+/// The context snippet as it may be shown: masked unless `--reveal`.
+pub fn display_context(config: &Config, f: &Finding) -> String {
+    if config.reveal {
+        reveal_context(&f.context)
+    } else {
+        mask_context(&f.context, &mask_value(f.kind, &f.value))
     }
+}
 
-    /// Counts of files and findings.
-    pub fn summary(&self) -> Summary {
+impl Summary {
+    /// Counts files by status, bytes scanned and findings by kind.
+    pub fn of(files: &[FileRecord], findings: &[Finding]) -> Summary {
         let mut s = Summary::default();
-        for f in &self.outcome.files {
+        for f in files {
             match f.status {
                 Status::Scanned => {
                     s.scanned += 1;
@@ -75,16 +84,28 @@ impl Report<'_> {
         s.by_kind = Kind::ALL
             .iter()
             .map(|k| {
-                let n = self
-                    .outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.kind == *k)
-                    .count();
+                let n = findings.iter().filter(|f| f.kind == *k).count();
                 (*k, n as u64)
             })
             .collect();
         s
+    }
+}
+
+impl Report<'_> {
+    /// The value as it may be shown: masked unless `--reveal`.
+    pub fn display_value(&self, f: &Finding) -> String {
+        display_value(self.config, f)
+    }
+
+    /// The context snippet as it may be shown.
+    pub fn display_context(&self, f: &Finding) -> String {
+        display_context(self.config, f)
+    }
+
+    /// Counts of files and findings.
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.outcome.files, &self.outcome.findings)
     }
 }
 

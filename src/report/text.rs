@@ -110,6 +110,12 @@ impl Reporter for Text {
         if !r.config.reveal {
             writeln!(out, "  values masked; --reveal shows them")?;
         }
+        if !o.complete {
+            writeln!(
+                out,
+                "  INCOMPLETE: the scan was interrupted; only the files listed were scanned"
+            )?;
+        }
         Ok(())
     }
 }

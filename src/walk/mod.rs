@@ -7,6 +7,7 @@
 
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ignore::{WalkBuilder, WalkState};
 
@@ -56,6 +57,15 @@ where
     F: Fn() -> V + Sync,
     V: FnMut(Input) + Send,
 {
+    walk_until(roots, opts, &AtomicBool::new(false), make_visitor)
+}
+
+/// Like [`walk`], but quits as soon as `stop` is set (checked before every entry).
+pub fn walk_until<F, V>(roots: &[PathBuf], opts: &WalkOptions, stop: &AtomicBool, make_visitor: F)
+where
+    F: Fn() -> V + Sync,
+    V: FnMut(Input) + Send,
+{
     let Some((first, rest)) = roots.split_first() else {
         return;
     };
@@ -75,6 +85,9 @@ where
     b.build_parallel().run(|| {
         let mut visit = make_visitor();
         Box::new(move |entry| {
+            if stop.load(Ordering::SeqCst) {
+                return WalkState::Quit;
+            }
             match entry {
                 Ok(e) => {
                     // A root named on the command line is followed like ripgrep does.

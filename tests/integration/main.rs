@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on `testdata/` and on inputs made per test.
 
 mod check;
+mod custody;
 mod forms;
 mod hostile;
 mod independent;

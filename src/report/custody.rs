@@ -1,0 +1,376 @@
+//! Chain of custody: who ran the scan where, and report files that prove they are unchanged.
+//!
+//! - [`HostInfo`] records the host name and the user running the scan.
+//! - [`Output`] writes a report to standard output, or to a file atomically: a temporary
+//!   file beside the destination (created with mode 0600), flushed, `fsync`ed and renamed
+//!   into place, then a digest file `FILE.sha256` in `sha256sum` format (also 0600). A
+//!   crash never leaves a half-written report under the report's name; a JSON Lines stream
+//!   interrupted by a crash is left as `FILE.partial`, usable as it is.
+//! - [`sha256sum_line`] and [`parse_sha256sum_line`] speak GNU `sha256sum`'s format,
+//!   escapes included, so `sha256sum -c` checks manifests and digests without piiscan.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::evidence::fingerprint::hex;
+
+/// The machine and account a scan ran on.
+#[derive(Clone, Debug, Default)]
+pub struct HostInfo {
+    /// Host name (`gethostname`).
+    pub hostname: Option<String>,
+    /// Login name of the user (from the password database, else `$USER`).
+    pub user: Option<String>,
+    /// Numeric user id (Unix).
+    pub uid: Option<u32>,
+}
+
+impl HostInfo {
+    /// Looks up the current host and user. Never fails: what cannot be found is `None`.
+    pub fn current() -> HostInfo {
+        let env = |k: &str| std::env::var(k).ok().filter(|s| !s.is_empty());
+        #[cfg(unix)]
+        {
+            // SAFETY: getuid has no preconditions and cannot fail.
+            let uid = unsafe { libc::getuid() };
+            HostInfo {
+                hostname: unix_hostname().or_else(|| env("HOSTNAME")),
+                user: unix_user(uid)
+                    .or_else(|| env("USER"))
+                    .or_else(|| env("LOGNAME")),
+                uid: Some(uid),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            HostInfo {
+                hostname: env("COMPUTERNAME"),
+                user: env("USERNAME"),
+                uid: None,
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn unix_hostname() -> Option<String> {
+    let mut buf = vec![0u8; 256];
+    // SAFETY: buf is writable for buf.len() bytes; gethostname writes at most that many.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let s = String::from_utf8_lossy(&buf[..end]).into_owned();
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(unix)]
+fn unix_user(uid: libc::uid_t) -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    // SAFETY: an all-zero passwd is a valid value of a plain C struct.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: pwd, buf and result are valid for writes; buf.len() is its true length.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points to a NUL-terminated string inside buf.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    let s = name.to_string_lossy().into_owned();
+    (!s.is_empty()).then_some(s)
+}
+
+/// One line of `sha256sum` output for `name` (raw bytes), escaped as GNU `sha256sum` does:
+/// when the name holds a backslash, a newline or a carriage return, the line starts with
+/// `\` and those characters are written `\\`, `\n` and `\r`.
+pub fn sha256sum_line(sha256: &str, name: &[u8]) -> Vec<u8> {
+    let escape = name.iter().any(|&b| matches!(b, b'\\' | b'\n' | b'\r'));
+    let mut line = Vec::with_capacity(name.len() + 70);
+    if escape {
+        line.push(b'\\');
+    }
+    line.extend_from_slice(sha256.as_bytes());
+    line.extend_from_slice(b"  ");
+    for &b in name {
+        match b {
+            b'\\' if escape => line.extend_from_slice(b"\\\\"),
+            b'\n' => line.extend_from_slice(b"\\n"),
+            b'\r' => line.extend_from_slice(b"\\r"),
+            _ => line.push(b),
+        }
+    }
+    line.push(b'\n');
+    line
+}
+
+/// Parses one line of `sha256sum` output into the lower-case hex digest and the name
+/// (unescaped); `None` if the line is not in that format.
+pub fn parse_sha256sum_line(line: &[u8]) -> Option<(String, Vec<u8>)> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let (escaped, line) = match line.strip_prefix(b"\\") {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    if line.len() < 66 || !line[..64].iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let digest = String::from_utf8_lossy(&line[..64]).to_ascii_lowercase();
+    // "  name" (text mode) or " *name" (binary mode).
+    let name = match &line[64..66] {
+        b"  " | b" *" => &line[66..],
+        _ => return None,
+    };
+    if !escaped {
+        return Some((digest, name.to_vec()));
+    }
+    let mut out = Vec::with_capacity(name.len());
+    let mut it = name.iter();
+    while let Some(&b) = it.next() {
+        if b == b'\\' {
+            match it.next() {
+                Some(b'\\') => out.push(b'\\'),
+                Some(b'n') => out.push(b'\n'),
+                Some(b'r') => out.push(b'\r'),
+                _ => return None,
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    Some((digest, out))
+}
+
+/// The raw bytes of a path (lossless on Unix).
+pub fn path_bytes(p: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().as_bytes().to_vec()
+    }
+}
+
+/// The path of a report's digest file: `FILE.sha256`.
+pub fn digest_path(report: &Path) -> PathBuf {
+    let mut s = report.as_os_str().to_os_string();
+    s.push(".sha256");
+    PathBuf::from(s)
+}
+
+/// The path a report is written to before it is complete: `FILE.partial`.
+pub fn partial_path(report: &Path) -> PathBuf {
+    let mut s = report.as_os_str().to_os_string();
+    s.push(".partial");
+    PathBuf::from(s)
+}
+
+/// Creates `path` for writing, readable and writable by its owner only (0600), failing
+/// if anything (a file, a planted symbolic link) is already there.
+fn create_private(path: &Path) -> io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+/// Writes `bytes` to `path` atomically (`path.partial`, fsync, rename), mode 0600.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut o = Output::file(path, false)?;
+    o.write_all(bytes)?;
+    o.finish()?;
+    Ok(())
+}
+
+/// Where a report goes.
+pub struct Output {
+    sink: Sink,
+    hasher: Sha256,
+}
+
+enum Sink {
+    Stdout(BufWriter<io::Stdout>),
+    File {
+        w: BufWriter<File>,
+        partial: PathBuf,
+        dest: PathBuf,
+        digest: bool,
+    },
+}
+
+impl Output {
+    /// Standard output.
+    pub fn stdout() -> Output {
+        Output {
+            sink: Sink::Stdout(BufWriter::new(io::stdout())),
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// A file written atomically at [`Output::finish`]; with `digest`, `FILE.sha256` is
+    /// written beside it. A stale `FILE.partial` from an earlier crash is replaced.
+    pub fn file(dest: &Path, digest: bool) -> io::Result<Output> {
+        let partial = partial_path(dest);
+        match std::fs::remove_file(&partial) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let f = create_private(&partial)?;
+        Ok(Output {
+            sink: Sink::File {
+                w: BufWriter::with_capacity(1 << 16, f),
+                partial,
+                dest: dest.to_path_buf(),
+                digest,
+            },
+            hasher: Sha256::new(),
+        })
+    }
+
+    /// Flushes, makes the file durable, renames it into place and writes its digest file.
+    /// Returns the SHA-256 (hex) of everything written.
+    pub fn finish(self) -> io::Result<String> {
+        let sha = hex(&self.hasher.finalize());
+        match self.sink {
+            Sink::Stdout(mut w) => w.flush()?,
+            Sink::File {
+                w,
+                partial,
+                dest,
+                digest,
+            } => {
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                f.sync_all()?;
+                drop(f);
+                #[cfg(unix)]
+                {
+                    // The mode is set at creation; make sure a umask or an existing
+                    // destination's mode does not loosen it.
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))?;
+                }
+                std::fs::rename(&partial, &dest)?;
+                if digest {
+                    let name = dest.file_name().map(Path::new).unwrap_or(&dest);
+                    write_file_atomic(
+                        &digest_path(&dest),
+                        &sha256sum_line(&sha, &path_bytes(name)),
+                    )?;
+                }
+                sync_parent(&dest);
+            }
+        }
+        Ok(sha)
+    }
+}
+
+/// Makes a rename durable by syncing the folder that holds it (best effort).
+fn sync_parent(path: &Path) {
+    #[cfg(unix)]
+    {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if let Ok(d) = File::open(parent) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = match &mut self.sink {
+            Sink::Stdout(w) => w.write(buf)?,
+            Sink::File { w, .. } => w.write(buf)?,
+        };
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File { w, .. } => w.flush(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256sum_lines_escape_like_gnu() {
+        let h = "ab".repeat(32);
+        assert_eq!(
+            sha256sum_line(&h, b"a b.txt"),
+            format!("{h}  a b.txt\n").into_bytes()
+        );
+        assert_eq!(
+            sha256sum_line(&h, b"a\\b\nc"),
+            format!("\\{h}  a\\\\b\\nc\n").into_bytes()
+        );
+        for name in [
+            &b"plain"[..],
+            b"back\\slash",
+            b"new\nline",
+            b"cr\rx",
+            b"\xff\xfe",
+        ] {
+            let line = sha256sum_line(&h, name);
+            assert_eq!(
+                parse_sha256sum_line(&line),
+                Some((h.clone(), name.to_vec()))
+            );
+        }
+        assert_eq!(parse_sha256sum_line(b"nonsense"), None);
+        assert_eq!(
+            parse_sha256sum_line(format!("{}  x", "AB".repeat(32)).as_bytes()),
+            Some((h.clone(), b"x".to_vec()))
+        );
+    }
+
+    #[test]
+    fn files_are_written_atomically_and_privately() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("r.json");
+        let mut o = Output::file(&dest, true).unwrap();
+        o.write_all(b"{}\n").unwrap();
+        assert!(!dest.exists(), "not under its name before it is complete");
+        let sha = o.finish().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"{}\n");
+        assert!(!partial_path(&dest).exists());
+        let line = std::fs::read(digest_path(&dest)).unwrap();
+        assert_eq!(parse_sha256sum_line(&line), Some((sha, b"r.json".to_vec())));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for p in [dest.clone(), digest_path(&dest)] {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "{}", p.display());
+            }
+        }
+    }
+
+    #[test]
+    fn host_info_is_found() {
+        let h = HostInfo::current();
+        #[cfg(unix)]
+        assert!(h.uid.is_some() && h.hostname.is_some());
+        let _ = h;
+    }
+}

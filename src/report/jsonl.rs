@@ -1,0 +1,122 @@
+//! `--format jsonl`: JSON Lines written as the scan goes, one record per line.
+//!
+//! ```text
+//! {"record":"begin","schema":"piiscan.stream/1","tool":{…},"scan":{…},"ordered":false}
+//! {"record":"file","path":"a.csv","size":…,"sha256":"…","status":"scanned",…}
+//! {"record":"finding","type":"cn_mobile","value":"138****8000",…}
+//! {"record":"end","finished_at":"…","complete":true,"summary":{…}}
+//! ```
+//!
+//! Each input's `file` record is followed by its `finding` records (the same fields as in
+//! the JSON report, masked unless `--reveal`), and the stream is flushed after every
+//! input, so a crash or a kill leaves every line before it usable. Inputs come in the
+//! order they finish, not sorted. A stream without an `end` record was cut short; one
+//! whose `end` says `"complete": false` was interrupted and lists what was done.
+
+use std::io::{self, Write};
+use std::time::SystemTime;
+
+use serde_json::{json, Map, Value};
+
+use super::json::{file_json, finding_json, scan_json, summary_json, tool_json};
+use crate::config::Config;
+use crate::evidence::{FileRecord, Finding};
+use crate::scan::{Outcome, Sink};
+use crate::time::rfc3339_millis;
+
+/// The schema of the stream.
+pub const STREAM_SCHEMA: &str = "piiscan.stream/1";
+
+/// A JSON Lines writer fed by the scan.
+pub struct Jsonl<'a, W: Write> {
+    cfg: &'a Config,
+    out: W,
+    error: Option<io::Error>,
+}
+
+fn record(kind: &str, body: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("record".into(), json!(kind));
+    if let Value::Object(b) = body {
+        m.extend(b);
+    }
+    Value::Object(m)
+}
+
+impl<'a, W: Write> Jsonl<'a, W> {
+    /// A stream writing to `out`.
+    pub fn new(cfg: &'a Config, out: W) -> Self {
+        Jsonl {
+            cfg,
+            out,
+            error: None,
+        }
+    }
+
+    fn line(&mut self, v: &Value) {
+        if self.error.is_some() {
+            return;
+        }
+        let r = serde_json::to_writer(&mut self.out, v)
+            .map_err(io::Error::from)
+            .and_then(|_| self.out.write_all(b"\n"));
+        if let Err(e) = r {
+            self.error = Some(e);
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Writes the `end` record and returns the writer, or the first write error.
+    pub fn finish(mut self, outcome: &Outcome) -> io::Result<W> {
+        let end = record(
+            "end",
+            json!({
+                "finished_at": rfc3339_millis(outcome.finished),
+                "complete": outcome.complete,
+                "summary": summary_json(&outcome.files, &outcome.findings),
+            }),
+        );
+        self.line(&end);
+        self.flush();
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.out),
+        }
+    }
+}
+
+impl<W: Write> Sink for Jsonl<'_, W> {
+    fn begin(&mut self, started: SystemTime) {
+        let begin = record(
+            "begin",
+            json!({
+                "schema": STREAM_SCHEMA,
+                "tool": tool_json(),
+                "scan": scan_json(self.cfg, started, None, None),
+                "ordered": false,
+            }),
+        );
+        self.line(&begin);
+        self.flush();
+    }
+
+    fn file(&mut self, rec: &FileRecord, findings: &[Finding]) {
+        self.line(&record("file", file_json(rec)));
+        for f in findings {
+            let v = record("finding", finding_json(self.cfg, f));
+            self.line(&v);
+        }
+        self.flush();
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+}
