@@ -37,6 +37,10 @@ pub enum Format {
     /// A CSV list of the evidence files (UTF-8 with BOM): 序号, 文件名/路径, 类别, 文件格式,
     /// 大小, 完整性校验值, 校验算法.
     EvidenceList,
+    /// CSV, one finding a row (masked unless --reveal).
+    Csv,
+    /// SARIF 2.1.0, for code-scanning tools (GitHub, GitLab, Azure DevOps).
+    Sarif,
 }
 
 impl Format {
@@ -47,6 +51,8 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Text => "text",
             Format::EvidenceList => "evidence-list",
+            Format::Csv => "csv",
+            Format::Sarif => "sarif",
         }
     }
 }

@@ -11,9 +11,11 @@ use piiscan::cli::{CheckArgs, Cli, Command, Format, SimpleFormat, VerifyArgs};
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
+use piiscan::report::csv::Csv;
 use piiscan::report::custody::Output;
 use piiscan::report::evidence_list::EvidenceList;
 use piiscan::report::jsonl::Jsonl;
+use piiscan::report::sarif::Sarif;
 use piiscan::report::{json::Json, manifest, text::Text, Report, Reporter};
 use piiscan::scan::NoSink;
 use piiscan::time::Date;
@@ -76,6 +78,8 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
             Format::Json | Format::Jsonl => &Json,
             Format::Text => &Text,
             Format::EvidenceList => &EvidenceList,
+            Format::Csv => &Csv,
+            Format::Sarif => &Sarif,
         };
         let mut out = out;
         let written = reporter.write(&report, &mut out).and_then(|_| out.finish());

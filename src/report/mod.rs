@@ -7,13 +7,16 @@
 //! [`manifest`] writes the `sha256sum` manifest of the inputs.
 //!
 //! Formats: [`json`] (the contract), [`jsonl`] (a stream written as the scan goes),
-//! [`text`] (for people), [`evidence_list`] (a CSV list of evidence files).
+//! [`text`] (for people), [`evidence_list`] (a CSV list of evidence files), [`csv`] (one
+//! finding a row), [`sarif`] (SARIF 2.1.0 for code-scanning tools).
 
+pub mod csv;
 pub mod custody;
 pub mod evidence_list;
 pub mod json;
 pub mod jsonl;
 pub mod manifest;
+pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};

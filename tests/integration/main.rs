@@ -2,6 +2,7 @@
 
 mod check;
 mod custody;
+mod formats;
 mod forms;
 mod hostile;
 mod independent;

@@ -1,0 +1,229 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning tools.
+//!
+//! One rule per identifier type, with help in Chinese and English; one result per finding
+//! with its physical location (path, line, byte offset and length) and a masked snippet;
+//! `partialFingerprints` carry the keyed value fingerprint, never line numbers, so an
+//! alert keeps its identity when lines move. A finding inside an archive member points at
+//! a nested artifact (`parentIndex`) whose URI is the member's path within its container.
+//! Values are masked unless `--reveal`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{Report, Reporter};
+use crate::evidence::{Confidence, Kind};
+use crate::time::rfc3339_millis;
+
+/// The SARIF reporter.
+pub struct Sarif;
+
+/// The size and SHA-256 of a file or member, as its artifact describes it.
+type Described<'a> = (Option<u64>, Option<&'a str>);
+
+/// (name, short description, help) per kind, in Chinese and English.
+fn rule_text(k: Kind) -> (&'static str, &'static str, &'static str) {
+    match k {
+        Kind::CnId => (
+            "ChineseResidentIdNumber",
+            "居民身份证号码 / Resident identity card number",
+            "居民身份证号码属于敏感个人信息（《个人信息保护法》第二十八条）：请删除、脱敏或加密。\nA PRC resident identity number is sensitive personal information (PIPL art. 28): remove, mask or encrypt it.",
+        ),
+        Kind::CnMobile => (
+            "ChineseMobileNumber",
+            "手机号码 / Mobile phone number",
+            "手机号码是可识别自然人的个人信息：请删除、脱敏或加密。\nA mobile number identifies a person: remove, mask or encrypt it.",
+        ),
+        Kind::CnLandline => (
+            "ChineseLandlineNumber",
+            "固定电话号码 / Landline number",
+            "固定电话号码可能识别个人或家庭：请确认是否需要保留并脱敏。\nA landline number may identify a person or household: check whether it must be kept, and mask it.",
+        ),
+        Kind::BankCard => (
+            "BankCardNumber",
+            "银行卡号 / Bank card number",
+            "银行卡号属于金融账户信息（敏感个人信息）：请删除、脱敏或加密。\nA bank card number is financial account information (sensitive personal information): remove, mask or encrypt it.",
+        ),
+        Kind::Email => (
+            "EmailAddress",
+            "电子邮箱地址 / E-mail address",
+            "电子邮箱地址可识别个人：请确认是否需要保留并脱敏。\nAn e-mail address identifies a person: check whether it must be kept, and mask it.",
+        ),
+    }
+}
+
+/// The SARIF level of a confidence.
+fn level(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "error",
+        Confidence::Medium => "warning",
+        Confidence::Low => "note",
+    }
+}
+
+/// A path as a URI reference: unreserved characters and `/` as they are, the rest
+/// percent-encoded (UTF-8); an absolute path becomes a `file://` URI.
+pub fn uri(path: &str) -> String {
+    let mut s = String::new();
+    if path.starts_with('/') {
+        s.push_str("file://");
+    }
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+impl Reporter for Sarif {
+    fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let rules: Vec<Value> = Kind::ALL
+            .iter()
+            .map(|&k| {
+                let (name, short, help) = rule_text(k);
+                json!({
+                    "id": k.name(),
+                    "name": name,
+                    "shortDescription": {"text": short},
+                    "fullDescription": {"text": help},
+                    "help": {"text": help},
+                    "defaultConfiguration": {"level": "error"},
+                    "properties": {"tags": ["privacy", "pii", "security"]},
+                })
+            })
+            .collect();
+        // Size and SHA-256 of every file and member, for the artifacts.
+        let mut records: BTreeMap<(&str, Option<&str>), Described> = BTreeMap::new();
+        for f in &r.outcome.files {
+            records.insert((&f.path, None), (f.size, f.sha256.as_deref()));
+            for m in &f.members {
+                records.insert(
+                    (&f.path, m.member.as_deref()),
+                    (m.size, m.sha256.as_deref()),
+                );
+            }
+        }
+        let described = |path: &str, member: Option<&str>, mut a: Value| {
+            if let Some(&(size, sha)) = records.get(&(path, member)) {
+                if let Some(n) = size {
+                    a["length"] = json!(n);
+                }
+                if let Some(h) = sha {
+                    a["hashes"] = json!({"sha-256": h});
+                }
+            }
+            a
+        };
+        // Artifacts: every file with a finding, and every member, nested in its file.
+        let mut artifacts: Vec<Value> = Vec::new();
+        let mut index: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
+        let mut artifact = |path: &str, member: Option<&str>| -> usize {
+            let outer_key = (path.to_string(), None);
+            let outer = *index.entry(outer_key).or_insert_with(|| {
+                artifacts.push(described(
+                    path,
+                    None,
+                    json!({"location": {"uri": uri(path)}}),
+                ));
+                artifacts.len() - 1
+            });
+            match member {
+                None => outer,
+                Some(m) => *index
+                    .entry((path.to_string(), Some(m.to_string())))
+                    .or_insert_with(|| {
+                        let a = json!({"location": {"uri": uri(m)}, "parentIndex": outer});
+                        artifacts.push(described(path, Some(m), a));
+                        artifacts.len() - 1
+                    }),
+            }
+        };
+        let results: Vec<Value> = r
+            .outcome
+            .findings
+            .iter()
+            .map(|f| {
+                let idx = artifact(&f.path, f.member.as_deref());
+                let loc_uri = match &f.member {
+                    Some(m) => uri(m),
+                    None => uri(&f.path),
+                };
+                let mut region = serde_json::Map::new();
+                if f.line >= 1 && f.cell.is_none() {
+                    region.insert("startLine".into(), json!(f.line));
+                }
+                region.insert("byteOffset".into(), json!(f.offset));
+                region.insert("byteLength".into(), json!(f.length));
+                region.insert("snippet".into(), json!({"text": r.display_context(f)}));
+                let mut props = serde_json::Map::new();
+                props.insert("confidence".into(), json!(f.confidence));
+                props.insert("encoding".into(), json!(f.encoding));
+                if let Some(c) = &f.cell {
+                    props.insert("cell".into(), json!(c));
+                }
+                json!({
+                    "ruleId": f.kind.name(),
+                    "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
+                    "level": level(f.confidence),
+                    "message": {"text": format!(
+                        "{} {} ({} confidence)",
+                        rule_text(f.kind).1,
+                        r.display_value(f),
+                        f.confidence.name()
+                    )},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": loc_uri, "index": idx},
+                        "region": Value::Object(region),
+                    }}],
+                    "partialFingerprints": {
+                        "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
+                    },
+                    "properties": Value::Object(props),
+                })
+            })
+            .collect();
+        let o = r.outcome;
+        let doc = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "piiscan",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules,
+                }},
+                "invocations": [{
+                    "executionSuccessful": o.complete,
+                    "startTimeUtc": rfc3339_millis(o.started),
+                    "endTimeUtc": rfc3339_millis(o.finished),
+                    "arguments": r.config.command_line,
+                }],
+                "artifacts": artifacts,
+                "results": results,
+                "columnKind": "unicodeCodePoints",
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("testdata/a b.txt"), "testdata/a%20b.txt");
+        assert_eq!(
+            uri("/evidence/客户.csv"),
+            "file:///evidence/%E5%AE%A2%E6%88%B7.csv"
+        );
+        assert_eq!(uri("x.zip"), "x.zip");
+    }
+}

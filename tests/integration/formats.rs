@@ -1,0 +1,149 @@
+//! `--format sarif` and `--format csv`: structure, correspondence with the JSON report,
+//! masking, and a golden file with the volatile fields normalised.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{piiscan, scan_json};
+
+const INPUTS: [&str; 2] = ["testdata/prose.txt", "testdata/unwrap/bundle.zip"];
+
+fn run(format: &str, extra: &[&str]) -> Vec<u8> {
+    run_on(format, extra, &INPUTS)
+}
+
+fn run_on(format: &str, extra: &[&str], inputs: &[&str]) -> Vec<u8> {
+    let out = piiscan()
+        .args(["scan", "-q", "--hash-key", "golden", "-f", format])
+        .args(extra)
+        .args(inputs)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// The raw values of every finding (from a `--reveal` JSON report).
+fn raw_values() -> BTreeSet<String> {
+    let mut args = vec!["--reveal"];
+    args.extend(INPUTS);
+    let (_, r) = scan_json(&args);
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() {
+    let sarif: Value = serde_json::from_slice(&run("sarif", &[])).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let rules: Vec<&str> = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["cn_id", "cn_mobile", "cn_landline", "bank_card", "email"]
+    );
+    let mut args = vec!["--hash-key", "golden"];
+    args.extend(INPUTS);
+    let (_, json) = scan_json(&args);
+    let findings = json["findings"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    let artifacts = run0["artifacts"].as_array().unwrap();
+    for (res, f) in results.iter().zip(findings) {
+        assert_eq!(res["ruleId"], f["type"]);
+        assert_eq!(
+            res["partialFingerprints"]["piiscanValue/v1"],
+            f["fingerprint"]
+        );
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["region"]["byteOffset"], f["offset"]);
+        assert_eq!(loc["region"]["startLine"], f["line"]);
+        let a = &artifacts[loc["artifactLocation"]["index"].as_u64().unwrap() as usize];
+        match f["member"].as_str() {
+            // A member is a nested artifact inside its archive.
+            Some(m) => {
+                assert_eq!(a["location"]["uri"], m);
+                let parent = &artifacts[a["parentIndex"].as_u64().unwrap() as usize];
+                assert_eq!(parent["location"]["uri"], "testdata/unwrap/bundle.zip");
+                assert!(a["hashes"]["sha-256"].is_string());
+            }
+            None => assert_eq!(a["location"]["uri"], "testdata/prose.txt"),
+        }
+    }
+    let text = String::from_utf8(run("sarif", &[])).unwrap();
+    for v in raw_values() {
+        if !v.contains('@') {
+            assert!(!text.contains(&v), "raw value {v} in SARIF");
+        }
+    }
+}
+
+/// A SARIF report of a nested zip, with what changes from run to run (times, command
+/// line, version) blanked.
+fn normalised_sarif() -> String {
+    let out = run_on("sarif", &[], &["testdata/unwrap/nested.zip"]);
+    let mut sarif: Value = serde_json::from_slice(&out).unwrap();
+    let inv = &mut sarif["runs"][0]["invocations"][0];
+    inv["startTimeUtc"] = Value::Null;
+    inv["endTimeUtc"] = Value::Null;
+    inv["arguments"] = Value::Null;
+    sarif["runs"][0]["tool"]["driver"]["version"] = Value::Null;
+    sarif["runs"][0]["tool"]["driver"]["semanticVersion"] = Value::Null;
+    serde_json::to_string_pretty(&sarif).unwrap() + "\n"
+}
+
+#[test]
+fn sarif_matches_its_golden_file() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden/report.sarif");
+    let got = normalised_sarif();
+    if std::env::var_os("PIISCAN_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).expect("golden file (PIISCAN_BLESS=1 writes it)");
+    assert!(
+        got == want,
+        "SARIF differs from {} (PIISCAN_BLESS=1 to update)",
+        golden.display()
+    );
+}
+
+#[test]
+fn csv_is_one_masked_finding_a_row() {
+    let bytes = run("csv", &[]);
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()), "BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines[0],
+        "type,value,confidence,path,member,line,cell,offset,length,encoding,fingerprint,context"
+    );
+    let mut args = vec!["--hash-key", "golden"];
+    args.extend(INPUTS);
+    let (_, json) = scan_json(&args);
+    assert_eq!(lines.len() - 1, json["findings"].as_array().unwrap().len());
+    assert!(lines.iter().any(|l| l.contains(",a.txt,")), "member column");
+    for v in raw_values() {
+        if !v.contains('@') {
+            assert!(!text.contains(&v), "raw value {v} in CSV");
+        }
+    }
+    // --reveal shows them.
+    let revealed = String::from_utf8(run("csv", &["--reveal"])).unwrap();
+    assert!(raw_values().iter().all(|v| revealed.contains(v.as_str())));
+}
