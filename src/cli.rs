@@ -136,6 +136,16 @@ pub struct ScanArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Do not walk paths matching GLOB (repeatable; at any depth, as in .gitignore, e.g.
+    /// `*.log`, `vendor/**`). Excluded paths are not listed in the report.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// List files larger than SIZE as skipped instead of reading them (suffixes K, M, G, T).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+    /// Exit 0 even when there are findings (2 still means the scan could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Container levels to unpack (a zip in a zip is 2); deeper containers are listed
     /// as skipped.
     #[arg(long, value_name = "N", default_value_t = 16)]

@@ -59,6 +59,10 @@ pub struct Config {
     pub parallel_threshold: u64,
     /// Unpacking limits.
     pub limits: Limits,
+    /// Files larger than this are listed as skipped.
+    pub max_filesize: Option<u64>,
+    /// Exit 0 even with findings.
+    pub exit_zero: bool,
     /// The command line, with secrets redacted.
     pub command_line: Vec<String>,
 }
@@ -75,6 +79,25 @@ fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
             })
         })
         .collect()
+}
+
+/// The `--exclude` globs as one set (`None` when there are none).
+fn exclude_set(globs: &[String]) -> Result<Option<globset::GlobSet>, String> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::Glob::new(g).map_err(|e| format!("--exclude '{g}': {e}"))?;
+        b.add(glob);
+        // Like a .gitignore line, a pattern matches at any depth below a root.
+        if !g.starts_with('/') && !g.starts_with("**/") {
+            if let Ok(deep) = globset::Glob::new(&format!("**/{g}")) {
+                b.add(deep);
+            }
+        }
+    }
+    b.build().map(Some).map_err(|e| format!("--exclude: {e}"))
 }
 
 /// Redacts the values of secret-bearing flags in a command line.
@@ -163,7 +186,10 @@ impl Config {
                 gitignore: args.gitignore,
                 follow: args.follow,
                 threads,
+                exclude: exclude_set(&args.exclude)?,
             },
+            max_filesize: args.max_filesize,
+            exit_zero: args.exit_zero,
             key,
             quiet: args.quiet,
             window: args.window_size.unwrap_or(DEFAULT_WINDOW),

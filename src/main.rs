@@ -107,7 +107,7 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
             eprintln!("piiscan: {}: {}", f.path, f.reason.as_deref().unwrap_or(""));
         }
         EXIT_ERROR
-    } else if outcome.findings.is_empty() {
+    } else if outcome.findings.is_empty() || cfg.exit_zero {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS

@@ -232,6 +232,16 @@ fn work(
         let stopped_early = &stopped_early;
         move |input| {
             let msg = match input {
+                Input::File { path, meta } if cfg.max_filesize.is_some_and(|m| meta.len() > m) => {
+                    let mut rec = FileRecord::new(&path, Status::Skipped);
+                    rec.reason = Some(format!(
+                        "limit: larger than {} bytes (--max-filesize)",
+                        cfg.max_filesize.unwrap_or(0)
+                    ));
+                    rec.size = Some(meta.len());
+                    rec.mtime = meta.modified().ok().map(rfc3339);
+                    Msg::Done(None, Box::new(rec), Vec::new())
+                }
                 Input::File { path, meta } if meta.len() >= cfg.parallel_threshold => {
                     let _ = tx.send(Msg::Queued(path.clone()));
                     large.lock().expect("not poisoned").push((path, meta));

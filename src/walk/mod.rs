@@ -48,6 +48,8 @@ pub struct WalkOptions {
     pub follow: bool,
     /// Walker threads (0: automatic).
     pub threads: usize,
+    /// Paths not to walk: matched against the path as walked and the file name.
+    pub exclude: Option<globset::GlobSet>,
 }
 
 /// Walks `roots` in parallel, calling `visit` for every input. `make_visitor` is called
@@ -82,6 +84,12 @@ where
         .require_git(false)
         .follow_links(opts.follow)
         .threads(opts.threads);
+    if let Some(set) = opts.exclude.clone() {
+        b.filter_entry(move |e| {
+            let name = e.file_name();
+            !(set.is_match(e.path()) || set.is_match(std::path::Path::new(name)))
+        });
+    }
     b.build_parallel().run(|| {
         let mut visit = make_visitor();
         Box::new(move |entry| {

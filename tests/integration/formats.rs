@@ -147,3 +147,43 @@ fn csv_is_one_masked_finding_a_row() {
     let revealed = String::from_utf8(run("csv", &["--reveal"])).unwrap();
     assert!(raw_values().iter().all(|v| revealed.contains(v.as_str())));
 }
+
+#[test]
+fn exclude_globs_max_filesize_and_exit_zero() {
+    let (code, r) = scan_json(&["--exclude", "*.csv", "--exclude", "unwrap/**", "testdata"]);
+    assert_eq!(code, 1);
+    let paths: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(!paths.iter().any(|p| p.ends_with(".csv")), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.contains("testdata/unwrap/")),
+        "{paths:?}"
+    );
+    assert!(paths.iter().any(|p| p.ends_with("prose.txt")));
+
+    let (_, r) = scan_json(&[
+        "--max-filesize",
+        "1K",
+        "testdata/prose.txt",
+        "testdata/unwrap/empty.txt",
+    ]);
+    let prose = &r["files"][0];
+    assert_eq!(prose["status"], "skipped");
+    assert!(prose["reason"].as_str().unwrap().contains("--max-filesize"));
+    assert!(r["findings"].as_array().unwrap().is_empty());
+
+    let (code, r) = scan_json(&["--exit-zero", "testdata/prose.txt"]);
+    assert_eq!(code, 0, "findings, but --exit-zero");
+    assert!(!r["findings"].as_array().unwrap().is_empty());
+
+    let out = piiscan()
+        .args(["scan", "--exclude", "a[", "testdata/prose.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--exclude 'a['"));
+}
