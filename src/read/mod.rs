@@ -67,6 +67,13 @@ pub struct ReadOptions {
     pub min_confidence: Confidence,
 }
 
+impl ReadOptions {
+    /// True if a candidate is of a kind and confidence to report.
+    pub fn keeps(&self, c: &Candidate) -> bool {
+        self.kinds.contains(c.kind) && c.confidence >= self.min_confidence
+    }
+}
+
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
@@ -216,7 +223,7 @@ pub fn scan_stream<R: Read>(
                 let mut found: Vec<Finding> = det
                     .scan(b, own.clone(), fcx_ref)
                     .into_iter()
-                    .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
+                    .filter(|c| opts.keeps(c))
                     .map(|c| {
                         line += memchr::memchr_iter(b'\n', &bytes[last..c.start]).count() as u64;
                         last = c.start;
@@ -240,8 +247,7 @@ pub fn scan_stream<R: Read>(
                             at_end,
                         };
                         for c in det.scan(b, own, fcx_ref) {
-                            if !(opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
-                            {
+                            if !opts.keeps(&c) {
                                 continue;
                             }
                             let at = start + map.raw(c.start);
@@ -340,7 +346,7 @@ pub fn scan_text(
     let mut last = 0;
     det.scan(b, 0..text.len(), &fcx)
         .into_iter()
-        .filter(|c| opts.kinds.contains(c.kind) && c.confidence >= opts.min_confidence)
+        .filter(|c| opts.keeps(c))
         .map(|c| {
             line += memchr::memchr_iter(b'\n', &text[last..c.start]).count() as u64;
             last = c.start;

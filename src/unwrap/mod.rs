@@ -273,7 +273,7 @@ impl Unwrapper<'_> {
     /// Scans a regular file of `size` bytes (as seen by the walk), at `path`.
     pub fn scan_file(&self, file: &File, path: &Path, size: u64) -> Node {
         let mut head = vec![0u8; HEAD];
-        let n = read_head(file, &mut head);
+        let n = read_at(file, &mut head, 0);
         head.truncate(n);
         let budget = Budget::new(self.limits, size);
         let progress = |r| Progressing {
@@ -528,14 +528,15 @@ impl Unwrapper<'_> {
     }
 }
 
-/// Reads up to `buf.len()` bytes from the start of `file` without moving its cursor.
-fn read_head(file: &File, buf: &mut [u8]) -> usize {
+/// Reads up to `buf.len()` bytes of `file` from `offset` without moving its cursor;
+/// returns the bytes read (fewer at the end of the file or on an error).
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;
         let mut n = 0;
         while n < buf.len() {
-            match file.read_at(&mut buf[n..], n as u64) {
+            match file.read_at(&mut buf[n..], offset + n as u64) {
                 Ok(0) => break,
                 Ok(k) => n += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -546,7 +547,7 @@ fn read_head(file: &File, buf: &mut [u8]) -> usize {
     }
     #[cfg(not(unix))]
     {
-        let _ = (file, buf);
+        let _ = (file, buf, offset);
         0
     }
 }

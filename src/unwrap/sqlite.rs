@@ -28,7 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Value};
 
 use super::encoding::{decode, Encoding, TextMap};
-use super::{Node, Unwrapper};
+use super::{read_at, Node, Unwrapper};
 use crate::evidence::Finding;
 use crate::read::scan_text;
 
@@ -990,29 +990,6 @@ fn schema(path: &Path, evidence: bool) -> rusqlite::Result<Schema> {
         }
     }
     Ok(s)
-}
-
-/// Reads into `buf` from `offset`; returns the bytes read.
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileExt;
-        let mut n = 0;
-        while n < buf.len() {
-            match file.read_at(&mut buf[n..], offset + n as u64) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        n
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, buf, offset);
-        0
-    }
 }
 
 /// A path escaped for an SQLite `file:` URI.
