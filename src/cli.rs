@@ -23,6 +23,19 @@ pub enum Command {
     Check(CheckArgs),
     /// Check a report's digest and re-hash every file it lists: OK, CHANGED or MISSING.
     Verify(VerifyArgs),
+    /// Show the settings a scan would use (config file and flags), as a config file.
+    Config(Box<ConfigArgs>),
+}
+
+/// `piiscan config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective settings (the only action so far; also the default).
+    #[arg(long)]
+    pub print: bool,
+    /// The flags and paths of the scan to resolve.
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 /// Report formats of `piiscan scan`.
@@ -106,9 +119,9 @@ pub struct ScanArgs {
     /// Do not report these kinds (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub exclude_types: Vec<String>,
-    /// Report only findings of at least this confidence.
-    #[arg(long, value_enum, default_value = "low")]
-    pub min_confidence: MinConfidence,
+    /// Report only findings of at least this confidence (default: low).
+    #[arg(long, value_enum)]
+    pub min_confidence: Option<MinConfidence>,
     /// Case identifier recorded in the report.
     #[arg(long, value_name = "ID")]
     pub case_id: Option<String>,
@@ -146,22 +159,43 @@ pub struct ScanArgs {
     /// Exit 0 even when there are findings (2 still means the scan could not run).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Only scan files whose path or name matches GLOB (repeatable; folders are always
+    /// walked, files named on the command line always read).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Read settings from FILE (default: piiscan.toml in the first folder scanned).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Do not read any config file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Suppress the findings recorded in FILE (written by --write-baseline) and list its
+    /// entries that no longer match. Needs the fingerprint key the baseline was made with.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the findings of this scan (type, fingerprint, path, member; no values, no
+    /// line numbers) in FILE, for --baseline. Needs --hash-key or PIISCAN_HASH_KEY.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Container levels to unpack (a zip in a zip is 2); deeper containers are listed
-    /// as skipped.
-    #[arg(long, value_name = "N", default_value_t = 16)]
-    pub max_archive_depth: u32,
+    /// as skipped. Default: 16.
+    #[arg(long, value_name = "N")]
+    pub max_archive_depth: Option<u32>,
     /// Decompressed bytes to read from one archive member (suffixes K, M, G, T).
-    #[arg(long, value_name = "SIZE", default_value = "16G", value_parser = parse_size)]
-    pub max_decompressed_size: u64,
+    /// Default: 16G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_decompressed_size: Option<u64>,
     /// Decompressed bytes to read from all members of one input (suffixes K, M, G, T).
-    #[arg(long, value_name = "SIZE", default_value = "256G", value_parser = parse_size)]
-    pub max_total_size: u64,
+    /// Default: 256G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_total_size: Option<u64>,
     /// Largest compression ratio followed, per member and per input (zip bombs).
-    #[arg(long, value_name = "N", default_value_t = 250)]
-    pub max_ratio: u64,
-    /// Members to read from one input, at all levels.
-    #[arg(long, value_name = "N", default_value_t = 100_000)]
-    pub max_members: u64,
+    /// Default: 250.
+    #[arg(long, value_name = "N")]
+    pub max_ratio: Option<u64>,
+    /// Members to read from one input, at all levels. Default: 100000.
+    #[arg(long, value_name = "N")]
+    pub max_members: Option<u64>,
     /// Window size in bytes for cutting inputs (testing and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub window_size: Option<usize>,

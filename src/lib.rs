@@ -5,19 +5,23 @@
 //! Data flows one way through one module per stage:
 //!
 //! ```text
-//! roots ──> walk ──> read ──> unwrap ──> detect ──> report
+//! roots ──> walk ──> read ──> unwrap ──> detect ──> suppress ──> report
 //! ```
 //!
 //! - [`walk`] turns roots into inputs (and records what it skips and why);
 //! - [`read`] streams each input once in bounded blocks, hashing it in the same pass and
 //!   cutting it into overlapping windows that [`detect`] scans;
-//! - [`unwrap`] will open containers and decode text encodings (UTF-8 only for now);
+//! - [`unwrap`] opens containers (gzip, zip, tar, Office, SQLite) and decodes text
+//!   encodings (UTF-8, UTF-16, GB18030);
 //! - [`detect`] finds, validates and scores identifiers, one file per kind;
+//! - [`suppress`] takes out what the user accepted (inline `piiscan:allow` markers,
+//!   allowlisted paths and fingerprints, a baseline) and counts it;
 //! - [`evidence`] holds findings, masking and keyed fingerprints;
-//! - [`report`] writes the reports (JSON, JSON Lines, text, evidence list), atomically and
+//! - [`report`] writes the reports (JSON, JSON Lines, text, evidence list, CSV, SARIF,
+//!   HTML), atomically and
 //!   with a digest, and the `sha256sum` manifest of the inputs.
 //!
-//! [`scan`] is the glue that drives them, and stops cleanly when [`interrupt`]ed;
+//! [`config`] resolves flags and the `piiscan.toml` config file; [`scan`] is the glue that drives them, and stops cleanly when [`interrupt`]ed;
 //! [`check`] validates single values; [`verify`] re-checks a report and its inputs.
 
 pub mod check;
@@ -29,6 +33,7 @@ pub mod interrupt;
 pub mod read;
 pub mod report;
 pub mod scan;
+pub mod suppress;
 pub mod time;
 pub mod unwrap;
 pub mod verify;

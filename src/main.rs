@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use piiscan::check::check;
-use piiscan::cli::{CheckArgs, Cli, Command, Format, SimpleFormat, VerifyArgs};
+use piiscan::cli::{CheckArgs, Cli, Command, ConfigArgs, Format, SimpleFormat, VerifyArgs};
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
@@ -18,6 +18,7 @@ use piiscan::report::jsonl::Jsonl;
 use piiscan::report::sarif::Sarif;
 use piiscan::report::{json::Json, manifest, text::Text, Report, Reporter};
 use piiscan::scan::NoSink;
+use piiscan::suppress::baseline::{Baseline, Entry};
 use piiscan::time::Date;
 
 /// Exit code: nothing found.
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(*args),
         Command::Check(args) => run_check(args),
         Command::Verify(args) => run_verify(args),
+        Command::Config(args) => run_config(*args),
     };
     ExitCode::from(code)
 }
@@ -89,6 +91,31 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         eprintln!("piiscan: cannot write report: {e}");
         return EXIT_ERROR;
     }
+    let unused = &outcome.suppression.unused;
+    if !unused.is_empty() && !cfg.quiet {
+        eprintln!(
+            "piiscan: {} baseline entr{} matched nothing (listed in the report): the baseline can be rewritten with --write-baseline",
+            unused.len(),
+            if unused.len() == 1 { "y" } else { "ies" }
+        );
+    }
+    if let Some(path) = &cfg.write_baseline {
+        let mut entries: std::collections::BTreeSet<Entry> = outcome
+            .findings
+            .iter()
+            .map(|f| Entry::of(&cfg.key, f))
+            .collect();
+        entries.extend(outcome.suppression.matched.iter().cloned());
+        let written = Output::file(path, false).and_then(|mut out| {
+            Baseline::new(&cfg.key, entries)
+                .write(&mut out)
+                .and_then(|_| out.finish())
+        });
+        if let Err(e) = written {
+            eprintln!("piiscan: cannot write baseline {}: {e}", path.display());
+            return EXIT_ERROR;
+        }
+    }
     if let Some(m) = &cfg.manifest {
         if let Err(e) = manifest::write_file(&outcome.files, m) {
             eprintln!("piiscan: cannot write manifest {}: {e}", m.display());
@@ -111,6 +138,40 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
+    }
+}
+
+fn run_config(args: ConfigArgs) -> u8 {
+    let cfg = match Config::from_args(args.scan, false) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let body = match toml::to_string(&cfg.effective()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let source = match &cfg.config_file {
+        Some(c) => format!("{} (sha256 {})", c.path.display(), c.sha256),
+        None => "none".to_string(),
+    };
+    let mut out = io::stdout().lock();
+    let written = writeln!(
+        out,
+        "# piiscan {}: effective settings (config file: {source}; flags win over it)\n\n{body}",
+        env!("CARGO_PKG_VERSION")
+    );
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("piiscan: {e}");
+            EXIT_ERROR
+        }
+        _ => EXIT_CLEAN,
     }
 }
 

@@ -32,6 +32,7 @@ use crate::config::Config;
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::ReadOptions;
+use crate::suppress::{Suppression, Suppressor};
 use crate::time::rfc3339;
 use crate::unwrap::{Node, Unwrapper};
 use crate::walk::{io_reason, special_reason, walk_until, Input};
@@ -60,6 +61,8 @@ pub struct Outcome {
     pub root_errors: usize,
     /// False if the scan was interrupted before it met and read every input.
     pub complete: bool,
+    /// What was suppressed (inline markers, allowlists, baseline).
+    pub suppression: Suppression,
 }
 
 /// Receives the results of a scan as they arrive (push model), on the calling thread.
@@ -102,6 +105,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
     let mut findings = Vec::new();
     let mut root_errors = 0;
     let mut stdin_count = 0;
+    let mut suppressor = Suppressor::new(&cfg);
 
     let mut walk_roots = Vec::new();
     for r in &cfg.roots {
@@ -175,10 +179,12 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
             Msg::Queued(p) => {
                 queued.insert(p);
             }
-            Msg::Done(p, rec, f) => {
+            Msg::Done(p, mut rec, f) => {
                 if let Some(p) = p {
                     in_flight.remove(&p);
                 }
+                let f = suppressor.filter(f);
+                rec.findings = f.len() as u64;
                 progress.file(f.len());
                 sink.file(&rec, &f);
                 files.push(*rec);
@@ -209,6 +215,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
         finished: SystemTime::now(),
         root_errors,
         complete,
+        suppression: suppressor.finish(),
     }
 }
 
@@ -222,7 +229,7 @@ fn work(
     stdin_count: usize,
     tx: mpsc::Sender<Msg>,
 ) {
-    let det = Detector::new(cfg.reveal);
+    let det = Detector::with_keywords(cfg.reveal, &cfg.keywords);
     let det = &det;
     let stopped_early = AtomicBool::new(false);
     let large = Mutex::new(Vec::new());

@@ -41,12 +41,18 @@ pub struct Keywords {
 impl Keywords {
     /// Builds the matcher from `patterns/keywords.tsv`.
     pub fn new() -> Keywords {
+        Keywords::with_extra(&[])
+    }
+
+    /// Builds the matcher from `patterns/keywords.tsv` and `extra` labels.
+    pub fn with_extra(extra: &[(crate::evidence::Kind, String)]) -> Keywords {
         let mut words: Vec<&str> = Vec::new();
         let mut kinds: Vec<KindSet> = Vec::new();
         let labelled = KEYWORDS
             .iter()
             .map(|(k, w)| (KindSet(k.bit()), *w))
-            .chain(DECOY_KEYWORDS.iter().map(|w| (DECOY, *w)));
+            .chain(DECOY_KEYWORDS.iter().map(|w| (DECOY, *w)))
+            .chain(extra.iter().map(|(k, w)| (KindSet(k.bit()), w.as_str())));
         for (set, w) in labelled {
             match words.iter().position(|x| x.eq_ignore_ascii_case(w)) {
                 Some(p) => kinds[p].0 |= set.0,

@@ -94,6 +94,14 @@ impl Detector {
         Detector::with_today(Date::today_utc(), reveal)
     }
 
+    /// A detector that also takes `extra` context labels (from the config file).
+    pub fn with_keywords(reveal: bool, extra: &[(Kind, String)]) -> Detector {
+        Detector {
+            keywords: Keywords::with_extra(extra),
+            ..Detector::new(reveal)
+        }
+    }
+
     /// A detector with a fixed scan date.
     pub fn with_today(today: Date, reveal: bool) -> Detector {
         Detector {

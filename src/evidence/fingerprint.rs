@@ -55,6 +55,14 @@ impl FingerprintKey {
         }
     }
 
+    /// A short public identifier of the key: the HMAC of a fixed label, which tells
+    /// whether two baselines or reports were made with the same key without revealing it.
+    pub fn id(&self) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"piiscan key id");
+        hex(&mac.finalize().into_bytes()[..8])
+    }
+
     /// The hex HMAC-SHA-256 of `kind` and `value`.
     pub fn fingerprint(&self, kind: Kind, value: &str) -> String {
         let mut mac = self.mac.clone();
@@ -90,6 +98,9 @@ mod tests {
         assert_ne!(fa, a.fingerprint(Kind::CnLandline, "13800138000"));
         assert_eq!(fa.len(), 64);
         assert!(!fa.contains("13800138000"));
+        assert_eq!(a.id(), FingerprintKey::from_secret(b"case-42").id());
+        assert_ne!(a.id(), b.id());
+        assert_eq!(a.id().len(), 16);
     }
 
     #[test]

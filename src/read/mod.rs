@@ -20,7 +20,7 @@ use crate::detect::context::FileContext;
 use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
 use crate::detect::{Candidate, Detector};
 use crate::evidence::fingerprint::hex;
-use crate::evidence::{Confidence, Finding, KindSet};
+use crate::evidence::{Confidence, Finding, KindSet, ALLOW_MARKER};
 use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
 
 thread_local! {
@@ -128,6 +128,7 @@ pub fn scan_stream<R: Read>(
     let mut fcx: Option<FileContext> = None;
     let mut bom = 0usize;
     let mut eof = false;
+    let mut allow: Vec<u64> = Vec::new();
 
     loop {
         // Fill the batch.
@@ -188,9 +189,10 @@ pub fn scan_stream<R: Read>(
             windows.push((w, e));
             w = e;
         }
-        // Each window gives its findings, with line numbers counted from its start, and
-        // the number of line breaks in it; the lines are made absolute in order below.
-        let scan_one = |&(ws, we): &(usize, usize)| -> (Vec<Finding>, u64) {
+        // Each window gives its findings, with line numbers counted from its start, the
+        // number of line breaks in it and the lines of it that carry the allow marker;
+        // the lines are made absolute in order below.
+        let scan_one = |&(ws, we): &(usize, usize)| -> (Vec<Finding>, u64, Vec<u64>) {
             let mut lo = ws.saturating_sub(LOOKBEHIND);
             let hi = (we + LOOKAHEAD).min(buf.len());
             if base + (lo as u64) < bom as u64 {
@@ -232,7 +234,8 @@ pub fn scan_stream<R: Read>(
                         finding(c, &b, base + (lo + start) as u64, length, line, enc)
                     })
                     .collect();
-                let lines = memchr::memchr_iter(b'\n', &bytes[own]).count() as u64;
+                let lines = memchr::memchr_iter(b'\n', &bytes[own.clone()]).count() as u64;
+                let marks = marker_lines(bytes, own, lines, &found);
                 if enc == Encoding::Binary && has_utf16_items(&buf[ws..hi]) {
                     // Binary data often holds UTF-16LE text (Word 97-2003 documents,
                     // Windows artefacts): read it at both byte alignments.
@@ -259,19 +262,20 @@ pub fn scan_stream<R: Read>(
                     }
                     found.sort_by_key(|f| (f.offset, f.kind));
                 }
-                (found, lines)
+                (found, lines, marks)
             })
         };
-        let found: Vec<(Vec<Finding>, u64)> = if opts.parallel && windows.len() > 1 {
+        let found: Vec<(Vec<Finding>, u64, Vec<u64>)> = if opts.parallel && windows.len() > 1 {
             windows.par_iter().map(scan_one).collect()
         } else {
             windows.iter().map(scan_one).collect()
         };
-        for (mut fs, lines) in found {
+        for (mut fs, lines, marks) in found {
             for f in &mut fs {
                 f.line += line_at_own_from;
             }
             out.findings.extend(fs);
+            allow.extend(marks.into_iter().map(|l| l + line_at_own_from));
             line_at_own_from += lines;
         }
 
@@ -284,10 +288,55 @@ pub fn scan_stream<R: Read>(
         base += keep_from as u64;
         own_from = own_to - keep_from;
     }
+    mark_allowed(&mut out.findings, allow);
     if out.error.is_none() {
         out.sha256 = Some(hex(&hasher.finalize()));
     }
     out
+}
+
+/// The lines of `bytes[own]` (0-based, counted from `own.start`) where an
+/// [`ALLOW_MARKER`] starts, restricted to those that can matter: the lines of `found`
+/// and the first and last line (`last`) of the range, which may continue into the
+/// neighbouring windows. So the list stays as short as the findings, whatever the input.
+/// `found` is in offset order, so its lines are sorted.
+fn marker_lines(
+    bytes: &[u8],
+    own: std::ops::Range<usize>,
+    last: u64,
+    found: &[Finding],
+) -> Vec<u64> {
+    let end = (own.end + ALLOW_MARKER.len() - 1).min(bytes.len());
+    if own.start >= end {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    let (mut line, mut at) = (0u64, own.start);
+    for pos in memchr::memmem::find_iter(&bytes[own.start..end], ALLOW_MARKER) {
+        let pos = own.start + pos;
+        if pos >= own.end {
+            break;
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[at..pos]).count() as u64;
+        at = pos;
+        if marks.last() != Some(&line)
+            && (line == 0 || line == last || found.binary_search_by_key(&line, |f| f.line).is_ok())
+        {
+            marks.push(line);
+        }
+    }
+    marks
+}
+
+/// Marks the findings on the lines in `allow` as allowed.
+fn mark_allowed(findings: &mut [Finding], mut allow: Vec<u64>) {
+    if allow.is_empty() {
+        return;
+    }
+    allow.sort_unstable();
+    for f in findings {
+        f.allowed = allow.binary_search(&f.line).is_ok();
+    }
 }
 
 /// True if `b` may hold an item in UTF-16LE: two ASCII digits in a row (`1\0 3\0`) or an
@@ -326,6 +375,7 @@ fn finding(c: Candidate, b: &Buf, offset: u64, length: usize, line: u64, enc: En
         context: Detector::snippet(b, c.start, c.end),
         details: c.details,
         value: c.value,
+        allowed: false,
     }
 }
 
@@ -342,9 +392,10 @@ pub fn scan_text(
     let fcx = det.file_context(&text[..text.len().min(HEADER_BYTES)]);
     let to_raw = |t: usize| map.map_or(t, |m| m.raw(t));
     let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
-    let mut line = 1u64;
+    let mut line = 0u64;
     let mut last = 0;
-    det.scan(b, 0..text.len(), &fcx)
+    let mut found: Vec<Finding> = det
+        .scan(b, 0..text.len(), &fcx)
         .into_iter()
         .filter(|c| opts.keeps(c))
         .map(|c| {
@@ -354,7 +405,13 @@ pub fn scan_text(
             let length = to_raw_end(c.end) - start;
             finding(c, &b, start as u64, length, line, encoding)
         })
-        .collect()
+        .collect();
+    let marks = marker_lines(text, 0..text.len(), 0, &found);
+    mark_allowed(&mut found, marks);
+    for f in &mut found {
+        f.line += 1;
+    }
+    found
 }
 
 #[cfg(test)]

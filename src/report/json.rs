@@ -9,6 +9,7 @@ use std::time::SystemTime;
 use super::{display_context, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
 use crate::evidence::{FileRecord, Finding};
+use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
 /// The JSON reporter.
@@ -151,11 +152,28 @@ fn options_json(cfg: &Config) -> Value {
             "max_ratio": cfg.limits.max_ratio,
             "max_members": cfg.limits.max_members,
         },
+        "max_filesize": cfg.max_filesize,
+        "include": cfg.include_globs,
+        "exclude": cfg.exclude_globs,
+        "extra_keywords": cfg.keywords.iter().map(|(k, w)| json!([k.name(), w])).collect::<Vec<_>>(),
+        "config_file": cfg.config_file.as_ref().map(|c| json!({
+            "path": c.path.to_string_lossy(),
+            "sha256": c.sha256,
+        })),
+        "allowlist": {
+            "paths": cfg.allowlist.path_globs,
+            "fingerprints": cfg.allowlist.fingerprints.len(),
+        },
+        "baseline": cfg.baseline_path.as_ref().map(|p| json!({
+            "path": p.to_string_lossy(),
+            "entries": cfg.baseline.as_ref().map_or(0, |b| b.entries.len()),
+        })),
+        "fingerprint_key_id": cfg.key.user_supplied.then(|| cfg.key.id()),
     })
 }
 
-/// The `summary` object of a scan's files and findings.
-pub fn summary_json(files: &[FileRecord], findings: &[Finding]) -> Value {
+/// The `summary` object of a scan's files and findings, and of what was suppressed.
+pub fn summary_json(files: &[FileRecord], findings: &[Finding], sup: &Suppression) -> Value {
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
     for (k, n) in &s.by_kind {
@@ -167,6 +185,9 @@ pub fn summary_json(files: &[FileRecord], findings: &[Finding]) -> Value {
         "bytes_scanned": s.bytes,
         "findings": by_kind,
         "findings_total": findings.len(),
+        "suppressed": sup.counts,
+        "suppressed_total": sup.counts.total(),
+        "baseline_unused": sup.unused,
     })
 }
 
@@ -179,7 +200,11 @@ impl Report<'_> {
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        summary_json(&self.outcome.files, &self.outcome.findings)
+        summary_json(
+            &self.outcome.files,
+            &self.outcome.findings,
+            &self.outcome.suppression,
+        )
     }
 }
 

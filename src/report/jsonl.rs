@@ -80,7 +80,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
             json!({
                 "finished_at": rfc3339_millis(outcome.finished),
                 "complete": outcome.complete,
-                "summary": summary_json(&outcome.files, &outcome.findings),
+                "summary": summary_json(&outcome.files, &outcome.findings, &outcome.suppression),
             }),
         );
         self.line(&end);

@@ -107,6 +107,42 @@ impl Reporter for Text {
         if !kinds.is_empty() {
             writeln!(out, "  {}", kinds.join(", "))?;
         }
+        let sup = &o.suppression;
+        if sup.counts.total() > 0 {
+            let c = &sup.counts;
+            let ways: Vec<String> = [
+                ("inline piiscan:allow", c.inline),
+                ("allowlisted path", c.path),
+                ("allowlisted fingerprint", c.fingerprint),
+                ("baseline", c.baseline),
+            ]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, n)| format!("{w}: {n}"))
+            .collect();
+            writeln!(out, "  {} suppressed ({})", c.total(), ways.join(", "))?;
+        }
+        if !sup.unused.is_empty() {
+            writeln!(
+                out,
+                "  {} baseline entries matched nothing:",
+                sup.unused.len()
+            )?;
+            for e in &sup.unused {
+                let member = e
+                    .member
+                    .as_deref()
+                    .map(|m| format!(" [member {}]", escape(m)));
+                writeln!(
+                    out,
+                    "    {} {}{} {}",
+                    e.kind,
+                    escape(&e.path),
+                    member.unwrap_or_default(),
+                    &e.fingerprint[..e.fingerprint.len().min(16)]
+                )?;
+            }
+        }
         if !r.config.reveal {
             writeln!(out, "  values masked; --reveal shows them")?;
         }

@@ -1074,6 +1074,7 @@ mod tests {
             confidence: crate::evidence::Confidence::High,
             context: Default::default(),
             details: [("sqlite".to_string(), d)].into_iter().collect(),
+            allowed: false,
         };
         let live = json!({"page": 2, "table": "t", "column": "m"});
         let stale = json!({"page": 9, "unallocated": true, "deleted": true});

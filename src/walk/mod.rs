@@ -50,6 +50,9 @@ pub struct WalkOptions {
     pub threads: usize,
     /// Paths not to walk: matched against the path as walked and the file name.
     pub exclude: Option<globset::GlobSet>,
+    /// Files to read, if not all: matched like `exclude`; folders are always walked and
+    /// files named as roots always read.
+    pub include: Option<globset::GlobSet>,
 }
 
 /// Walks `roots` in parallel, calling `visit` for every input. `make_visitor` is called
@@ -84,10 +87,21 @@ where
         .require_git(false)
         .follow_links(opts.follow)
         .threads(opts.threads);
-    if let Some(set) = opts.exclude.clone() {
+    let (exclude, include) = (opts.exclude.clone(), opts.include.clone());
+    if exclude.is_some() || include.is_some() {
         b.filter_entry(move |e| {
-            let name = e.file_name();
-            !(set.is_match(e.path()) || set.is_match(std::path::Path::new(name)))
+            let matches = |set: &globset::GlobSet| {
+                set.is_match(e.path()) || set.is_match(std::path::Path::new(e.file_name()))
+            };
+            if exclude.as_ref().is_some_and(matches) {
+                return false;
+            }
+            match &include {
+                Some(set) if e.depth() > 0 && !e.file_type().is_some_and(|t| t.is_dir()) => {
+                    matches(set)
+                }
+                _ => true,
+            }
         });
     }
     b.build_parallel().run(|| {

@@ -11,3 +11,4 @@ mod truth;
 mod unwrap;
 mod util;
 mod windows;
+mod workflow;

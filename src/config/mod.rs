@@ -1,0 +1,516 @@
+//! Resolved settings, built and validated from the command-line flags and the config file
+//! ([`file`]): flags win, lists are joined, built-in defaults fill the rest.
+
+pub mod file;
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Format, MinConfidence, ScanArgs};
+use crate::evidence::fingerprint::FingerprintKey;
+use crate::evidence::{Confidence, Kind, KindSet};
+use crate::read::DEFAULT_WINDOW;
+use crate::report::custody::HostInfo;
+use crate::suppress::baseline::Baseline;
+use crate::unwrap::limits::Limits;
+use crate::walk::WalkOptions;
+
+/// Inputs at least this large are scanned in parallel windows after the walk.
+pub const DEFAULT_PARALLEL_THRESHOLD: u64 = 16 << 20;
+
+/// Case metadata recorded in the report.
+#[derive(Clone, Debug, Default)]
+pub struct Case {
+    /// Case identifier.
+    pub id: Option<String>,
+    /// Examiner.
+    pub examiner: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// Everything a scan needs, validated.
+#[derive(Debug)]
+pub struct Config {
+    /// Roots as given (`-` is standard input).
+    pub roots: Vec<PathBuf>,
+    /// Report format.
+    pub format: Format,
+    /// Report destination; stdout when `None`.
+    pub output: Option<PathBuf>,
+    /// Where to write a `sha256sum` manifest of the inputs, if anywhere.
+    pub manifest: Option<PathBuf>,
+    /// The host and user running the scan.
+    pub host: HostInfo,
+    /// Show raw values.
+    pub reveal: bool,
+    /// Worker threads.
+    pub threads: usize,
+    /// Kinds to report.
+    pub kinds: KindSet,
+    /// Lowest confidence to report.
+    pub min_confidence: Confidence,
+    /// Case metadata, if any was given.
+    pub case: Option<Case>,
+    /// Walk options.
+    pub walk: WalkOptions,
+    /// Fingerprint key.
+    pub key: FingerprintKey,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Window size.
+    pub window: usize,
+    /// Size from which inputs are scanned in parallel windows.
+    pub parallel_threshold: u64,
+    /// Unpacking limits.
+    pub limits: Limits,
+    /// Files larger than this are listed as skipped.
+    pub max_filesize: Option<u64>,
+    /// Exit 0 even with findings.
+    pub exit_zero: bool,
+    /// The command line, with secrets redacted.
+    pub command_line: Vec<String>,
+    /// The config file read, if any.
+    pub config_file: Option<ConfigSource>,
+    /// Include globs as given (the set is in `walk`).
+    pub include_globs: Vec<String>,
+    /// Exclude globs as given (the set is in `walk`).
+    pub exclude_globs: Vec<String>,
+    /// Extra context labels by kind.
+    pub keywords: Vec<(Kind, String)>,
+    /// Allowlisted paths and fingerprints.
+    pub allowlist: Allowlist,
+    /// The baseline whose findings are suppressed.
+    pub baseline: Option<Baseline>,
+    /// Where the baseline was read from.
+    pub baseline_path: Option<PathBuf>,
+    /// Where to write a baseline of this scan.
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// The config file a scan read.
+#[derive(Clone, Debug)]
+pub struct ConfigSource {
+    /// Its path.
+    pub path: PathBuf,
+    /// Its SHA-256.
+    pub sha256: String,
+}
+
+/// What is allowed: findings under these paths or with these fingerprints are suppressed.
+#[derive(Debug, Default)]
+pub struct Allowlist {
+    /// Path globs as given.
+    pub path_globs: Vec<String>,
+    /// The globs as a set (`None` when there are none).
+    pub paths: Option<globset::GlobSet>,
+    /// Keyed fingerprints (lower-case hex).
+    pub fingerprints: Vec<String>,
+}
+
+fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
+    names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            Kind::from_name(n).ok_or_else(|| {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                format!("unknown type '{n}' (known: {})", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// Globs as one set (`None` when there are none); `what` names them in errors.
+fn glob_set(globs: &[String], what: &str) -> Result<Option<globset::GlobSet>, String> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::Glob::new(g).map_err(|e| format!("{what} '{g}': {e}"))?;
+        b.add(glob);
+        // Like a .gitignore line, a pattern matches at any depth below a root.
+        if !g.starts_with('/') && !g.starts_with("**/") {
+            if let Ok(deep) = globset::Glob::new(&format!("**/{g}")) {
+                b.add(deep);
+            }
+        }
+    }
+    b.build().map(Some).map_err(|e| format!("{what}: {e}"))
+}
+
+/// Redacts the values of secret-bearing flags in a command line.
+pub fn redact_command_line(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut hide_next = false;
+    for a in args {
+        if hide_next {
+            out.push("<redacted>".to_string());
+            hide_next = false;
+        } else if a == "--hash-key" {
+            out.push(a);
+            hide_next = true;
+        } else if a.starts_with("--hash-key=") {
+            out.push("--hash-key=<redacted>".to_string());
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Finds the config file of a scan: `--config`, else `piiscan.toml` in the first folder
+/// scanned (the current folder when no path is given), unless `--no-config`.
+fn find_config(args: &ScanArgs) -> Option<PathBuf> {
+    if args.no_config {
+        return None;
+    }
+    if let Some(p) = &args.config {
+        return Some(p.clone());
+    }
+    let first = args.paths.first().map_or(Path::new("."), |p| p.as_path());
+    let candidate = first.join(file::FILE_NAME);
+    (first.is_dir() && candidate.is_file()).then_some(candidate)
+}
+
+/// Checks a fingerprint from the config file: 64 lower-case hex digits.
+fn check_fingerprint(loaded: &file::Loaded, f: &toml::Spanned<String>) -> Result<String, String> {
+    let v = f.get_ref().trim().to_ascii_lowercase();
+    if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(v)
+    } else {
+        Err(loaded.error(
+            f,
+            "a fingerprint is the 64 hex digits of a report's `fingerprint` field (never a raw value)",
+        ))
+    }
+}
+
+impl Config {
+    /// Resolves the flags of `piiscan scan` and the config file they lead to.
+    pub fn from_args(args: ScanArgs, stdout_is_terminal: bool) -> Result<Config, String> {
+        let loaded = find_config(&args)
+            .map(|p| file::Loaded::read(&p))
+            .transpose()?;
+        let empty = file::FileSettings::default();
+        let fs = loaded.as_ref().map_or(&empty, |l| &l.settings);
+        // Errors about values of the file name its line and column.
+        let at = |v: &toml::Spanned<String>, msg: String| -> String {
+            loaded.as_ref().map_or(msg.clone(), |l| l.error(v, &msg))
+        };
+        let file_list = |vs: &[toml::Spanned<String>]| -> Vec<String> {
+            vs.iter().map(|v| v.get_ref().clone()).collect()
+        };
+        let file_kinds = |vs: &[toml::Spanned<String>]| -> Result<Vec<Kind>, String> {
+            vs.iter()
+                .map(|v| parse_kinds(std::slice::from_ref(v.get_ref())).map_err(|e| at(v, e)))
+                .collect::<Result<Vec<Vec<Kind>>, String>>()
+                .map(|v| v.concat())
+        };
+        let file_size = |v: &Option<toml::Spanned<toml::Value>>| -> Result<Option<u64>, String> {
+            match (v, &loaded) {
+                (Some(v), Some(l)) => file::size(l, v).map(Some),
+                _ => Ok(None),
+            }
+        };
+
+        let mut kinds = if !args.types.is_empty() {
+            let mut s = KindSet::default();
+            for k in parse_kinds(&args.types)? {
+                s.insert(k);
+            }
+            s
+        } else if !fs.scan.types.is_empty() {
+            let mut s = KindSet::default();
+            for k in file_kinds(&fs.scan.types)? {
+                s.insert(k);
+            }
+            s
+        } else {
+            KindSet::all()
+        };
+        for k in file_kinds(&fs.scan.exclude_types)?
+            .into_iter()
+            .chain(parse_kinds(&args.exclude_types)?)
+        {
+            kinds.remove(k);
+        }
+        let min_confidence = match (args.min_confidence, &fs.scan.min_confidence) {
+            (Some(m), _) => match m {
+                MinConfidence::Low => Confidence::Low,
+                MinConfidence::Medium => Confidence::Medium,
+                MinConfidence::High => Confidence::High,
+            },
+            (None, Some(v)) => Confidence::from_name(v.get_ref()).ok_or_else(|| {
+                at(
+                    v,
+                    format!("unknown confidence '{}' (low, medium or high)", v.get_ref()),
+                )
+            })?,
+            (None, None) => Confidence::Low,
+        };
+        let threads = args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        let case =
+            (args.case_id.is_some() || args.examiner.is_some() || args.note.is_some()).then(|| {
+                Case {
+                    id: args.case_id.clone(),
+                    examiner: args.examiner.clone(),
+                    note: args.note.clone(),
+                }
+            });
+        let key = match &args.hash_key {
+            Some(k) if !k.is_empty() => FingerprintKey::from_secret(k.as_bytes()),
+            Some(_) => return Err("--hash-key must not be empty".into()),
+            None => FingerprintKey::random(),
+        };
+        if args.window_size == Some(0) {
+            return Err("--window-size must be at least 1".into());
+        }
+        let format = args
+            .format
+            .unwrap_or(if stdout_is_terminal && args.output.is_none() {
+                Format::Text
+            } else {
+                Format::Json
+            });
+        let roots = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+
+        // Globs: the file's, then the flags'; each checked where it was written.
+        for (list, what) in [
+            (&fs.scan.include, "include"),
+            (&fs.scan.exclude, "exclude"),
+            (&fs.allowlist.paths, "allowlist path"),
+        ] {
+            for g in list {
+                glob_set(std::slice::from_ref(g.get_ref()), what).map_err(|e| at(g, e))?;
+            }
+        }
+        let include_globs = [file_list(&fs.scan.include), args.include.clone()].concat();
+        let exclude_globs = [file_list(&fs.scan.exclude), args.exclude.clone()].concat();
+        let allow_globs = file_list(&fs.allowlist.paths);
+
+        let mut keywords = Vec::new();
+        for (name, words) in &fs.keywords {
+            let kind = Kind::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                loaded.as_ref().map_or_else(String::new, |l| {
+                    l.error(
+                        words,
+                        &format!(
+                            "[keywords]: unknown type '{name}' (known: {})",
+                            known.join(", ")
+                        ),
+                    )
+                })
+            })?;
+            for w in words.get_ref() {
+                if w.trim().is_empty() {
+                    return Err(loaded.as_ref().map_or_else(String::new, |l| {
+                        l.error(words, "[keywords]: an empty keyword")
+                    }));
+                }
+                keywords.push((kind, w.trim().to_string()));
+            }
+        }
+        let fingerprints = match &loaded {
+            Some(l) => fs
+                .allowlist
+                .fingerprints
+                .iter()
+                .map(|f| check_fingerprint(l, f))
+                .collect::<Result<Vec<String>, String>>()?,
+            None => Vec::new(),
+        };
+
+        let needs_key = if args.baseline.is_some() {
+            Some("--baseline")
+        } else if args.write_baseline.is_some() {
+            Some("--write-baseline")
+        } else if !fingerprints.is_empty() {
+            Some("[allowlist] fingerprints")
+        } else {
+            None
+        };
+        if let (Some(what), false) = (needs_key, key.user_supplied) {
+            return Err(format!(
+                "{what} needs a fixed fingerprint key: set PIISCAN_HASH_KEY (or --hash-key) \
+                 to the key the fingerprints were made with"
+            ));
+        }
+        let baseline = args
+            .baseline
+            .as_deref()
+            .map(|p| Baseline::load(p, &key))
+            .transpose()?;
+
+        let defaults = Limits::default();
+        let limits = Limits {
+            max_depth: args
+                .max_archive_depth
+                .or(fs.limits.max_archive_depth)
+                .unwrap_or(defaults.max_depth),
+            max_member_size: match args.max_decompressed_size {
+                Some(n) => n,
+                None => {
+                    file_size(&fs.limits.max_decompressed_size)?.unwrap_or(defaults.max_member_size)
+                }
+            },
+            max_total_size: match args.max_total_size {
+                Some(n) => n,
+                None => file_size(&fs.limits.max_total_size)?.unwrap_or(defaults.max_total_size),
+            },
+            max_ratio: args
+                .max_ratio
+                .or(fs.limits.max_ratio)
+                .unwrap_or(defaults.max_ratio)
+                .max(1),
+            max_members: args
+                .max_members
+                .or(fs.limits.max_members)
+                .unwrap_or(defaults.max_members),
+        };
+        let max_filesize = match args.max_filesize {
+            Some(n) => Some(n),
+            None => file_size(&fs.scan.max_filesize)?,
+        };
+
+        Ok(Config {
+            roots,
+            format,
+            output: args.output,
+            manifest: args.manifest,
+            host: HostInfo::current(),
+            reveal: args.reveal,
+            threads,
+            kinds,
+            min_confidence,
+            case,
+            walk: WalkOptions {
+                gitignore: args.gitignore || fs.scan.gitignore.unwrap_or(false),
+                follow: args.follow || fs.scan.follow_symlinks.unwrap_or(false),
+                threads,
+                exclude: glob_set(&exclude_globs, "--exclude")?,
+                include: glob_set(&include_globs, "--include")?,
+            },
+            max_filesize,
+            exit_zero: args.exit_zero,
+            key,
+            quiet: args.quiet,
+            window: args.window_size.unwrap_or(DEFAULT_WINDOW),
+            parallel_threshold: args
+                .parallel_threshold
+                .unwrap_or(DEFAULT_PARALLEL_THRESHOLD),
+            limits,
+            command_line: redact_command_line(std::env::args()),
+            config_file: loaded.as_ref().map(|l| ConfigSource {
+                path: l.path.clone(),
+                sha256: l.sha256.clone(),
+            }),
+            include_globs,
+            exclude_globs,
+            keywords,
+            allowlist: Allowlist {
+                paths: glob_set(&allow_globs, "allowlist path")?,
+                path_globs: allow_globs,
+                fingerprints,
+            },
+            baseline,
+            baseline_path: args.baseline,
+            write_baseline: args.write_baseline,
+        })
+    }
+
+    /// The settings in effect, in the config file's shape.
+    pub fn effective(&self) -> file::Effective {
+        let mut keywords: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (k, w) in &self.keywords {
+            keywords
+                .entry(k.name().to_string())
+                .or_default()
+                .push(w.clone());
+        }
+        file::Effective {
+            scan: file::EffectiveScan {
+                include: self.include_globs.clone(),
+                exclude: self.exclude_globs.clone(),
+                types: Kind::ALL
+                    .iter()
+                    .filter(|k| self.kinds.contains(**k))
+                    .map(|k| k.name().to_string())
+                    .collect(),
+                min_confidence: self.min_confidence.name().to_string(),
+                gitignore: self.walk.gitignore,
+                follow_symlinks: self.walk.follow,
+                max_filesize: self.max_filesize,
+            },
+            limits: file::EffectiveLimits {
+                max_archive_depth: self.limits.max_depth,
+                max_decompressed_size: self.limits.max_member_size,
+                max_total_size: self.limits.max_total_size,
+                max_ratio: self.limits.max_ratio,
+                max_members: self.limits.max_members,
+            },
+            keywords,
+            allowlist: file::EffectiveAllow {
+                paths: self.allowlist.path_globs.clone(),
+                fingerprints: self.allowlist.fingerprints.clone(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        use crate::cli::parse_size;
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("16g"), Ok(16 << 30));
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    use super::*;
+
+    #[test]
+    fn redacts_hash_key() {
+        let cl = redact_command_line(
+            [
+                "piiscan",
+                "scan",
+                "--hash-key",
+                "s3cret",
+                "--hash-key=abc",
+                "x",
+            ]
+            .map(String::from),
+        );
+        assert_eq!(
+            cl,
+            [
+                "piiscan",
+                "scan",
+                "--hash-key",
+                "<redacted>",
+                "--hash-key=<redacted>",
+                "x"
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_types_are_errors() {
+        assert!(parse_kinds(&["cn_id".into(), " email".into()]).is_ok());
+        let e = parse_kinds(&["passport".into()]).unwrap_err();
+        assert!(e.contains("passport") && e.contains("cn_mobile"));
+    }
+}
