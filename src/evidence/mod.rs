@@ -149,6 +149,9 @@ pub struct Finding {
     pub length: u32,
     /// 1-based line number.
     pub line: u64,
+    /// 1-based column: characters from the start of the line (0 if unknown: UTF-16 text
+    /// read from inside binary data).
+    pub column: u64,
     /// How the bytes holding it were read as text (`utf-8`, `utf-16le`, `gb18030`, …).
     pub encoding: &'static str,
     /// The spreadsheet cell holding it (`B7`), for items in xlsx/xls sheets, whose

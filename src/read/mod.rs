@@ -125,6 +125,8 @@ pub fn scan_stream<R: Read>(
     let mut base: u64 = 0;
     let mut own_from = 0usize;
     let mut line_at_own_from: u64 = 1;
+    // Characters between the last line break before `own_from` and `own_from`.
+    let mut column_at_own_from: u64 = 0;
     let mut fcx: Option<FileContext> = None;
     let mut bom = 0usize;
     let mut eof = false;
@@ -192,7 +194,7 @@ pub fn scan_stream<R: Read>(
         // Each window gives its findings, with line numbers counted from its start, the
         // number of line breaks in it and the lines of it that carry the allow marker;
         // the lines are made absolute in order below.
-        let scan_one = |&(ws, we): &(usize, usize)| -> (Vec<Finding>, u64, Vec<u64>) {
+        let scan_one = |&(ws, we): &(usize, usize)| -> Window {
             let mut lo = ws.saturating_sub(LOOKBEHIND);
             let hi = (we + LOOKAHEAD).min(buf.len());
             if base + (lo as u64) < bom as u64 {
@@ -220,21 +222,25 @@ pub fn scan_stream<R: Read>(
                     at_start: base + lo as u64 == bom as u64,
                     at_end,
                 };
-                let mut line = 0u64;
+                let mut pos = Position::default();
                 let mut last = own.start;
                 let mut found: Vec<Finding> = det
                     .scan(b, own.clone(), fcx_ref)
                     .into_iter()
                     .filter(|c| opts.keeps(c))
                     .map(|c| {
-                        line += memchr::memchr_iter(b'\n', &bytes[last..c.start]).count() as u64;
+                        pos.advance(&bytes[last..c.start]);
                         last = c.start;
                         let start = to_raw(c.start);
                         let length = to_raw_end(c.end) - start;
-                        finding(c, &b, base + (lo + start) as u64, length, line, enc)
+                        let mut f =
+                            finding(c, &b, base + (lo + start) as u64, length, pos.line, enc);
+                        f.column = pos.column + 1;
+                        f
                     })
                     .collect();
-                let lines = memchr::memchr_iter(b'\n', &bytes[own.clone()]).count() as u64;
+                pos.advance(&bytes[last..own.end]);
+                let lines = pos.line;
                 let marks = marker_lines(bytes, own, lines, &found);
                 if enc == Encoding::Binary && has_utf16_items(&buf[ws..hi]) {
                     // Binary data often holds UTF-16LE text (Word 97-2003 documents,
@@ -262,21 +268,35 @@ pub fn scan_stream<R: Read>(
                     }
                     found.sort_by_key(|f| (f.offset, f.kind));
                 }
-                (found, lines, marks)
+                Window {
+                    found,
+                    lines,
+                    marks,
+                    tail: pos.column,
+                }
             })
         };
-        let found: Vec<(Vec<Finding>, u64, Vec<u64>)> = if opts.parallel && windows.len() > 1 {
+        let found: Vec<Window> = if opts.parallel && windows.len() > 1 {
             windows.par_iter().map(scan_one).collect()
         } else {
             windows.iter().map(scan_one).collect()
         };
-        for (mut fs, lines, marks) in found {
-            for f in &mut fs {
+        for mut w in found {
+            for f in &mut w.found {
+                // Before the window's first line break, a line that started earlier goes on.
+                if f.line == 0 && f.column > 0 {
+                    f.column += column_at_own_from;
+                }
                 f.line += line_at_own_from;
             }
-            out.findings.extend(fs);
-            allow.extend(marks.into_iter().map(|l| l + line_at_own_from));
-            line_at_own_from += lines;
+            out.findings.extend(w.found);
+            allow.extend(w.marks.into_iter().map(|l| l + line_at_own_from));
+            line_at_own_from += w.lines;
+            column_at_own_from = if w.lines > 0 {
+                w.tail
+            } else {
+                column_at_own_from + w.tail
+            };
         }
 
         if eof {
@@ -293,6 +313,42 @@ pub fn scan_stream<R: Read>(
         out.sha256 = Some(hex(&hasher.finalize()));
     }
     out
+}
+
+/// What one window gives: its findings (lines counted from its start), its line breaks,
+/// the lines that carry the allow marker, and the characters after its last line break
+/// (or in all of it, if it has none).
+struct Window {
+    found: Vec<Finding>,
+    lines: u64,
+    marks: Vec<u64>,
+    tail: u64,
+}
+
+/// A position in text met in order: line breaks passed, and characters since the last.
+#[derive(Default)]
+struct Position {
+    line: u64,
+    column: u64,
+}
+
+impl Position {
+    /// Moves over `seg`.
+    fn advance(&mut self, seg: &[u8]) {
+        match memchr::memrchr(b'\n', seg) {
+            Some(i) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count() as u64;
+                self.column = chars(&seg[i + 1..]);
+            }
+            None => self.column += chars(seg),
+        }
+    }
+}
+
+/// Characters in UTF-8 text: the bytes that do not continue a character (a column counts
+/// Unicode code points, as SARIF's `unicodeCodePoints`).
+fn chars(b: &[u8]) -> u64 {
+    b.iter().filter(|&&x| (x as i8) >= -0x40).count() as u64
 }
 
 /// The lines of `bytes[own]` (0-based, counted from `own.start`) where an
@@ -369,6 +425,7 @@ fn finding(c: Candidate, b: &Buf, offset: u64, length: usize, line: u64, enc: En
         offset,
         length: length as u32,
         line,
+        column: 0,
         encoding: enc.name(),
         cell: None,
         confidence: c.confidence,
@@ -392,18 +449,20 @@ pub fn scan_text(
     let fcx = det.file_context(&text[..text.len().min(HEADER_BYTES)]);
     let to_raw = |t: usize| map.map_or(t, |m| m.raw(t));
     let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
-    let mut line = 0u64;
+    let mut pos = Position::default();
     let mut last = 0;
     let mut found: Vec<Finding> = det
         .scan(b, 0..text.len(), &fcx)
         .into_iter()
         .filter(|c| opts.keeps(c))
         .map(|c| {
-            line += memchr::memchr_iter(b'\n', &text[last..c.start]).count() as u64;
+            pos.advance(&text[last..c.start]);
             last = c.start;
             let start = to_raw(c.start);
             let length = to_raw_end(c.end) - start;
-            finding(c, &b, start as u64, length, line, encoding)
+            let mut f = finding(c, &b, start as u64, length, pos.line, encoding);
+            f.column = pos.column + 1;
+            f
         })
         .collect();
     let marks = marker_lines(text, 0..text.len(), 0, &found);
@@ -418,7 +477,10 @@ pub fn scan_text(
 mod tests {
     use super::*;
 
-    fn values(text: &[u8], window: usize, batch: usize, parallel: bool) -> Vec<(u64, u64, String)> {
+    /// (offset, (line, column), value) of each finding.
+    type Found = Vec<(u64, (u64, u64), String)>;
+
+    fn values(text: &[u8], window: usize, batch: usize, parallel: bool) -> Found {
         let det = Detector::new(true);
         let s = scan_stream(
             text,
@@ -433,7 +495,7 @@ mod tests {
         );
         s.findings
             .into_iter()
-            .map(|f| (f.offset, f.line, f.value))
+            .map(|f| (f.offset, (f.line, f.column), f.value))
             .collect()
     }
 
@@ -455,10 +517,18 @@ mod tests {
             text.extend_from_slice(
                 format!("row {i} 手机13800138000，身份证11010519491231002X\n").as_bytes(),
             );
+            if i % 50 == 0 {
+                // A long line: its columns run on across many windows.
+                text.extend_from_slice("长".repeat(3000).as_bytes());
+                text.extend_from_slice(" 13912345678\n".as_bytes());
+            }
         }
         let whole = values(&text, text.len() + 1, text.len() + 1, false);
-        assert_eq!(whole.len(), 600);
-        assert_eq!(whole[2].1, 2);
+        assert_eq!(whole.len(), 606);
+        assert_eq!(whole[0].1, (1, 9));
+        assert_eq!(whole[1].1, (1, 24));
+        assert_eq!(whole[2].1, (2, 3002));
+        assert_eq!(whole[3].1, (3, 9));
         for (w, b, p) in [
             (64, 64, false),
             (7, 1000, true),
@@ -490,8 +560,8 @@ mod tests {
         );
         let found = values(&bin, 1 << 20, 1 << 20, false);
         let want = vec![
-            ((at_odd + 4) as u64, 1, "13800138000".to_string()),
-            (at_even as u64, 1, "li@qq.com".to_string()),
+            ((at_odd + 4) as u64, (1, 0), "13800138000".to_string()),
+            (at_even as u64, (1, 0), "li@qq.com".to_string()),
         ];
         assert_eq!(found, want);
         assert_eq!(values(&bin, 64, 100, true), want);

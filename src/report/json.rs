@@ -75,6 +75,9 @@ pub fn finding_json(cfg: &Config, f: &Finding) -> Value {
     m.insert("offset".into(), json!(f.offset));
     m.insert("length".into(), json!(f.length));
     m.insert("line".into(), json!(f.line));
+    if f.column > 0 {
+        m.insert("column".into(), json!(f.column));
+    }
     if let Some(c) = &f.cell {
         m.insert("cell".into(), json!(c));
     }

@@ -155,6 +155,13 @@ impl Reporter for Sarif {
                 let mut region = serde_json::Map::new();
                 if f.line >= 1 && f.cell.is_none() {
                     region.insert("startLine".into(), json!(f.line));
+                    if f.column > 0 {
+                        region.insert("startColumn".into(), json!(f.column));
+                        if !f.context.item.contains('\n') {
+                            let width = f.context.item.chars().count().max(1) as u64;
+                            region.insert("endColumn".into(), json!(f.column + width));
+                        }
+                    }
                 }
                 region.insert("byteOffset".into(), json!(f.offset));
                 region.insert("byteLength".into(), json!(f.length));

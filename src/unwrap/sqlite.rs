@@ -1069,6 +1069,7 @@ mod tests {
             offset,
             length: 11,
             line: 0,
+            column: 0,
             encoding: "binary",
             cell: None,
             confidence: crate::evidence::Confidence::High,
