@@ -54,6 +54,8 @@ pub enum Format {
     Csv,
     /// SARIF 2.1.0, for code-scanning tools (GitHub, GitLab, Azure DevOps).
     Sarif,
+    /// One self-contained HTML page: counts by type and file, a chart, a sortable table.
+    Html,
 }
 
 impl Format {
@@ -66,6 +68,7 @@ impl Format {
             Format::EvidenceList => "evidence-list",
             Format::Csv => "csv",
             Format::Sarif => "sarif",
+            Format::Html => "html",
         }
     }
 }

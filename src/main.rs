@@ -14,6 +14,7 @@ use piiscan::interrupt::Interrupt;
 use piiscan::report::csv::Csv;
 use piiscan::report::custody::Output;
 use piiscan::report::evidence_list::EvidenceList;
+use piiscan::report::html::Html;
 use piiscan::report::jsonl::Jsonl;
 use piiscan::report::sarif::Sarif;
 use piiscan::report::{json::Json, manifest, text::Text, Report, Reporter};
@@ -82,6 +83,7 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
             Format::EvidenceList => &EvidenceList,
             Format::Csv => &Csv,
             Format::Sarif => &Sarif,
+            Format::Html => &Html,
         };
         let mut out = out;
         let written = reporter.write(&report, &mut out).and_then(|_| out.finish());

@@ -8,11 +8,13 @@
 //!
 //! Formats: [`json`] (the contract), [`jsonl`] (a stream written as the scan goes),
 //! [`text`] (for people), [`evidence_list`] (a CSV list of evidence files), [`csv`] (one
-//! finding a row), [`sarif`] (SARIF 2.1.0 for code-scanning tools).
+//! finding a row), [`sarif`] (SARIF 2.1.0 for code-scanning tools), [`html`] (one
+//! self-contained page for people).
 
 pub mod csv;
 pub mod custody;
 pub mod evidence_list;
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod manifest;

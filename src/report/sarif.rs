@@ -23,7 +23,7 @@ pub struct Sarif;
 type Described<'a> = (Option<u64>, Option<&'a str>);
 
 /// (name, short description, help) per kind, in Chinese and English.
-fn rule_text(k: Kind) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn rule_text(k: Kind) -> (&'static str, &'static str, &'static str) {
     match k {
         Kind::CnId => (
             "ChineseResidentIdNumber",

@@ -1,4 +1,4 @@
-//! `--format sarif` and `--format csv`: structure, correspondence with the JSON report,
+//! `--format sarif`, `--format csv` and `--format html`: structure, correspondence with the JSON report,
 //! masking, and a golden file with the volatile fields normalised.
 
 use std::collections::BTreeSet;
@@ -108,19 +108,25 @@ fn normalised_sarif() -> String {
     serde_json::to_string_pretty(&sarif).unwrap() + "\n"
 }
 
-#[test]
-fn sarif_matches_its_golden_file() {
-    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/golden/report.sarif");
-    let got = normalised_sarif();
+/// Compares `got` with `tests/data/golden/NAME`; `PIISCAN_BLESS=1` rewrites the file.
+fn assert_golden(name: &str, got: &str) {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/golden")
+        .join(name);
     if std::env::var_os("PIISCAN_BLESS").is_some() {
-        std::fs::write(&golden, &got).unwrap();
+        std::fs::write(&golden, got).unwrap();
     }
     let want = std::fs::read_to_string(&golden).expect("golden file (PIISCAN_BLESS=1 writes it)");
     assert!(
         got == want,
-        "SARIF differs from {} (PIISCAN_BLESS=1 to update)",
+        "output differs from {} (PIISCAN_BLESS=1 to update)",
         golden.display()
     );
+}
+
+#[test]
+fn sarif_matches_its_golden_file() {
+    assert_golden("report.sarif", &normalised_sarif());
 }
 
 #[test]
@@ -186,4 +192,112 @@ fn exclude_globs_max_filesize_and_exit_zero() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--exclude 'a['"));
+}
+
+/// An HTML report with what changes from run to run (times, host, user, version) blanked.
+fn normalised_html(inputs: &[&str]) -> String {
+    let html = String::from_utf8(run_on("html", &[], inputs)).unwrap();
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    const OPEN: &str = "<span class=\"volatile\">";
+    while let Some(i) = rest.find(OPEN) {
+        let end = rest[i..].find("</span>").expect("closed") + i;
+        out.push_str(&rest[..i + OPEN.len()]);
+        out.push('…');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.replace(
+        &format!("content=\"piiscan {}\"", env!("CARGO_PKG_VERSION")),
+        "content=\"piiscan …\"",
+    )
+}
+
+#[test]
+fn html_matches_its_golden_file() {
+    let got = normalised_html(&["testdata/unwrap/nested.zip", "testdata/bombs/zipbomb.zip"]);
+    assert_golden("report.html", &got);
+}
+
+#[test]
+fn html_is_self_contained_masked_and_counts_match_the_json_report() {
+    let html = String::from_utf8(run("html", &[])).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    for external in ["src=", "href=", "@import", "url("] {
+        assert!(!html.contains(external), "HTML loads something: {external}");
+    }
+    for v in raw_values() {
+        assert!(!html.contains(&v), "raw value {v} in HTML");
+    }
+    let mut args = vec!["--hash-key", "golden"];
+    args.extend(INPUTS);
+    let (_, json) = scan_json(&args);
+    let findings = json["findings"].as_array().unwrap();
+    // One table row per finding, numbered, and one bar per type with its count.
+    let table = &html[html.find("id=\"finding-table\"").unwrap()..];
+    assert_eq!(
+        table.matches("<tr><td class=\"num\">").count(),
+        findings.len()
+    );
+    for (kind, n) in json["summary"]["findings"].as_object().unwrap() {
+        assert!(
+            html.contains(&format!("<code>{kind}</code>"))
+                && html.contains(&format!(": {n}</title>")),
+            "{kind}: {n}"
+        );
+    }
+    let card = format!("<b data-count=\"{}\">", findings.len());
+    assert!(html.contains(&card), "{card}");
+    // Masked values appear as the JSON report shows them.
+    for f in findings {
+        let v = f["value"].as_str().unwrap();
+        assert!(html.contains(&format!("<code>{v}</code>")), "{v}");
+    }
+}
+
+#[test]
+fn html_escapes_names_from_the_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("<img src=x onerror=alert(1)>&'\".txt");
+    std::fs::write(&name, "手机13800138000\n").unwrap();
+    let html = String::from_utf8(run_on("html", &[], &[name.to_str().unwrap()])).unwrap();
+    assert!(!html.contains("<img"), "unescaped name");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;&#39;&quot;.txt"));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
+}
+
+#[test]
+fn html_renders_in_headless_chromium_when_available() {
+    // The browser check needs Chromium and playwright-core (installed by .ci/run);
+    // without them this test says so and checks nothing more.
+    let (Some(chromium), Some(node_path)) = (
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| Path::new(p).exists()),
+        std::env::var_os("PIISCAN_PLAYWRIGHT"),
+    ) else {
+        eprintln!("skipped: set PIISCAN_PLAYWRIGHT to a node_modules holding playwright-core");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, run("html", &[])).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_html.cjs"))
+        .arg(&report)
+        .env("NODE_PATH", node_path)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
