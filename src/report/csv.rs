@@ -11,13 +11,14 @@ use super::{Report, Reporter};
 pub struct Csv;
 
 /// The header row.
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 13] = [
     "type",
     "value",
     "confidence",
     "path",
     "member",
     "line",
+    "column",
     "cell",
     "offset",
     "length",
@@ -44,6 +45,11 @@ impl Reporter for Csv {
                     f.path.clone(),
                     f.member.clone().unwrap_or_default(),
                     f.line.to_string(),
+                    if f.column > 0 {
+                        f.column.to_string()
+                    } else {
+                        String::new()
+                    },
                     f.cell.clone().unwrap_or_default(),
                     f.offset.to_string(),
                     f.length.to_string(),

@@ -137,7 +137,7 @@ fn csv_is_one_masked_finding_a_row() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "type,value,confidence,path,member,line,cell,offset,length,encoding,fingerprint,context"
+        "type,value,confidence,path,member,line,column,cell,offset,length,encoding,fingerprint,context"
     );
     let mut args = vec!["--hash-key", "golden"];
     args.extend(INPUTS);
@@ -300,4 +300,11 @@ fn html_renders_in_headless_chromium_when_available() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn csv_matches_its_golden_file() {
+    // Nothing in the CSV changes from run to run under a fixed key.
+    let got = String::from_utf8(run_on("csv", &[], &["testdata/unwrap/nested.zip"])).unwrap();
+    assert_golden("report.csv", &got);
 }
