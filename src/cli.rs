@@ -199,6 +199,10 @@ pub struct ScanArgs {
     /// Members to read from one input, at all levels. Default: 100000.
     #[arg(long, value_name = "N")]
     pub max_members: Option<u64>,
+    /// Findings held in memory before the rest are spilled to a temporary file (testing
+    /// and tuning).
+    #[arg(long, hide = true, value_name = "N")]
+    pub spill_after: Option<usize>,
     /// Window size in bytes for cutting inputs (testing and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub window_size: Option<usize>,

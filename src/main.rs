@@ -102,13 +102,14 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         );
     }
     if let Some(path) = &cfg.write_baseline {
-        let mut entries: std::collections::BTreeSet<Entry> = outcome
+        let entries: io::Result<std::collections::BTreeSet<Entry>> = outcome
             .findings
             .iter()
-            .map(|f| Entry::of(&cfg.key, f))
+            .map(|f| f.map(|f| Entry::of(&cfg.key, &f)))
+            .chain(outcome.suppression.matched.iter().cloned().map(Ok))
             .collect();
-        entries.extend(outcome.suppression.matched.iter().cloned());
-        let written = Output::file(path, false).and_then(|mut out| {
+        let written = entries.and_then(|entries| {
+            let mut out = Output::file(path, false)?;
             Baseline::new(&cfg.key, entries)
                 .write(&mut out)
                 .and_then(|_| out.finish())

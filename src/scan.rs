@@ -30,6 +30,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::Config;
 use crate::detect::Detector;
+use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::ReadOptions;
 use crate::suppress::{Suppression, Suppressor};
@@ -51,8 +52,9 @@ pub const NOT_STARTED: &str = "interrupted: not scanned";
 pub struct Outcome {
     /// Every input, sorted by path.
     pub files: Vec<FileRecord>,
-    /// Every reported finding, sorted by path, member, offset, kind.
-    pub findings: Vec<Finding>,
+    /// Every reported finding, sorted by path, member, line, offset, kind (spilled to a
+    /// temporary file beyond a bound, so memory does not grow with their number).
+    pub findings: FindingStore,
     /// Start time.
     pub started: SystemTime,
     /// End time.
@@ -102,7 +104,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
     sink.begin(started);
     let progress = Arc::new(Progress::new(cfg.quiet));
     let mut files = Vec::new();
-    let mut findings = Vec::new();
+    let mut findings = FindingStore::new(cfg.spill_after);
     let mut root_errors = 0;
     let mut stdin_count = 0;
     let mut suppressor = Suppressor::new(&cfg);
@@ -188,7 +190,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 progress.file(f.len());
                 sink.file(&rec, &f);
                 files.push(*rec);
-                findings.extend(f);
+                findings.push(f);
             }
             Msg::End(done_all) => {
                 complete &= done_all;
@@ -207,7 +209,9 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
     progress.finish();
 
     files.sort_by(|a, b| (&a.path, &a.path_hex).cmp(&(&b.path, &b.path_hex)));
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if let Err(e) = findings.finish() {
+        eprintln!("piiscan: cannot write findings to the temporary spill file: {e}");
+    }
     Outcome {
         files,
         findings,

@@ -85,6 +85,8 @@ pub struct Config {
     pub baseline_path: Option<PathBuf>,
     /// Where to write a baseline of this scan.
     pub write_baseline: Option<PathBuf>,
+    /// Findings held in memory before the rest are spilled.
+    pub spill_after: usize,
 }
 
 /// The config file a scan read.
@@ -425,6 +427,9 @@ impl Config {
             baseline,
             baseline_path: args.baseline,
             write_baseline: args.write_baseline,
+            spill_after: args
+                .spill_after
+                .unwrap_or(crate::evidence::store::DEFAULT_LIMIT),
         })
     }
 

@@ -6,6 +6,7 @@
 
 pub mod fingerprint;
 pub mod mask;
+pub mod store;
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -35,7 +35,9 @@ impl Reporter for Csv {
             write!(out, "{}\r\n", cells.join(","))
         };
         line(out, &HEADER.map(String::from))?;
-        for f in &r.outcome.findings {
+        for f in r.outcome.findings.iter() {
+            let f = f?;
+            let f = &*f;
             line(
                 out,
                 &[

@@ -64,9 +64,18 @@ fn row(out: &mut dyn Write, cells: &[&str]) -> io::Result<()> {
 
 impl Reporter for EvidenceList {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut kinds: BTreeMap<&str, KindSet> = BTreeMap::new();
-        for f in &r.outcome.findings {
-            kinds.entry(f.path.as_str()).or_default().insert(f.kind);
+        let mut kinds: BTreeMap<String, KindSet> = BTreeMap::new();
+        for f in r.outcome.findings.iter() {
+            let f = f?;
+            let f = &*f;
+            match kinds.get_mut(&f.path) {
+                Some(set) => set.insert(f.kind),
+                None => {
+                    let mut set = KindSet::default();
+                    set.insert(f.kind);
+                    kinds.insert(f.path.clone(), set);
+                }
+            }
         }
         out.write_all("\u{feff}".as_bytes())?;
         row(out, &HEADER)?;

@@ -235,10 +235,12 @@ impl Reporter for Html {
         writeln!(out, "</tbody>\n</table>\n</section>")?;
 
         // By file: the files (and members) with findings.
-        let mut by_file: BTreeMap<(&str, Option<&str>), Vec<u64>> = BTreeMap::new();
-        for f in &o.findings {
+        let mut by_file: BTreeMap<(String, Option<String>), Vec<u64>> = BTreeMap::new();
+        for f in o.findings.iter() {
+            let f = f?;
+            let f = &*f;
             let counts = by_file
-                .entry((f.path.as_str(), f.member.as_deref()))
+                .entry((f.path.clone(), f.member.clone()))
                 .or_insert_with(|| vec![0; Kind::ALL.len()]);
             if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
                 counts[i] += 1;
@@ -251,7 +253,7 @@ impl Reporter for Html {
              <table class=\"sortable\" id=\"file-table\">\n<thead><tr><th>文件 · File</th><th>成员 · Member</th>",
             by_file
                 .keys()
-                .map(|(p, _)| *p)
+                .map(|(p, _)| p)
                 .collect::<std::collections::BTreeSet<_>>()
                 .len(),
             o.files.len()
@@ -268,7 +270,7 @@ impl Reporter for Html {
                 out,
                 "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td>",
                 escape(path),
-                escape(member.unwrap_or(""))
+                escape(member.as_deref().unwrap_or(""))
             )?;
             for n in counts {
                 write!(out, "<td class=\"num\">{n}</td>")?;
@@ -339,6 +341,8 @@ impl Reporter for Html {
              <th class=\"num\">偏移 · Offset</th><th>上下文 · Context</th></tr></thead>\n<tbody>"
         )?;
         for (i, f) in o.findings.iter().take(shown).enumerate() {
+            let f = f?;
+            let f = &*f;
             let rank = f.confidence as u8;
             let at = f
                 .cell

@@ -8,6 +8,7 @@ use std::time::SystemTime;
 
 use super::{display_context, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
+use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding};
 use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
@@ -176,7 +177,7 @@ fn options_json(cfg: &Config) -> Value {
 }
 
 /// The `summary` object of a scan's files and findings, and of what was suppressed.
-pub fn summary_json(files: &[FileRecord], findings: &[Finding], sup: &Suppression) -> Value {
+pub fn summary_json(files: &[FileRecord], findings: &FindingStore, sup: &Suppression) -> Value {
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
     for (k, n) in &s.by_kind {
@@ -238,7 +239,15 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     const CHUNK: usize = 1 << 10;
     let all = &r.outcome.findings;
     out.write_all(b"  \"findings\": [")?;
-    for (b, batch) in all.chunks(BATCH).enumerate() {
+    let mut findings = all.iter();
+    for b in 0.. {
+        let batch = findings
+            .by_ref()
+            .take(BATCH)
+            .collect::<io::Result<Vec<_>>>()?;
+        if batch.is_empty() {
+            break;
+        }
         let texts: Vec<Vec<u8>> = batch
             .par_chunks(CHUNK)
             .enumerate()

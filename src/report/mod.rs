@@ -25,6 +25,7 @@ use std::io::{self, Write};
 
 use crate::config::Config;
 use crate::evidence::mask::{mask_context, mask_value, reveal_context};
+use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding, Kind, Status};
 use crate::scan::Outcome;
 
@@ -74,7 +75,7 @@ pub fn display_context(config: &Config, f: &Finding) -> String {
 
 impl Summary {
     /// Counts files by status, bytes scanned and findings by kind.
-    pub fn of(files: &[FileRecord], findings: &[Finding]) -> Summary {
+    pub fn of(files: &[FileRecord], findings: &FindingStore) -> Summary {
         let mut s = Summary::default();
         for f in files {
             match f.status {
@@ -86,13 +87,7 @@ impl Summary {
                 Status::Error => s.errors += 1,
             }
         }
-        s.by_kind = Kind::ALL
-            .iter()
-            .map(|k| {
-                let n = findings.iter().filter(|f| f.kind == *k).count();
-                (*k, n as u64)
-            })
-            .collect();
+        s.by_kind = Kind::ALL.iter().map(|k| (*k, findings.count(*k))).collect();
         s
     }
 }

@@ -142,11 +142,13 @@ impl Reporter for Sarif {
                     }),
             }
         };
-        let results: Vec<Value> = r
+        let results: io::Result<Vec<Value>> = r
             .outcome
             .findings
             .iter()
             .map(|f| {
+                let f = f?;
+                let f = &*f;
                 let idx = artifact(&f.path, f.member.as_deref());
                 let loc_uri = match &f.member {
                     Some(m) => uri(m),
@@ -172,7 +174,7 @@ impl Reporter for Sarif {
                 if let Some(c) = &f.cell {
                     props.insert("cell".into(), json!(c));
                 }
-                json!({
+                Ok(json!({
                     "ruleId": f.kind.name(),
                     "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
                     "level": level(f.confidence),
@@ -190,9 +192,10 @@ impl Reporter for Sarif {
                         "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
                     },
                     "properties": Value::Object(props),
-                })
+                }))
             })
             .collect();
+        let results = results?;
         let o = r.outcome;
         let doc = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

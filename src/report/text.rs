@@ -27,10 +27,12 @@ pub fn escape(s: &str) -> String {
 impl Reporter for Text {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
         let o = r.outcome;
-        let mut last: Option<(&str, Option<&str>)> = None;
-        for f in &o.findings {
-            let here = (f.path.as_str(), f.member.as_deref());
-            if last != Some(here) {
+        let mut last: Option<(String, Option<String>)> = None;
+        for f in o.findings.iter() {
+            let f = f?;
+            let f = &*f;
+            let here = (f.path.clone(), f.member.clone());
+            if last.as_ref() != Some(&here) {
                 if last.is_some() {
                     writeln!(out)?;
                 }

@@ -530,7 +530,7 @@ impl Unwrapper<'_> {
 
 /// Reads up to `buf.len()` bytes of `file` from `offset` without moving its cursor;
 /// returns the bytes read (fewer at the end of the file or on an error).
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;

@@ -1,0 +1,412 @@
+//! The findings of a scan, in report order, in bounded memory.
+//!
+//! Findings arrive input by input, in the order inputs finish. Each input's findings are
+//! a *run*: sorted on arrival by the report's sort key. Runs are kept in memory until
+//! `limit` findings are held; later runs are spilled to an unnamed temporary file (created
+//! mode 0600 and already unlinked, so nothing is left behind, even after a crash) as JSON
+//! lines. Reading them back in report order needs no merge: every finding of a run has
+//! the same path, so the runs are put in path order and read one after the other.
+//!
+//! The counts by kind are kept as findings arrive, so summaries never read the spill.
+//! If the spill cannot be written (a full disk), runs stay in memory: nothing is lost.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{Confidence, Context, Finding, Kind};
+use crate::unwrap::encoding::Encoding;
+
+/// Findings held in memory before runs are spilled (about 1.3 KB each).
+pub const DEFAULT_LIMIT: usize = 32 * 1024;
+
+/// A finding as written to the spill.
+#[derive(Serialize)]
+struct Out<'a> {
+    k: &'a str,
+    v: &'a str,
+    p: &'a str,
+    m: Option<&'a str>,
+    o: u64,
+    n: u32,
+    l: u64,
+    c: u64,
+    e: &'a str,
+    x: Option<&'a str>,
+    f: &'a str,
+    b: &'a str,
+    i: &'a str,
+    a: &'a str,
+    d: &'a Map<String, Value>,
+}
+
+/// A finding as read back from the spill.
+#[derive(Deserialize)]
+struct In {
+    k: String,
+    v: String,
+    p: String,
+    m: Option<String>,
+    o: u64,
+    n: u32,
+    l: u64,
+    c: u64,
+    e: String,
+    x: Option<String>,
+    f: String,
+    b: String,
+    i: String,
+    a: String,
+    d: Map<String, Value>,
+}
+
+impl In {
+    fn finding(self) -> io::Result<Finding> {
+        let bad =
+            |what: &str| io::Error::new(io::ErrorKind::InvalidData, format!("spill: bad {what}"));
+        Ok(Finding {
+            kind: Kind::from_name(&self.k).ok_or_else(|| bad("type"))?,
+            value: self.v,
+            path: self.p,
+            member: self.m,
+            offset: self.o,
+            length: self.n,
+            line: self.l,
+            column: self.c,
+            encoding: Encoding::static_name(&self.e).ok_or_else(|| bad("encoding"))?,
+            cell: self.x,
+            confidence: Confidence::from_name(&self.f).ok_or_else(|| bad("confidence"))?,
+            context: Context {
+                before: self.b,
+                item: self.i,
+                after: self.a,
+            },
+            details: self.d,
+            allowed: false,
+        })
+    }
+}
+
+/// Where a run is.
+#[derive(Debug)]
+enum Body {
+    Memory(Vec<Finding>),
+    Spilled { offset: u64, count: usize },
+}
+
+/// One input's findings.
+#[derive(Debug)]
+struct Run {
+    path: String,
+    body: Body,
+}
+
+/// The findings of a scan.
+#[derive(Debug)]
+pub struct FindingStore {
+    runs: Vec<Run>,
+    in_memory: usize,
+    limit: usize,
+    len: usize,
+    by_kind: [u64; Kind::ALL.len()],
+    spill: Option<BufWriter<File>>,
+    spill_len: u64,
+    spill_failed: bool,
+}
+
+impl Default for FindingStore {
+    fn default() -> Self {
+        FindingStore::new(DEFAULT_LIMIT)
+    }
+}
+
+impl FindingStore {
+    /// A store that holds up to `limit` findings in memory.
+    pub fn new(limit: usize) -> FindingStore {
+        FindingStore {
+            runs: Vec::new(),
+            in_memory: 0,
+            limit,
+            len: 0,
+            by_kind: [0; Kind::ALL.len()],
+            spill: None,
+            spill_len: 0,
+            spill_failed: false,
+        }
+    }
+
+    /// Takes the findings of one input (all with the same path).
+    pub fn push(&mut self, mut findings: Vec<Finding>) {
+        let Some(first) = findings.first() else {
+            return;
+        };
+        let path = first.path.clone();
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        for f in &findings {
+            if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
+                self.by_kind[i] += 1;
+            }
+        }
+        self.len += findings.len();
+        let body = if self.in_memory + findings.len() <= self.limit || self.spill_failed {
+            self.in_memory += findings.len();
+            Body::Memory(findings)
+        } else {
+            match self.spill_run(&findings) {
+                Ok(offset) => Body::Spilled {
+                    offset,
+                    count: findings.len(),
+                },
+                Err(_) => {
+                    // Keep everything rather than lose a finding; memory is no longer bounded.
+                    self.spill_failed = true;
+                    self.in_memory += findings.len();
+                    Body::Memory(findings)
+                }
+            }
+        };
+        self.runs.push(Run { path, body });
+    }
+
+    /// Appends a run to the spill file; returns its offset.
+    fn spill_run(&mut self, findings: &[Finding]) -> io::Result<u64> {
+        if self.spill.is_none() {
+            self.spill = Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?));
+        }
+        let w = self.spill.as_mut().expect("created above");
+        let offset = self.spill_len;
+        let mut line = Vec::with_capacity(512);
+        for f in findings {
+            line.clear();
+            serde_json::to_writer(
+                &mut line,
+                &Out {
+                    k: f.kind.name(),
+                    v: &f.value,
+                    p: &f.path,
+                    m: f.member.as_deref(),
+                    o: f.offset,
+                    n: f.length,
+                    l: f.line,
+                    c: f.column,
+                    e: f.encoding,
+                    x: f.cell.as_deref(),
+                    f: f.confidence.name(),
+                    b: &f.context.before,
+                    i: &f.context.item,
+                    a: &f.context.after,
+                    d: &f.details,
+                },
+            )?;
+            line.push(b'\n');
+            w.write_all(&line)?;
+            self.spill_len += line.len() as u64;
+        }
+        Ok(offset)
+    }
+
+    /// Puts the runs in report order; call once all findings are in.
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.runs.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(w) = &mut self.spill {
+            w.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Number of findings of `kind`.
+    pub fn count(&self, kind: Kind) -> u64 {
+        Kind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .map_or(0, |i| self.by_kind[i])
+    }
+
+    /// True if some runs were spilled to disk.
+    pub fn spilled(&self) -> bool {
+        self.spill.is_some()
+    }
+
+    /// The findings in report order: sorted by path, member, line, offset, kind.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            store: self,
+            run: 0,
+            at: 0,
+            reader: None,
+        }
+    }
+}
+
+/// The findings of a [`FindingStore`] in report order; spilled findings are read back
+/// (an error reading the spill is an I/O error of the report).
+pub struct Iter<'a> {
+    store: &'a FindingStore,
+    run: usize,
+    at: usize,
+    reader: Option<(BufReader<At<'a>>, String)>,
+}
+
+/// Reads a file from a position of its own (positional reads), so iterators over the same
+/// spill never disturb each other.
+struct At<'a> {
+    file: &'a File,
+    pos: u64,
+}
+
+impl io::Read for At<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = crate::unwrap::read_at(self.file, buf, self.pos);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = io::Result<Cow<'a, Finding>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let run = self.store.runs.get(self.run)?;
+            match &run.body {
+                Body::Memory(v) => {
+                    if let Some(f) = v.get(self.at) {
+                        self.at += 1;
+                        return Some(Ok(Cow::Borrowed(f)));
+                    }
+                }
+                Body::Spilled { offset, count } => {
+                    if self.at < *count {
+                        return Some(self.read_spilled(*offset));
+                    }
+                }
+            }
+            self.run += 1;
+            self.at = 0;
+        }
+    }
+}
+
+impl<'a> Iter<'a> {
+    /// Reads the next finding of the current spilled run.
+    fn read_spilled(&mut self, offset: u64) -> io::Result<Cow<'a, Finding>> {
+        if self.at == 0 {
+            // Each run is read once, in order: a new reader at its start.
+            let file = self
+                .store
+                .spill
+                .as_ref()
+                .expect("a spilled run has a spill")
+                .get_ref();
+            let at = At { file, pos: offset };
+            self.reader = Some((BufReader::with_capacity(1 << 16, at), String::new()));
+        }
+        let (reader, line) = self.reader.as_mut().expect("set above");
+        line.clear();
+        reader.read_line(line)?;
+        self.at += 1;
+        let parsed: In = serde_json::from_str(line)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("spill: {e}")))?;
+        parsed.finding().map(Cow::Owned)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn finding(path: &str, offset: u64, kind: Kind) -> Finding {
+        Finding {
+            kind,
+            value: format!("1380013{offset:04}"),
+            path: path.into(),
+            member: (offset % 3 == 0).then(|| "m.txt".to_string()),
+            offset,
+            length: 11,
+            line: offset / 10 + 1,
+            column: offset % 10 + 1,
+            encoding: "gb18030",
+            cell: (offset % 5 == 0).then(|| "B7".to_string()),
+            confidence: Confidence::Medium,
+            context: Context {
+                before: "手机\n\"".into(),
+                item: "138 0013".into(),
+                after: "，".into(),
+            },
+            details: [("segment".to_string(), json!("138"))]
+                .into_iter()
+                .collect(),
+            allowed: false,
+        }
+    }
+
+    fn fingerprint(f: &Finding) -> String {
+        format!(
+            "{:?}",
+            (
+                (f.kind, &f.value, &f.path, &f.member, f.offset, f.length, f.line),
+                (f.column, f.encoding, &f.cell, f.confidence),
+                (
+                    &f.context.before,
+                    &f.context.item,
+                    &f.context.after,
+                    &f.details
+                )
+            )
+        )
+    }
+
+    #[test]
+    fn spilled_and_kept_runs_read_back_the_same_in_report_order() {
+        let runs: Vec<Vec<Finding>> = ["c.txt", "a.txt", "d.txt", "b.txt"]
+            .iter()
+            .enumerate()
+            .map(|(r, p)| {
+                (0..40u64)
+                    .rev()
+                    .map(|i| finding(p, i * 7 + r as u64, Kind::ALL[(i % 3) as usize]))
+                    .collect()
+            })
+            .collect();
+        let mut all: Vec<Finding> = runs.iter().flatten().cloned().collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let want: Vec<String> = all.iter().map(fingerprint).collect();
+        for limit in [0, 50, 1000] {
+            let mut s = FindingStore::new(limit);
+            for r in &runs {
+                s.push(r.clone());
+            }
+            s.push(Vec::new());
+            s.finish().unwrap();
+            assert_eq!(s.spilled(), limit < 160, "limit {limit}");
+            assert_eq!(s.len(), 160);
+            assert_eq!(
+                s.count(Kind::CnId),
+                all.iter().filter(|f| f.kind == Kind::CnId).count() as u64
+            );
+            let got: Vec<String> = s.iter().map(|f| fingerprint(&f.unwrap())).collect();
+            assert_eq!(got, want, "limit {limit}");
+            // Two passes at once read the same, independently.
+            let (mut a, mut b) = (s.iter(), s.iter());
+            for _ in 0..160 {
+                let (x, y) = (a.next().unwrap().unwrap(), b.next().unwrap().unwrap());
+                assert_eq!(fingerprint(&x), fingerprint(&y));
+            }
+            assert!(a.next().is_none());
+        }
+    }
+}
