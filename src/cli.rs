@@ -25,6 +25,33 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show the settings a scan would use (config file and flags), as a config file.
     Config(Box<ConfigArgs>),
+    /// Join the JSON reports of the shards of one scan (--shard K/N) into one report.
+    Merge(MergeArgs),
+}
+
+/// `piiscan merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard reports (JSON), one per shard, in any order.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report to FILE (atomically, mode 0600, with FILE.sha256).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// A shard `K/N`: 1 <= K <= N.
+pub fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let err = || format!("'{s}' is not K/N with 1 <= K <= N (e.g. 3/8)");
+    let (k, n) = s.split_once('/').ok_or_else(err)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| err())?,
+        n.trim().parse().map_err(|_| err())?,
+    );
+    if k == 0 || k > n {
+        return Err(err());
+    }
+    Ok((k, n))
 }
 
 /// `piiscan config`.
@@ -199,6 +226,10 @@ pub struct ScanArgs {
     /// Members to read from one input, at all levels. Default: 100000.
     #[arg(long, value_name = "N")]
     pub max_members: Option<u64>,
+    /// Scan only shard K of N: the inputs whose path (as walked) hashes to K. Run the N
+    /// shards with the same paths from the same folder, then `piiscan merge` their reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
     /// Findings held in memory before the rest are spilled to a temporary file (testing
     /// and tuning).
     #[arg(long, hide = true, value_name = "N")]

@@ -22,7 +22,8 @@
 //!   with a digest, and the `sha256sum` manifest of the inputs.
 //!
 //! [`config`] resolves flags and the `piiscan.toml` config file; [`scan`] is the glue that drives them, and stops cleanly when [`interrupt`]ed;
-//! [`check`] validates single values; [`verify`] re-checks a report and its inputs.
+//! [`check`] validates single values; [`verify`] re-checks a report and its inputs;
+//! [`merge`] joins the reports of the shards of one scan.
 
 pub mod check;
 pub mod cli;
@@ -30,6 +31,7 @@ pub mod config;
 pub mod detect;
 pub mod evidence;
 pub mod interrupt;
+pub mod merge;
 pub mod read;
 pub mod report;
 pub mod scan;

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use clap::Parser;
 
 use piiscan::check::check;
-use piiscan::cli::{CheckArgs, Cli, Command, ConfigArgs, Format, SimpleFormat, VerifyArgs};
+use piiscan::cli::{
+    CheckArgs, Cli, Command, ConfigArgs, Format, MergeArgs, SimpleFormat, VerifyArgs,
+};
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Verify(args) => run_verify(args),
         Command::Config(args) => run_config(*args),
+        Command::Merge(args) => run_merge(args),
     };
     ExitCode::from(code)
 }
@@ -141,6 +144,37 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
+    }
+}
+
+fn run_merge(args: MergeArgs) -> u8 {
+    let doc = match piiscan::merge::merge(&args.reports) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("piiscan: cannot merge: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let out = match &args.output {
+        Some(path) => Output::file(path, true),
+        None => Ok(Output::stdout()),
+    };
+    let written = out.and_then(|mut out| {
+        piiscan::merge::write(&doc, &mut out)?;
+        out.finish()
+    });
+    if let Err(e) = written {
+        eprintln!("piiscan: cannot write the merged report: {e}");
+        return EXIT_ERROR;
+    }
+    let any = doc["findings"].as_array().is_some_and(|f| !f.is_empty());
+    if !doc["scan"]["complete"].as_bool().unwrap_or(false) {
+        eprintln!("piiscan: a shard was interrupted: the merged report is incomplete");
+    }
+    if any {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
     }
 }
 

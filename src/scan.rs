@@ -111,6 +111,10 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
 
     let mut walk_roots = Vec::new();
     for r in &cfg.roots {
+        if !cfg.in_shard(r) && (r.as_os_str() == "-" || std::fs::symlink_metadata(r).is_err()) {
+            // Standard input and missing roots are inputs of one shard, like any other.
+            continue;
+        }
         if r.as_os_str() == "-" {
             stdin_count += 1;
             continue;
@@ -242,6 +246,14 @@ fn work(
         let large = &large;
         let stopped_early = &stopped_early;
         move |input| {
+            let path = match &input {
+                Input::File { path, .. }
+                | Input::Skipped { path, .. }
+                | Input::Error { path, .. } => path,
+            };
+            if !cfg.in_shard(path) {
+                return;
+            }
             let msg = match input {
                 Input::File { path, meta } if cfg.max_filesize.is_some_and(|m| meta.len() > m) => {
                     let mut rec = FileRecord::new(&path, Status::Skipped);

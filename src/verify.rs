@@ -265,15 +265,9 @@ fn hash_file(path: &Path, progress: &dyn Fn(u64)) -> io::Result<(String, u64)> {
     Ok((hex(&h.finalize()), size))
 }
 
-/// Verifies `report`. `Err` when the report cannot be read or is not a piiscan report.
-pub fn verify(
-    report: &Path,
-    base: Option<&Path>,
-    threads: usize,
-    quiet: bool,
-) -> Result<Verification, String> {
-    let bytes = std::fs::read(report).map_err(|e| format!("{}: {e}", report.display()))?;
-    let report_sha256 = hex(&Sha256::digest(&bytes));
+/// The SHA-256 of a report's `bytes` and how it compares with `REPORT.sha256`.
+pub fn digest_state(report: &Path, bytes: &[u8]) -> (String, DigestState) {
+    let report_sha256 = hex(&Sha256::digest(bytes));
     let digest = match std::fs::read(digest_path(report)) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => DigestState::Missing,
         Err(_) => DigestState::Tampered,
@@ -286,6 +280,18 @@ pub fn verify(
             _ => DigestState::Tampered,
         },
     };
+    (report_sha256, digest)
+}
+
+/// Verifies `report`. `Err` when the report cannot be read or is not a piiscan report.
+pub fn verify(
+    report: &Path,
+    base: Option<&Path>,
+    threads: usize,
+    quiet: bool,
+) -> Result<Verification, String> {
+    let bytes = std::fs::read(report).map_err(|e| format!("{}: {e}", report.display()))?;
+    let (report_sha256, digest) = digest_state(report, &bytes);
     let files: Vec<Listed> = listed(&bytes)?
         .into_iter()
         .filter(|l| l.sha256.is_some())

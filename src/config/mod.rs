@@ -87,6 +87,23 @@ pub struct Config {
     pub write_baseline: Option<PathBuf>,
     /// Findings held in memory before the rest are spilled.
     pub spill_after: usize,
+    /// This scan's shard (K, N), if it is one.
+    pub shard: Option<(u64, u64)>,
+}
+
+impl Config {
+    /// True if an input at `path` (as walked) belongs to this scan's shard: the first
+    /// eight bytes of the SHA-256 of the path, modulo N, are K - 1. Stable across machines
+    /// for the same paths.
+    pub fn in_shard(&self, path: &Path) -> bool {
+        use sha2::{Digest, Sha256};
+        let Some((k, n)) = self.shard else {
+            return true;
+        };
+        let h = Sha256::digest(path.as_os_str().as_encoded_bytes());
+        let v = u64::from_be_bytes(h[..8].try_into().expect("8 bytes"));
+        v % n == k - 1
+    }
 }
 
 /// The config file a scan read.
@@ -430,6 +447,7 @@ impl Config {
             spill_after: args
                 .spill_after
                 .unwrap_or(crate::evidence::store::DEFAULT_LIMIT),
+            shard: args.shard,
         })
     }
 

@@ -173,6 +173,7 @@ fn options_json(cfg: &Config) -> Value {
             "entries": cfg.baseline.as_ref().map_or(0, |b| b.entries.len()),
         })),
         "fingerprint_key_id": cfg.key.user_supplied.then(|| cfg.key.id()),
+        "shard": cfg.shard.map(|(k, n)| json!({"index": k, "count": n})),
     })
 }
 

@@ -7,6 +7,7 @@ mod forms;
 mod hostile;
 mod independent;
 mod report;
+mod shard;
 mod truth;
 mod unwrap;
 mod util;

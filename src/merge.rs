@@ -1,0 +1,300 @@
+//! `piiscan merge`: joins the JSON reports of the shards of one scan (`--shard K/N`) into
+//! the report a single run would have written.
+//!
+//! Shards are fanned out by existing batch engines (Kubernetes Job arrays, Slurm array jobs,
+//! GNU parallel); merging refuses anything that would make the result wrong:
+//! - a report whose `REPORT.sha256` does not match it (tampered or damaged);
+//! - reports of different scans: the roots, the settings (all but `shard`, `threads` and
+//!   `format`), the fingerprint key, the tool version and commit and the case must agree;
+//! - shards missing or given twice: every K of 1..=N exactly once.
+//!
+//! The result has every file and finding of the shards in report order (files by path,
+//! findings by path, member, line, offset, type) and a summary recomputed from them; its
+//! `scan` is the first shard's with the earliest start and latest finish, `complete` only
+//! if every shard was complete, and `shards` lists each shard's host, times, command line
+//! and report digest, so the chain of custody runs through the merge.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::{json, Map, Value};
+
+use crate::evidence::Kind;
+use crate::verify::{digest_state, DigestState};
+
+/// Settings that may differ between the shards of one scan.
+const PER_SHARD: [&str; 3] = ["shard", "threads", "format"];
+
+/// A shard report that was read.
+struct Shard {
+    path: String,
+    sha256: String,
+    doc: Value,
+    index: u64,
+    count: u64,
+}
+
+fn read_shard(path: &Path) -> Result<Shard, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let (sha256, digest) = digest_state(path, &bytes);
+    if digest == DigestState::Tampered {
+        return Err(format!(
+            "{name}: its digest file does not match it (changed since it was written)"
+        ));
+    }
+    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!("{name}: not a JSON report of piiscan ({e}); merge reads --format json")
+    })?;
+    if doc["schema"] != crate::report::SCHEMA {
+        return Err(format!(
+            "{name}: not a JSON report of piiscan (schema {})",
+            doc["schema"]
+        ));
+    }
+    let shard = &doc["scan"]["options"]["shard"];
+    let (Some(index), Some(count)) = (shard["index"].as_u64(), shard["count"].as_u64()) else {
+        return Err(format!("{name}: not a shard (scanned without --shard K/N)"));
+    };
+    Ok(Shard {
+        path: name,
+        sha256,
+        doc,
+        index,
+        count,
+    })
+}
+
+/// What must agree between the shards of one scan.
+fn identity(doc: &Value) -> Value {
+    let mut options = doc["scan"]["options"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    for k in PER_SHARD {
+        options.remove(k);
+    }
+    json!({
+        "tool": {"version": doc["tool"]["version"], "commit": doc["tool"]["commit"]},
+        "roots": doc["scan"]["roots"],
+        "case": doc["scan"]["case"],
+        "options": options,
+    })
+}
+
+/// The first key path at which two values differ, for the error message.
+fn first_difference(a: &Value, b: &Value, at: &str) -> String {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let (va, vb) = (
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                );
+                if va != vb {
+                    return first_difference(va, vb, &format!("{at}.{k}"));
+                }
+            }
+            at.to_string()
+        }
+        _ => at.to_string(),
+    }
+}
+
+/// The report order of a finding: path, member, line, offset, type (in [`Kind::ALL`]
+/// order).
+fn finding_key(f: &Value) -> (String, String, u64, u64, usize) {
+    let kind = f["type"].as_str().and_then(Kind::from_name);
+    (
+        f["path"].as_str().unwrap_or("").to_string(),
+        f["member"].as_str().unwrap_or("").to_string(),
+        f["line"].as_u64().unwrap_or(0),
+        f["offset"].as_u64().unwrap_or(0),
+        kind.and_then(|k| Kind::ALL.iter().position(|x| *x == k))
+            .unwrap_or(usize::MAX),
+    )
+}
+
+fn add(total: &mut Value, part: &Value) {
+    if let (Some(t), Some(p)) = (total.as_u64(), part.as_u64()) {
+        *total = json!(t + p);
+    }
+}
+
+/// Merges shard reports into one report document.
+pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
+    if paths.is_empty() {
+        return Err("no reports to merge".into());
+    }
+    let mut shards = paths
+        .iter()
+        .map(|p| read_shard(p))
+        .collect::<Result<Vec<Shard>, String>>()?;
+    let count = shards[0].count;
+    let want = identity(&shards[0].doc);
+    for s in &shards[1..] {
+        if s.count != count {
+            return Err(format!(
+                "{} is shard {}/{} but {} is of {count} shards",
+                s.path, s.index, s.count, shards[0].path
+            ));
+        }
+        let got = identity(&s.doc);
+        if got != want {
+            return Err(format!(
+                "{} and {} are not shards of the same scan: they differ in {}",
+                shards[0].path,
+                s.path,
+                first_difference(&want, &got, "scan")
+            ));
+        }
+    }
+    shards.sort_by_key(|s| s.index);
+    for pair in shards.windows(2) {
+        if pair[0].index == pair[1].index {
+            return Err(format!(
+                "shard {}/{count} is given twice: {} and {}",
+                pair[0].index, pair[0].path, pair[1].path
+            ));
+        }
+    }
+    let have: BTreeSet<u64> = shards.iter().map(|s| s.index).collect();
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !have.contains(k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("shards missing: {}", missing.join(", ")));
+    }
+
+    let mut files: Vec<Value> = Vec::new();
+    let mut findings: Vec<Value> = Vec::new();
+    let mut summary = shards[0].doc["summary"].clone();
+    let mut unused: Option<BTreeSet<String>> = None;
+    let mut started = String::new();
+    let mut finished = String::new();
+    let mut complete = true;
+    let mut shard_list = Vec::new();
+    for (i, s) in shards.iter_mut().enumerate() {
+        let doc = &mut s.doc;
+        files.append(
+            doc["files"]
+                .as_array_mut()
+                .ok_or("a report without files")?,
+        );
+        findings.append(
+            doc["findings"]
+                .as_array_mut()
+                .ok_or("a report without findings")?,
+        );
+        let scan = &doc["scan"];
+        let st = scan["started_at"].as_str().unwrap_or("").to_string();
+        let fi = scan["finished_at"].as_str().unwrap_or("").to_string();
+        if i == 0 || st < started {
+            started = st.clone();
+        }
+        if fi > finished {
+            finished = fi.clone();
+        }
+        complete &= scan["complete"].as_bool().unwrap_or(false);
+        shard_list.push(json!({
+            "index": s.index,
+            "report": s.path,
+            "report_sha256": s.sha256,
+            "host": scan["host"],
+            "user": scan["user"],
+            "working_directory": scan["working_directory"],
+            "command_line": scan["command_line"],
+            "started_at": st,
+            "finished_at": fi,
+            "complete": scan["complete"],
+        }));
+        // A baseline entry is unused only if no shard used it (each path is in one shard).
+        let this: BTreeSet<String> = doc["summary"]["baseline_unused"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e.to_string())
+            .collect();
+        unused = Some(match unused {
+            None => this,
+            Some(u) => u.intersection(&this).cloned().collect(),
+        });
+        if i > 0 {
+            let part = &doc["summary"];
+            for key in ["bytes_scanned", "findings_total", "suppressed_total"] {
+                add(&mut summary[key], &part[key]);
+            }
+            for group in ["files", "findings", "suppressed"] {
+                if let Some(obj) = part[group].as_object() {
+                    for (k, v) in obj {
+                        add(&mut summary[group][k], v);
+                    }
+                }
+            }
+        }
+    }
+    files.sort_by(|a, b| {
+        (a["path"].as_str(), a["path_hex"].as_str())
+            .cmp(&(b["path"].as_str(), b["path_hex"].as_str()))
+    });
+    findings.sort_by_cached_key(finding_key);
+    summary["baseline_unused"] = Value::Array(
+        unused
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| serde_json::from_str(e).ok())
+            .collect(),
+    );
+
+    let first = &shards[0].doc;
+    let mut scan: Map<String, Value> = first["scan"].as_object().cloned().unwrap_or_default();
+    scan.insert("started_at".into(), json!(started));
+    scan.insert("finished_at".into(), json!(finished));
+    scan.insert("complete".into(), json!(complete));
+    for k in ["host", "user", "working_directory", "command_line"] {
+        scan.remove(k);
+    }
+    if let Some(o) = scan.get_mut("options").and_then(Value::as_object_mut) {
+        o.insert("shard".into(), json!({"count": count, "merged": true}));
+    }
+    scan.insert("shards".into(), Value::Array(shard_list));
+    Ok(json!({
+        "schema": crate::report::SCHEMA,
+        "tool": first["tool"],
+        "scan": scan,
+        "files": files,
+        "findings": findings,
+        "summary": summary,
+    }))
+}
+
+/// Writes a merged report in the layout of `--format json`: one line per file and per
+/// finding.
+pub fn write(doc: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let line = |out: &mut dyn std::io::Write, v: &Value| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, v).map_err(std::io::Error::from)
+    };
+    writeln!(out, "{{")?;
+    for key in ["schema", "tool", "scan"] {
+        write!(out, "  \"{key}\": ")?;
+        line(out, &doc[key])?;
+        writeln!(out, ",")?;
+    }
+    for key in ["files", "findings"] {
+        write!(out, "  \"{key}\": [")?;
+        let items = doc[key].as_array().map_or(&[][..], |v| v.as_slice());
+        for (i, item) in items.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            line(out, item)?;
+        }
+        if !items.is_empty() {
+            out.write_all(b"\n  ")?;
+        }
+        writeln!(out, "],")?;
+    }
+    write!(out, "  \"summary\": ")?;
+    line(out, &doc["summary"])?;
+    writeln!(out, "\n}}")
+}
