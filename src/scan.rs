@@ -28,11 +28,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::cli::Format;
 use crate::config::Config;
 use crate::detect::Detector;
 use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding, Status};
-use crate::read::ReadOptions;
+use crate::read::{Flush, ReadOptions};
 use crate::suppress::{Suppression, Suppressor};
 use crate::time::rfc3339;
 use crate::unwrap::{Node, Unwrapper};
@@ -94,6 +95,8 @@ enum Msg {
     Done(Option<PathBuf>, Box<FileRecord>, Vec<Finding>),
     /// A large input was queued for after the walk.
     Queued(PathBuf),
+    /// Findings of an input still being read that are final (its path, not yet named).
+    Findings(PathBuf, Vec<Finding>),
     /// The workers are done; false if they stopped early.
     End(bool),
 }
@@ -108,6 +111,8 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
     let mut root_errors = 0;
     let mut stdin_count = 0;
     let mut suppressor = Suppressor::new(&cfg);
+    // Findings already received of inputs still being read.
+    let mut flushed: std::collections::HashMap<PathBuf, u64> = Default::default();
 
     let mut walk_roots = Vec::new();
     for r in &cfg.roots {
@@ -185,12 +190,23 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
             Msg::Queued(p) => {
                 queued.insert(p);
             }
+            Msg::Findings(p, mut f) => {
+                let name = FileRecord::new(&p, Status::Scanned).path;
+                for x in &mut f {
+                    x.path = name.clone();
+                }
+                let f = suppressor.filter(f);
+                progress.found(f.len());
+                *flushed.entry(p).or_default() += f.len() as u64;
+                findings.push(f);
+            }
             Msg::Done(p, mut rec, f) => {
+                let earlier = p.as_ref().and_then(|p| flushed.remove(p)).unwrap_or(0);
                 if let Some(p) = p {
                     in_flight.remove(&p);
                 }
                 let f = suppressor.filter(f);
-                rec.findings = f.len() as u64;
+                rec.findings = earlier + f.len() as u64;
                 progress.file(f.len());
                 sink.file(&rec, &f);
                 files.push(*rec);
@@ -276,7 +292,7 @@ fn work(
                         return;
                     }
                     let _ = tx.send(Msg::Started(path.clone()));
-                    let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress);
+                    let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress, None);
                     Msg::Done(Some(path), Box::new(rec), f)
                 }
                 Input::Skipped { path, reason, meta } => {
@@ -318,7 +334,14 @@ fn work(
             return;
         }
         let _ = tx.send(Msg::Started(path.clone()));
-        let (rec, f) = in_pool(&|| scan_file(&path, &meta, det, cfg, true, progress));
+        // Findings of a large input go to the collector as they become final, so they
+        // can be spilled (not for JSON Lines, which writes an input's findings after its
+        // record).
+        let send = |f: Vec<Finding>| {
+            let _ = tx.send(Msg::Findings(path.clone(), f));
+        };
+        let flush: Option<Flush> = (cfg.format != Format::Jsonl).then_some(&send);
+        let (rec, f) = in_pool(&|| scan_file(&path, &meta, det, cfg, true, progress, flush));
         let _ = tx.send(Msg::Done(Some(path), Box::new(rec), f));
     }
     for _ in 0..stdin_count {
@@ -330,7 +353,7 @@ fn work(
         let (rec, f) = in_pool(&|| {
             let stdin = io::stdin();
             let on_read = |n| progress.bytes_read(n);
-            let u = unwrapper(det, cfg, true, &on_read);
+            let u = unwrapper(det, cfg, true, &on_read, None);
             let node = u.scan_reader(&mut stdin.lock(), "-");
             finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
         });
@@ -373,6 +396,7 @@ fn scan_file(
     cfg: &Config,
     parallel: bool,
     progress: &Progress,
+    flush: Option<Flush>,
 ) -> (FileRecord, Vec<Finding>) {
     let mut rec = FileRecord::new(path, Status::Scanned);
     rec.size = Some(meta.len());
@@ -399,7 +423,7 @@ fn scan_file(
         Ok(_) => {}
     }
     let on_read = |n| progress.bytes_read(n);
-    let node = unwrapper(det, cfg, parallel, &on_read).scan_file(&file, path, meta.len());
+    let node = unwrapper(det, cfg, parallel, &on_read, flush).scan_file(&file, path, meta.len());
     if let Ok(after) = file.metadata() {
         if after.len() != meta.len() || after.modified().ok() != meta.modified().ok() {
             rec.changed_during_scan = true;
@@ -413,12 +437,14 @@ fn unwrapper<'a>(
     cfg: &Config,
     parallel: bool,
     on_read: &'a (dyn Fn(u64) + Sync),
+    flush: Option<Flush<'a>>,
 ) -> Unwrapper<'a> {
     Unwrapper {
         det,
         opts: read_options(cfg, parallel),
         limits: cfg.limits,
         on_read,
+        flush,
     }
 }
 
@@ -506,6 +532,11 @@ impl Progress {
     /// An input is done; its bytes were already counted by `bytes_read`.
     fn file(&self, findings: usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
+        self.found(findings);
+    }
+
+    /// Findings of an input still being read.
+    fn found(&self, findings: usize) {
         self.findings.fetch_add(findings as u64, Ordering::Relaxed);
         self.draw();
     }

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
             ..Limits::default()
         },
         on_read: &|_| {},
+        flush: None,
     };
     let node = u.scan_reader(&mut &data[..], "fuzz");
     assert!(node.size <= data.len() as u64 || node.format.is_container());

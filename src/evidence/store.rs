@@ -21,7 +21,7 @@ use super::{Confidence, Context, Finding, Kind};
 use crate::unwrap::encoding::Encoding;
 
 /// Findings held in memory before runs are spilled (about 1.3 KB each).
-pub const DEFAULT_LIMIT: usize = 32 * 1024;
+pub const DEFAULT_LIMIT: usize = 16 * 1024;
 
 /// A finding as written to the spill.
 #[derive(Serialize)]

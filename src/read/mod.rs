@@ -105,10 +105,30 @@ pub struct Scanned {
 ///
 /// `on_read` is told how many new bytes each block added (for progress display).
 pub fn scan_stream<R: Read>(
+    reader: R,
+    det: &Detector,
+    opts: ReadOptions,
+    on_read: &(dyn Fn(u64) + Sync),
+) -> Scanned {
+    scan_stream_flushing(reader, det, opts, on_read, None)
+}
+
+/// Findings held before [`scan_stream_flushing`] hands the final ones out.
+pub const FLUSH_AT: usize = 4096;
+
+/// A receiver of findings that are final before the input ends.
+pub type Flush<'a> = &'a (dyn Fn(Vec<Finding>) + Sync);
+
+/// [`scan_stream`], handing findings out to `flush` as they become final (once more than
+/// [`FLUSH_AT`] are held), so an input with millions of findings is not held in memory.
+/// A finding is final once its line is complete, since an allow marker later on its line
+/// could still suppress it. What `flush` was given is not in the returned findings.
+pub fn scan_stream_flushing<R: Read>(
     mut reader: R,
     det: &Detector,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
+    flush: Option<Flush>,
 ) -> Scanned {
     let window = opts.window.max(1);
     let batch = opts.batch.max(window).div_ceil(window) * window;
@@ -299,6 +319,16 @@ pub fn scan_stream<R: Read>(
             };
         }
 
+        if let Some(flush) = flush.filter(|_| out.findings.len() >= FLUSH_AT && !eof) {
+            // Lines before the one that goes on into the next batch are complete.
+            let done = out.findings.partition_point(|f| f.line < line_at_own_from);
+            if done > 0 {
+                let rest = out.findings.split_off(done);
+                let mut ready = std::mem::replace(&mut out.findings, rest);
+                mark_allowed(&mut ready, allow.clone());
+                flush(ready);
+            }
+        }
         if eof {
             break;
         }
@@ -497,6 +527,46 @@ mod tests {
             .into_iter()
             .map(|f| (f.offset, (f.line, f.column), f.value))
             .collect()
+    }
+
+    #[test]
+    fn flushed_findings_are_the_findings_in_order_with_markers_applied() {
+        let mut text = String::new();
+        for i in 0..60_000 {
+            text.push_str(&format!("{i} 手机13800138000"));
+            if i % 7 == 0 {
+                text.push_str(" piiscan:allow");
+            }
+            if i % 10_000 == 0 {
+                // A line longer than a batch: its marker comes at its end.
+                text.push_str(&"x".repeat(70_000));
+                text.push_str(" 13912345678 piiscan:allow");
+            }
+            text.push('\n');
+        }
+        let det = Detector::new(true);
+        let opts = ReadOptions {
+            window: 4096,
+            batch: 65536,
+            parallel: true,
+            ..ReadOptions::default()
+        };
+        let key = |f: &Finding| (f.offset, f.line, f.column, f.allowed, f.value.clone());
+        let whole = scan_stream(text.as_bytes(), &det, opts, &|_| {});
+        let got = std::sync::Mutex::new(Vec::new());
+        let flush = |v: Vec<Finding>| got.lock().unwrap().push(v);
+        let rest = scan_stream_flushing(text.as_bytes(), &det, opts, &|_| {}, Some(&flush));
+        let chunks = got.into_inner().unwrap();
+        assert!(chunks.len() > 1, "{} chunks", chunks.len());
+        let mut all: Vec<Finding> = chunks.into_iter().flatten().collect();
+        all.extend(rest.findings);
+        assert!(all.len() > 60_000);
+        assert_eq!(
+            all.iter().map(key).collect::<Vec<_>>(),
+            whole.findings.iter().map(key).collect::<Vec<_>>()
+        );
+        assert!(all.iter().filter(|f| f.allowed).count() > 8572);
+        assert_eq!(rest.sha256, whole.sha256);
     }
 
     #[test]

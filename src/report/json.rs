@@ -236,7 +236,7 @@ fn write_array<T>(
 /// order, so memory holds one batch of text at a time.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     use rayon::prelude::*;
-    const BATCH: usize = 1 << 15;
+    const BATCH: usize = 1 << 13;
     const CHUNK: usize = 1 << 10;
     let all = &r.outcome.findings;
     out.write_all(b"  \"findings\": [")?;

@@ -24,7 +24,7 @@ use std::path::Path;
 
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
-use crate::read::{scan_stream, ReadOptions, Scanned};
+use crate::read::{scan_stream, scan_stream_flushing, Flush, ReadOptions, Scanned};
 use encoding::Encoding;
 use limits::{Budget, Compressed, Hashing, Limited, Limits};
 
@@ -253,6 +253,9 @@ pub struct Unwrapper<'a> {
     pub limits: Limits,
     /// Told how many raw bytes of the input were read (for progress).
     pub on_read: &'a (dyn Fn(u64) + Sync),
+    /// Takes the findings of a top-level text or binary input as they become final, so a
+    /// huge input's findings are not all held (see [`crate::read::scan_stream_flushing`]).
+    pub flush: Option<Flush<'a>>,
 }
 
 /// Reports raw bytes read to a progress callback.
@@ -281,9 +284,13 @@ impl Unwrapper<'_> {
             on_read: self.on_read,
         };
         match sniff(&head) {
-            Format::Text | Format::Binary => {
-                Node::from_scanned(scan_stream(file, self.det, self.opts, self.on_read))
-            }
+            Format::Text | Format::Binary => Node::from_scanned(scan_stream_flushing(
+                file,
+                self.det,
+                self.opts,
+                self.on_read,
+                self.flush,
+            )),
             f @ (Format::Sqlite | Format::SqliteWal) => {
                 let mut node =
                     Node::from_scanned(scan_stream(file, self.det, self.opts, self.on_read));
@@ -609,6 +616,7 @@ mod tests {
                     opts: ReadOptions::default(),
                     limits: Limits::default(),
                     on_read: &|_| {},
+                    flush: None,
                 };
                 let file = tmp.reopen().unwrap();
                 let node = u.scan_file(&file, tmp.path(), bytes.len() as u64);
