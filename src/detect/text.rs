@@ -280,8 +280,12 @@ impl Run {
         if self.n > MAX_RUN_DIGITS {
             return "";
         }
-        // The buffer holds ASCII digits only.
-        std::str::from_utf8(&self.digits[..self.n]).unwrap_or("")
+        let digits = &self.digits[..self.n];
+        debug_assert!(digits.iter().all(u8::is_ascii_digit));
+        // SAFETY: `digit_runs` only ever stores ASCII digits (from `digit_at`) in the
+        // buffer, so its first `n` bytes are ASCII and thus UTF-8. Checking them again on
+        // every call cost a tenth of the scan time (perf).
+        unsafe { std::str::from_utf8_unchecked(digits) }
     }
 }
 

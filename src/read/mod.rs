@@ -159,6 +159,8 @@ pub fn scan_stream_flushing<R: Read>(
         if fcx.is_none() {
             want = want.max(SNIFF_BYTES);
         }
+        // The bytes new in this batch are hashed while its windows are scanned.
+        let fresh_from = buf.len();
         while !eof && buf.len() < want {
             let old = buf.len();
             let chunk = (want - old).min(1 << 20);
@@ -170,7 +172,6 @@ pub fn scan_stream_flushing<R: Read>(
                 }
                 Ok(n) => {
                     buf.truncate(old + n);
-                    hasher.update(&buf[old..old + n]);
                     out.size += n as u64;
                     on_read(n as u64);
                 }
@@ -296,9 +297,16 @@ pub fn scan_stream_flushing<R: Read>(
                 }
             })
         };
+        let fresh = &buf[fresh_from..];
         let found: Vec<Window> = if opts.parallel && windows.len() > 1 {
-            windows.par_iter().map(scan_one).collect()
+            // SHA-256 is sequential: one thread hashes, the others scan.
+            let (found, ()) = rayon::join(
+                || windows.par_iter().map(scan_one).collect(),
+                || hasher.update(fresh),
+            );
+            found
         } else {
+            hasher.update(fresh);
             windows.iter().map(scan_one).collect()
         };
         for mut w in found {

@@ -201,6 +201,9 @@ pub struct Output {
 
 enum Sink {
     Stdout(BufWriter<io::Stdout>),
+    /// An existing destination that is not a regular file (`/dev/null`, a FIFO, a
+    /// process substitution): written in place, since renaming over it would replace it.
+    Special(BufWriter<File>),
     File {
         w: BufWriter<File>,
         partial: PathBuf,
@@ -221,6 +224,13 @@ impl Output {
     /// A file written atomically at [`Output::finish`]; with `digest`, `FILE.sha256` is
     /// written beside it. A stale `FILE.partial` from an earlier crash is replaced.
     pub fn file(dest: &Path, digest: bool) -> io::Result<Output> {
+        if std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let f = std::fs::OpenOptions::new().write(true).open(dest)?;
+            return Ok(Output {
+                sink: Sink::Special(BufWriter::with_capacity(1 << 16, f)),
+                hasher: Sha256::new(),
+            });
+        }
         let partial = partial_path(dest);
         match std::fs::remove_file(&partial) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -244,6 +254,7 @@ impl Output {
         let sha = hex(&self.hasher.finalize());
         match self.sink {
             Sink::Stdout(mut w) => w.flush()?,
+            Sink::Special(mut w) => w.flush()?,
             Sink::File {
                 w,
                 partial,
@@ -295,6 +306,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = match &mut self.sink {
             Sink::Stdout(w) => w.write(buf)?,
+            Sink::Special(w) => w.write(buf)?,
             Sink::File { w, .. } => w.write(buf)?,
         };
         self.hasher.update(&buf[..n]);
@@ -304,6 +316,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
             Sink::Stdout(w) => w.flush(),
+            Sink::Special(w) => w.flush(),
             Sink::File { w, .. } => w.flush(),
         }
     }

@@ -692,3 +692,36 @@ fn interrupted_text_report_says_incomplete() {
     );
     assert_no_raw_value("the text report", &text);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_fifo_is_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: c is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "json", "-o"])
+        .arg(&fifo)
+        .arg("testdata/prose.txt")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert!(report["findings"].as_array().unwrap().len() > 10);
+    // Still a FIFO (as /dev/null must stay a device), and no digest file beside it.
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(!dir.path().join("report.pipe.sha256").exists());
+    assert!(!dir.path().join("report.pipe.partial").exists());
+}
