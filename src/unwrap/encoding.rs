@@ -88,13 +88,11 @@ pub fn sniff(head: &[u8]) -> Encoding {
         return Encoding::Utf16Be;
     }
     let (mut even, mut odd) = (0usize, 0usize);
-    for (i, &b) in s.iter().enumerate() {
-        if b == 0 {
-            if i % 2 == 0 {
-                even += 1;
-            } else {
-                odd += 1;
-            }
+    for i in memchr::memchr_iter(0, s) {
+        if i % 2 == 0 {
+            even += 1;
+        } else {
+            odd += 1;
         }
     }
     if even + odd > 0 {
@@ -108,6 +106,12 @@ pub fn sniff(head: &[u8]) -> Encoding {
             return Encoding::Utf16Be;
         }
         return Encoding::Binary;
+    }
+    // Valid UTF-8 (perhaps cut inside its last character) needs no counting.
+    match std::str::from_utf8(s) {
+        Ok(_) => return Encoding::Utf8,
+        Err(e) if e.error_len().is_none() => return Encoding::Utf8,
+        Err(_) => {}
     }
     let (utf8_chars, utf8_bad) = utf8_counts(s);
     if utf8_bad == 0 || utf8_bad * 20 < utf8_chars {
