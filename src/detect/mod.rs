@@ -88,6 +88,40 @@ pub struct Detector {
     keywords: Keywords,
 }
 
+/// Digits of the shortest item any digit detector reports, with margin (a landline has at
+/// least 9 with its area code, a mobile 11, an ID 15, a card 13).
+const MIN_ITEM_DIGITS: usize = 7;
+
+/// A cheap test that run `i` may start an item, so the detectors skip the many short
+/// numbers of logs and dumps (times, sizes, counters). An item starts at a run not glued to
+/// an ASCII letter or `_` before it (the boundary rule), and holds at least
+/// [`MIN_ITEM_DIGITS`] digits in runs joined by separators: spaces, dashes, dots,
+/// parentheses, `+`, or non-ASCII characters (full-width forms, no-break and ideographic
+/// spaces, Unicode dashes). Every written form the detectors accept passes.
+fn could_start(b: &[u8], runs: &[Run], i: usize) -> bool {
+    let r = &runs[i];
+    if r.start > 0 && (b[r.start - 1].is_ascii_alphabetic() || b[r.start - 1] == b'_') {
+        return false;
+    }
+    let (mut digits, mut j) = (r.n, i);
+    while digits < MIN_ITEM_DIGITS {
+        let Some(next) = runs.get(j + 1) else {
+            return false;
+        };
+        let gap = &b[runs[j].end..next.start];
+        let joins = gap.len() <= 8
+            && gap
+                .iter()
+                .all(|&c| c >= 0x80 || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'+'));
+        if !joins {
+            return false;
+        }
+        digits += next.n;
+        j += 1;
+    }
+    true
+}
+
 impl Detector {
     /// A detector validating birth dates against today's date (UTC).
     pub fn new(reveal: bool) -> Detector {
@@ -161,6 +195,9 @@ impl Detector {
         for i in 0..runs.len() {
             let st = runs[i].start;
             if st < lo || st >= hi || runs[i].n > text::MAX_RUN_DIGITS {
+                continue;
+            }
+            if !could_start(buf.bytes, runs, i) {
                 continue;
             }
             cn_id::candidates(&mut s, &buf, runs, i);
