@@ -160,6 +160,7 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
             Kind::CnLandline => compact.starts_with('0'),
             Kind::BankCard => (16..=19).contains(&n),
             Kind::Email => true,
+            Kind::CnAddress => false,
         }
     };
     let pick = tries

@@ -143,7 +143,8 @@ pub struct ScanArgs {
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Only report these kinds (comma-separated: cn_id,cn_mobile,cn_landline,bank_card,email).
+    /// Only report these kinds (comma-separated: cn_id,cn_mobile,cn_landline,bank_card,email,
+    /// cn_address). Default: all but cn_address, which is opt-in.
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub types: Vec<String>,
     /// Do not report these kinds (comma-separated).

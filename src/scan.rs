@@ -253,7 +253,8 @@ fn work(
     stdin_count: usize,
     tx: mpsc::Sender<Msg>,
 ) {
-    let det = Detector::with_keywords(cfg.reveal, &cfg.keywords);
+    let det = Detector::with_keywords(cfg.reveal, &cfg.keywords)
+        .with_addresses(cfg.kinds.contains(crate::evidence::Kind::CnAddress));
     let det = &det;
     let stopped_early = AtomicBool::new(false);
     let large = Mutex::new(Vec::new());

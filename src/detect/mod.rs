@@ -29,6 +29,7 @@
 
 pub mod bank_card;
 pub mod checksum;
+pub mod cn_address;
 pub mod cn_id;
 pub mod cn_landline;
 pub mod cn_mobile;
@@ -86,6 +87,8 @@ pub struct Detector {
     today: Date,
     reveal: bool,
     keywords: Keywords,
+    /// Look for postal addresses (an opt-in kind).
+    addresses: bool,
 }
 
 /// Digits of the shortest item any digit detector reports, with margin (a landline has at
@@ -128,6 +131,12 @@ impl Detector {
         Detector::with_today(Date::today_utc(), reveal)
     }
 
+    /// The same detector, looking for addresses too (or not).
+    pub fn with_addresses(mut self, on: bool) -> Detector {
+        self.addresses = on;
+        self
+    }
+
     /// A detector that also takes `extra` context labels (from the config file).
     pub fn with_keywords(reveal: bool, extra: &[(Kind, String)]) -> Detector {
         Detector {
@@ -142,6 +151,7 @@ impl Detector {
             today,
             reveal,
             keywords: Keywords::new(),
+            addresses: false,
         }
     }
 
@@ -207,6 +217,9 @@ impl Detector {
         }
         for at in memchr::memchr_iter(b'@', &buf.bytes[lo..hi]) {
             email::candidate_at(&mut s, &buf, lo + at);
+        }
+        if self.addresses {
+            cn_address::candidates(&mut s, &buf, lo, hi);
         }
 
         // Groups of a UUID are not identifiers.
@@ -292,6 +305,7 @@ fn rank(k: Kind) -> u8 {
         Kind::CnMobile => 3,
         Kind::CnLandline => 2,
         Kind::Email => 1,
+        Kind::CnAddress => 0,
     }
 }
 

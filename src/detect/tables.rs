@@ -45,6 +45,13 @@ impl Divisions {
         self.by_code.get(&code)
     }
 
+    /// Every division, in code order.
+    pub fn iter(&self) -> impl Iterator<Item = &Division> {
+        let mut v: Vec<&Division> = self.by_code.values().collect();
+        v.sort_by_key(|d| d.code);
+        v.into_iter()
+    }
+
     /// Number of codes in the table.
     pub fn len(&self) -> usize {
         self.by_code.len()

@@ -35,6 +35,17 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
             keep(area.min(n.saturating_sub(4)), 4)
         }
         Kind::BankCard => keep(6, 4),
+        // Divisions and names stay; house, building and room numbers go.
+        Kind::CnAddress => value
+            .chars()
+            .map(|c| {
+                if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                    '*'
+                } else {
+                    c
+                }
+            })
+            .collect(),
         Kind::Email => match value.split_once('@') {
             Some((local, domain)) => {
                 let first: String = local.chars().take(1).collect();
@@ -144,6 +155,8 @@ mod tests {
                 Kind::CnLandline => 8,
                 Kind::BankCard => 10,
                 Kind::Email => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
+                // Names stay, every digit is masked.
+                Kind::CnAddress => value.chars().filter(|c| !c.is_ascii_digit()).count(),
             }
         }
 

@@ -37,6 +37,7 @@ pub fn kind_label(k: Kind) -> &'static str {
         Kind::CnLandline => "固定电话",
         Kind::BankCard => "银行卡号",
         Kind::Email => "电子邮箱",
+        Kind::CnAddress => "住址",
     }
 }
 

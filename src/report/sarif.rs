@@ -45,6 +45,11 @@ pub(crate) fn rule_text(k: Kind) -> (&'static str, &'static str, &'static str) {
             "银行卡号 / Bank card number",
             "银行卡号属于金融账户信息（敏感个人信息）：请删除、脱敏或加密。\nA bank card number is financial account information (sensitive personal information): remove, mask or encrypt it.",
         ),
+        Kind::CnAddress => (
+            "ChinesePostalAddress",
+            "住址 / Postal address",
+            "住址可定位到个人或家庭，属于行踪轨迹类敏感信息：请删除或脱敏门牌和房号。\nA postal address locates a person or household: remove it, or mask house and room numbers.",
+        ),
         Kind::Email => (
             "EmailAddress",
             "电子邮箱地址 / E-mail address",

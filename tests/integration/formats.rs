@@ -56,7 +56,14 @@ fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() 
         .collect();
     assert_eq!(
         rules,
-        ["cn_id", "cn_mobile", "cn_landline", "bank_card", "email"]
+        [
+            "cn_id",
+            "cn_mobile",
+            "cn_landline",
+            "bank_card",
+            "email",
+            "cn_address"
+        ]
     );
     let mut args = vec!["--hash-key", "golden"];
     args.extend(INPUTS);

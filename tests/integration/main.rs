@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on `testdata/` and on inputs made per test.
 
+mod address;
 mod check;
 mod custody;
 mod formats;

@@ -1,0 +1,94 @@
+//! Postal addresses (`cn_address`, opt-in): the real binary on the bundled CSV, in GBK,
+//! and the precision guards.
+
+use crate::util::{piiscan, scan_json, testdata};
+
+/// The `地址` column of `testdata/users.csv`, with the byte offset of each value.
+fn address_column() -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(testdata().join("users.csv")).unwrap();
+    let mut out = Vec::new();
+    let mut offset = 0u64;
+    for line in text.split_inclusive('\n') {
+        if let Some(q) = line.find(",\"") {
+            let v = &line[q + 2..];
+            let end = v.find('"').unwrap();
+            out.push((v[..end].to_string(), offset + q as u64 + 2));
+        }
+        offset += line.len() as u64;
+    }
+    out
+}
+
+#[test]
+fn every_address_of_the_csv_is_found_at_its_offset_only_when_asked_for() {
+    let want = address_column();
+    assert_eq!(want.len(), 200);
+    let (_, r) = scan_json(&["--reveal", "--types", "cn_address", "testdata/users.csv"]);
+    let got: Vec<(String, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["type"], "cn_address");
+            (
+                f["value"].as_str().unwrap().to_string(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    let first = &r["findings"][0];
+    assert_eq!(first["details"]["province"], "北京市");
+    assert_eq!(first["details"]["district"], "朝阳区");
+    assert_eq!(first["details"]["division_code"], "110105");
+    // Masked by default: the divisions stay, the numbers go.
+    let (_, masked) = scan_json(&["--types", "cn_address", "testdata/users.csv"]);
+    let v = masked["findings"][0]["value"].as_str().unwrap();
+    assert!(
+        v.starts_with("北京市朝阳区某路")
+            && v.ends_with("号")
+            && !v.chars().any(|c| c.is_ascii_digit()),
+        "{v}"
+    );
+    // Off by default.
+    let (_, r) = scan_json(&["testdata/users.csv"]);
+    assert!(r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["type"] != "cn_address"));
+}
+
+#[test]
+fn addresses_in_gbk_point_at_their_raw_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "收货地址：广东省深圳市南山区科技园路88号阳光大厦12层1201室，电话见下。\n";
+    let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+    let p = dir.path().join("gbk.txt");
+    std::fs::write(&p, &gbk).unwrap();
+    let out = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "json",
+            "--reveal",
+            "--types",
+            "cn_address",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &r["findings"][0];
+    let want = "广东省深圳市南山区科技园路88号阳光大厦12层1201室";
+    assert_eq!(f["value"], want);
+    assert_eq!(f["encoding"], "gb18030");
+    let (o, l) = (
+        f["offset"].as_u64().unwrap() as usize,
+        f["length"].as_u64().unwrap() as usize,
+    );
+    let (raw, _, _) = encoding_rs::GB18030.decode(&gbk[o..o + l]);
+    assert_eq!(raw, want);
+    assert_eq!(f["confidence"], "high");
+}
