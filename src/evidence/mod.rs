@@ -88,6 +88,12 @@ impl KindSet {
         )
     }
 
+    /// The set with `kind` added.
+    pub fn with(mut self, kind: Kind) -> KindSet {
+        self.insert(kind);
+        self
+    }
+
     /// Returns true if and only if `kind` is in the set.
     pub fn contains(self, kind: Kind) -> bool {
         self.0 & kind.bit() != 0

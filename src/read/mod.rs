@@ -579,6 +579,42 @@ mod tests {
     }
 
     #[test]
+    fn addresses_do_not_depend_on_windows() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!(
+                "{i},王某,\"广东省深圳市南山区科技园路{i}号阳光大厦{i}层\",北京市朝阳区人民法院,\
+                 地址：四川省成都市武侯区\n"
+            ));
+        }
+        let det = Detector::new(true).with_addresses(true);
+        let run = |window: usize, batch: usize, parallel: bool| -> Found {
+            let opts = ReadOptions {
+                window,
+                batch,
+                parallel,
+                kinds: KindSet::all().with(crate::evidence::Kind::CnAddress),
+                ..ReadOptions::default()
+            };
+            scan_stream(text.as_bytes(), &det, opts, &|_| {})
+                .findings
+                .into_iter()
+                .map(|f| (f.offset, (f.line, f.column), f.value))
+                .collect()
+        };
+        let whole = run(text.len() + 1, text.len() + 1, false);
+        assert_eq!(whole.len(), 400);
+        for (w, b, p) in [
+            (7, 100, true),
+            (64, 64, false),
+            (333, 5000, true),
+            (1, 1, false),
+        ] {
+            assert_eq!(run(w, b, p), whole, "window {w}");
+        }
+    }
+
+    #[test]
     fn hash_matches_and_size_counts() {
         let det = Detector::new(false);
         let s = scan_stream(&b"abc"[..], &det, ReadOptions::default(), &|_| {});
