@@ -35,17 +35,7 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
             keep(area.min(n.saturating_sub(4)), 4)
         }
         Kind::BankCard => keep(6, 4),
-        // Divisions and names stay; house, building and room numbers go.
-        Kind::CnAddress => value
-            .chars()
-            .map(|c| {
-                if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                    '*'
-                } else {
-                    c
-                }
-            })
-            .collect(),
+        Kind::CnAddress => mask_address(value),
         Kind::Email => match value.split_once('@') {
             Some((local, domain)) => {
                 let first: String = local.chars().take(1).collect();
@@ -54,6 +44,35 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
             None => "*".repeat(n),
         },
     }
+}
+
+/// Masks an address: divisions and names stay, every digit and Latin letter (road
+/// numbers, buildings, rooms) and every Chinese numeral of a numbered unit becomes `*`,
+/// e.g. `广东省深圳市南山区科技园路**号***室`.
+fn mask_address(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let numeral = |c: char| "零〇一二三四五六七八九十百两".contains(c);
+    let unit = |c: char| "号栋幢座单元层楼室组户".contains(c);
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_alphanumeric() || is_alnum(c) || ('Ａ'..='Ｚ').contains(&c) {
+            out[i] = '*';
+        } else if numeral(c) {
+            let mut j = i;
+            while j < chars.len() && numeral(chars[j]) {
+                j += 1;
+            }
+            if j < chars.len() && unit(chars[j]) {
+                out[i..j].iter_mut().for_each(|x| *x = '*');
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// Renders a context snippet with the item replaced by `item_display` and other digit runs
@@ -155,8 +174,7 @@ mod tests {
                 Kind::CnLandline => 8,
                 Kind::BankCard => 10,
                 Kind::Email => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
-                // Names stay, every digit is masked.
-                Kind::CnAddress => value.chars().filter(|c| !c.is_ascii_digit()).count(),
+                Kind::CnAddress => 0,
             }
         }
 

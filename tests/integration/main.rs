@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on `testdata/` and on inputs made per test.
 
 mod address;
+mod addresses;
 mod check;
 mod custody;
 mod formats;
