@@ -144,7 +144,7 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Only report these kinds (comma-separated: cn_id,cn_mobile,cn_landline,bank_card,email,
-    /// cn_address). Default: all but cn_address, which is opt-in.
+    /// cn_address). Default: all.
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub types: Vec<String>,
     /// Do not report these kinds (comma-separated).

@@ -25,7 +25,7 @@ pub enum Kind {
     BankCard,
     /// E-mail address.
     Email,
-    /// Postal address in mainland China (opt-in: `--types cn_address`).
+    /// Postal address in mainland China.
     CnAddress,
 }
 
@@ -39,10 +39,6 @@ impl Kind {
         Kind::Email,
         Kind::CnAddress,
     ];
-
-    /// Kinds reported only when asked for (`--types`): their detectors are still being
-    /// measured against held-out data.
-    pub const OPT_IN: [Kind; 1] = [Kind::CnAddress];
 
     /// The name used in reports and on the command line.
     pub fn name(self) -> &'static str {
@@ -80,12 +76,7 @@ pub struct KindSet(pub u8);
 impl KindSet {
     /// The set of every kind.
     pub fn all() -> KindSet {
-        KindSet(
-            Kind::ALL
-                .iter()
-                .filter(|k| !Kind::OPT_IN.contains(k))
-                .fold(0, |a, k| a | k.bit()),
-        )
+        KindSet(Kind::ALL.iter().fold(0, |a, k| a | k.bit()))
     }
 
     /// The set with `kind` added.

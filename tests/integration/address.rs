@@ -1,4 +1,4 @@
-//! Postal addresses (`cn_address`, opt-in): the real binary on the bundled CSV, in GBK,
+//! Postal addresses (`cn_address`): the real binary on the bundled CSV, in GBK,
 //! and the precision guards.
 
 use crate::util::{piiscan, scan_json, testdata};
@@ -20,7 +20,7 @@ fn address_column() -> Vec<(String, u64)> {
 }
 
 #[test]
-fn every_address_of_the_csv_is_found_at_its_offset_only_when_asked_for() {
+fn every_address_of_the_csv_is_found_at_its_offset() {
     let want = address_column();
     assert_eq!(want.len(), 200);
     let (_, r) = scan_json(&["--reveal", "--types", "cn_address", "testdata/users.csv"]);
@@ -50,13 +50,19 @@ fn every_address_of_the_csv_is_found_at_its_offset_only_when_asked_for() {
             && !v.chars().any(|c| c.is_ascii_digit()),
         "{v}"
     );
-    // Off by default.
+    // On by default, off when --types leaves it out.
     let (_, r) = scan_json(&["testdata/users.csv"]);
-    assert!(r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|f| f["type"] != "cn_address"));
+    let types = |r: &serde_json::Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(types(&r).iter().any(|t| t == "cn_address"));
+    let (_, r) = scan_json(&["--types", "cn_id,cn_mobile", "testdata/users.csv"]);
+    assert!(types(&r).iter().all(|t| t != "cn_address"));
 }
 
 #[test]

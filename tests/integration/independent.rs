@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::util::{read_truth, scan_json, Item};
+use crate::util::{read_truth, scan_json, Item, TRUTH_TYPES};
 
 #[test]
 fn independent_corpus_is_found_exactly() {
@@ -12,7 +12,7 @@ fn independent_corpus_is_found_exactly() {
     let truth = read_truth(&root.join("truth.tsv"));
     assert!(truth.len() > 3000);
     let corpus = root.join("corpus");
-    let (code, report) = scan_json(&["--reveal", corpus.to_str().unwrap()]);
+    let (code, report) = scan_json(&[TRUTH_TYPES, "--reveal", corpus.to_str().unwrap()]);
     assert_eq!(code, 1);
     let found: BTreeSet<Item> = report["findings"]
         .as_array()

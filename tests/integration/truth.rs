@@ -2,10 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::util::{items, scan_json, truth, Item};
+use crate::util::{items, scan_json, truth, Item, TRUTH_TYPES};
 
 fn scan_testdata() -> BTreeSet<Item> {
-    let (code, report) = scan_json(&["--reveal", "--hash-key", "t", "testdata"]);
+    let (code, report) = scan_json(&[TRUTH_TYPES, "--reveal", "--hash-key", "t", "testdata"]);
     assert_eq!(code, 1, "findings → exit 1");
     items(&report)
 }
@@ -47,7 +47,7 @@ fn decoys_alone_give_no_findings_and_exit_0() {
 
 #[test]
 fn offsets_point_at_the_item_and_lines_count_newlines() {
-    let (_, report) = scan_json(&["--reveal", "testdata"]);
+    let (_, report) = scan_json(&[TRUTH_TYPES, "--reveal", "testdata"]);
     for f in report["findings"].as_array().unwrap() {
         // Members and decoded text have their own offset test (tests/integration/unwrap.rs).
         if f.get("member").is_some() || f["encoding"] != "utf-8" {

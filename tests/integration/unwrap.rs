@@ -9,14 +9,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::util::{items, piiscan, read_truth, scan_json, testdata, Item};
+use crate::util::{items, piiscan, read_truth, scan_json, testdata, Item, TRUTH_TYPES};
 
 fn unwrap_truth() -> BTreeSet<Item> {
     read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/unwrap_truth.tsv"))
 }
 
 fn scan_unwrap(extra: &[&str]) -> Value {
-    let mut args = vec!["--reveal", "--hash-key", "t"];
+    let mut args = vec![TRUTH_TYPES, "--reveal", "--hash-key", "t"];
     args.extend_from_slice(extra);
     args.push("testdata/unwrap");
     scan_json(&args).1
@@ -361,7 +361,7 @@ fn the_depth_and_member_limits_skip_what_is_beyond_them() {
 fn standard_input_is_unpacked_too() {
     let gz = std::fs::read(testdata().join("unwrap/users.csv.gz")).unwrap();
     let out = piiscan()
-        .args(["scan", "-q", "-f", "json", "-"])
+        .args(["scan", "-q", "-f", "json", TRUTH_TYPES, "-"])
         .write_stdin(gz)
         .output()
         .unwrap();
@@ -375,7 +375,7 @@ fn standard_input_is_unpacked_too() {
 fn scan_bounded(path: &str) -> (Value, Duration) {
     let t = Instant::now();
     let out = piiscan()
-        .args(["scan", "-q", "-f", "json", path])
+        .args(["scan", "-q", "-f", "json", TRUTH_TYPES, path])
         .timeout(Duration::from_secs(120))
         .output()
         .unwrap();

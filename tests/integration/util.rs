@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The kinds the truth files of `testdata/` and `tests/data/` list (they predate addresses,
+/// which have their own fixture and truth): tests comparing against them scan these only.
+pub const TRUTH_TYPES: &str = "--types=cn_id,cn_mobile,cn_landline,bank_card,email";
+
 /// The repository's `testdata/` folder.
 pub fn testdata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata")
