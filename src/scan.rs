@@ -191,7 +191,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 queued.insert(p);
             }
             Msg::Findings(p, mut f) => {
-                let name = FileRecord::new(&p, Status::Scanned).path;
+                let name = crate::evidence::display_path(&p).0;
                 for x in &mut f {
                     x.path = name.clone();
                 }

@@ -707,7 +707,7 @@ mod tests {
     use super::*;
     use crate::time::Date;
 
-    fn found(text: &str) -> Vec<(String, Confidence, Map<String, Value>)> {
+    pub(super) fn found(text: &str) -> Vec<(String, Confidence, Map<String, Value>)> {
         let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
         let b = text.as_bytes();
         let fc = d.file_context(b);
@@ -998,21 +998,16 @@ mod tests {
     }
 }
 
-/// The forms and near misses written for the other first version of this detector.
+/// The forms and near misses written for the first of the two versions of this detector.
 #[cfg(test)]
 mod more_tests {
     use super::*;
-    use crate::detect::Detector;
-    use crate::time::Date;
 
+    /// The values of the addresses found in `text`.
     fn found(text: &str) -> Vec<String> {
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
-        let b = text.as_bytes();
-        let fcx = d.file_context(b);
-        d.scan(Buf::whole(b), 0..b.len(), &fcx)
+        super::tests::found(text)
             .into_iter()
-            .filter(|c| c.kind == Kind::CnAddress)
-            .map(|c| c.value)
+            .map(|(v, _, _)| v)
             .collect()
     }
 
@@ -1136,15 +1131,12 @@ mod more_tests {
 
     #[test]
     fn details_resolve_the_divisions() {
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
-        let t = "广东省深圳市南山区科技园路88号".as_bytes();
-        let fcx = d.file_context(t);
-        let c = d.scan(Buf::whole(t), 0..t.len(), &fcx);
-        let a = c.iter().find(|c| c.kind == Kind::CnAddress).unwrap();
-        assert_eq!(a.details["province"], "广东省");
-        assert_eq!(a.details["city"], "深圳市");
-        assert_eq!(a.details["district"], "南山区");
-        assert_eq!(a.details["division_code"], "440305");
-        assert_eq!(a.confidence, Confidence::High);
+        let found = super::tests::found("广东省深圳市南山区科技园路88号");
+        let (_, confidence, details) = &found[0];
+        assert_eq!(details["province"], "广东省");
+        assert_eq!(details["city"], "深圳市");
+        assert_eq!(details["district"], "南山区");
+        assert_eq!(details["division_code"], "440305");
+        assert_eq!(*confidence, Confidence::High);
     }
 }

@@ -334,7 +334,7 @@ pub fn scan_stream_flushing<R: Read>(
             if done > 0 {
                 let rest = out.findings.split_off(done);
                 let mut ready = std::mem::replace(&mut out.findings, rest);
-                mark_allowed(&mut ready, allow.clone());
+                mark_allowed(&mut ready, &allow);
                 flush(ready);
             }
         }
@@ -347,7 +347,7 @@ pub fn scan_stream_flushing<R: Read>(
         base += keep_from as u64;
         own_from = own_to - keep_from;
     }
-    mark_allowed(&mut out.findings, allow);
+    mark_allowed(&mut out.findings, &allow);
     if out.error.is_none() {
         out.sha256 = Some(hex(&hasher.finalize()));
     }
@@ -423,12 +423,13 @@ fn marker_lines(
     marks
 }
 
-/// Marks the findings on the lines in `allow` as allowed.
-fn mark_allowed(findings: &mut [Finding], mut allow: Vec<u64>) {
+/// Marks the findings on the lines in `allow` as allowed. `allow` is in ascending order:
+/// marks are found window after window, each window's in line order.
+fn mark_allowed(findings: &mut [Finding], allow: &[u64]) {
     if allow.is_empty() {
         return;
     }
-    allow.sort_unstable();
+    debug_assert!(allow.windows(2).all(|w| w[0] <= w[1]));
     for f in findings {
         f.allowed = allow.binary_search(&f.line).is_ok();
     }
@@ -505,7 +506,7 @@ pub fn scan_text(
         })
         .collect();
     let marks = marker_lines(text, 0..text.len(), 0, &found);
-    mark_allowed(&mut found, marks);
+    mark_allowed(&mut found, &marks);
     for f in &mut found {
         f.line += 1;
     }
