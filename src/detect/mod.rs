@@ -45,7 +45,7 @@ use serde_json::{Map, Value};
 use crate::evidence::{Confidence, Context, Kind};
 use crate::time::Date;
 use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
-use text::{digit_runs, Buf, Run};
+use text::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 
 /// How far outside the owned range candidates are generated, so that every candidate that
 /// could overlap an owned one takes part in conflict resolution.
@@ -90,10 +90,6 @@ pub struct Detector {
     /// Look for postal addresses (an opt-in kind).
     addresses: bool,
 }
-
-/// Digits of the shortest item any digit detector reports, with margin (a landline has at
-/// least 9 with its area code, a mobile 11, an ID 15, a card 13).
-const MIN_ITEM_DIGITS: usize = 7;
 
 /// A cheap test that run `i` may start an item, so the detectors skip the many short
 /// numbers of logs and dumps (times, sizes, counters). An item starts at a run not glued to
@@ -164,6 +160,17 @@ impl Detector {
     /// `buf` must extend [`text::LOOKBEHIND`] bytes before `own` and [`text::LOOKAHEAD`]
     /// after it, unless it reaches the start or end of the input.
     pub fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
+        self.scan_using(buf, own, fcx, item_runs)
+    }
+
+    /// [`Detector::scan`] with the digit runs listed by `list_runs`.
+    fn scan_using(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+        list_runs: fn(&[u8], &mut Vec<Run>),
+    ) -> Vec<Candidate> {
         let len = buf.bytes.len();
         let lo = own.start.saturating_sub(MARGIN);
         let hi = (own.end + MARGIN).min(len);
@@ -178,7 +185,7 @@ impl Detector {
         RUNS.with(|cell| {
             let mut runs = cell.borrow_mut();
             runs.clear();
-            digit_runs(&buf.bytes[tlo..thi], &mut runs);
+            list_runs(&buf.bytes[tlo..thi], &mut runs);
             for r in runs.iter_mut() {
                 r.start += tlo;
                 r.end += tlo;
@@ -485,6 +492,22 @@ mod tests {
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn skipping_runs_outside_item_stretches_changes_nothing(
+                bytes in proptest::collection::vec(byte(), 0..600),
+                cut in 0usize..600,
+            ) {
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+                let fc = d.file_context(&bytes);
+                let cut = cut.min(bytes.len());
+                let key = |v: Vec<Candidate>| {
+                    v.into_iter().map(|c| (c.start, c.end, c.kind, c.value)).collect::<Vec<_>>()
+                };
+                let fast = key(d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc));
+                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, text::digit_runs));
+                prop_assert_eq!(fast, all);
+            }
+
             #[test]
             fn no_input_panics_and_items_lie_inside_the_owned_range(
                 bytes in proptest::collection::vec(byte(), 0..600),

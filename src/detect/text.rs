@@ -388,6 +388,147 @@ pub fn digit_runs(b: &[u8], out: &mut Vec<Run>) {
     }
 }
 
+/// The fewest digits a written item holds (a landline has at least 9 with its area code, a
+/// mobile 11, an ID 15, a card 13), with margin.
+pub const MIN_ITEM_DIGITS: usize = 7;
+
+/// Bit masks of a 64-byte block: bytes that may stand inside a written item (ASCII digits,
+/// the separators ` ` `-` `.` `(` `)` `+`, and every byte of a non-ASCII character), and
+/// bytes that may be digits (ASCII digits, and 0xEF, the lead byte of a full-width digit).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn block_masks(c: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut inside, mut digits) = (0u64, 0u64);
+    // SAFETY: SSE2 is part of the x86_64 baseline, so these intrinsics are always
+    // available; every load reads 16 bytes at offset 0, 16, 32 or 48 of a 64-byte array.
+    unsafe {
+        let zero = _mm_set1_epi8(b'0' as i8);
+        let nine = _mm_set1_epi8(9);
+        let lead = _mm_set1_epi8(0xEFu8 as i8);
+        for k in 0..4 {
+            let v = _mm_loadu_si128(c.as_ptr().add(16 * k) as *const __m128i);
+            let t = _mm_sub_epi8(v, zero);
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(t, nine), t);
+            let mut sep = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+            for s in [b'-', b'.', b'(', b')', b'+'] {
+                sep = _mm_or_si128(sep, _mm_cmpeq_epi8(v, _mm_set1_epi8(s as i8)));
+            }
+            // The sign bit is set in every non-ASCII byte.
+            let keep = _mm_or_si128(_mm_or_si128(digit, sep), v);
+            let d = _mm_or_si128(digit, _mm_cmpeq_epi8(v, lead));
+            inside |= u64::from(_mm_movemask_epi8(keep) as u16) << (16 * k);
+            digits |= u64::from(_mm_movemask_epi8(d) as u16) << (16 * k);
+        }
+    }
+    (inside, digits)
+}
+
+/// Portable version of the block masks above.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn block_masks(c: &[u8; 64]) -> (u64, u64) {
+    let (mut inside, mut digits) = (0u64, 0u64);
+    for (k, &x) in c.iter().enumerate() {
+        let d = x.is_ascii_digit();
+        let keep = d || x >= 0x80 || matches!(x, b' ' | b'-' | b'.' | b'(' | b')' | b'+');
+        inside |= u64::from(keep) << k;
+        digits |= u64::from(d || x == 0xEF) << k;
+    }
+    (inside, digits)
+}
+
+/// Appends the digit runs of `b` that could belong to an item, in order: those inside a
+/// stretch of digits, separators and non-ASCII characters holding at least
+/// [`MIN_ITEM_DIGITS`] digits. The other runs (times, sizes, counters, digits inside words
+/// and hex strings) can start no item, since every written form of an item is such a
+/// stretch, and skipping them here is what makes the scan fast: a log line holds dozens.
+///
+/// The stretches are found 64 bytes at a time from bit masks (SSE2 on x86_64), so only
+/// stretches holding a digit cost more than a few instructions. Within a stretch the runs
+/// are exactly those [`digit_runs`] finds there, and a detector never joins runs across a
+/// byte outside one, so the items found are the same.
+pub fn item_runs(b: &[u8], out: &mut Vec<Run>) {
+    // `open` is the start of the stretch that reaches the current block's start, with its
+    // digit count so far; `after_o` is one past the last byte outside a stretch.
+    let mut open: Option<(usize, u32)> = None;
+    let mut after_o = 0usize;
+    let emit = |from: usize, to: usize, out: &mut Vec<Run>| {
+        let first = out.len();
+        digit_runs(&b[from..to], out);
+        for r in &mut out[first..] {
+            r.start += from;
+            r.end += from;
+        }
+    };
+    let mut base = 0;
+    while base < b.len() {
+        let n = (b.len() - base).min(64);
+        let (mut inside, mut digits) = match b[base..].first_chunk::<64>() {
+            Some(block) => block_masks(block),
+            None => {
+                let mut block = [0u8; 64];
+                block[..n].copy_from_slice(&b[base..]);
+                block_masks(&block)
+            }
+        };
+        if n < 64 {
+            // Zero bytes past the end are outside, and count no digits.
+            let valid = (1u64 << n) - 1;
+            inside &= valid;
+            digits &= valid;
+        }
+        let outside = !inside;
+        let mut pos = 0u32;
+        while pos < 64 {
+            match open {
+                Some((start, count)) => {
+                    let o = outside >> pos;
+                    if o == 0 {
+                        open = Some((start, count + (digits >> pos).count_ones()));
+                        break;
+                    }
+                    let end = pos + o.trailing_zeros();
+                    let span = (digits >> pos) & ((1u64 << (end - pos)) - 1);
+                    let count = count + span.count_ones();
+                    let end_abs = base + end as usize;
+                    if count as usize >= MIN_ITEM_DIGITS {
+                        emit(start, end_abs.min(b.len()), out);
+                    }
+                    open = None;
+                    after_o = end_abs + 1;
+                    pos = end;
+                }
+                None => {
+                    let d = digits >> pos;
+                    if d == 0 {
+                        break;
+                    }
+                    let at = pos + d.trailing_zeros();
+                    // The stretch starts after the last outside byte before the digit.
+                    let below = outside & ((1u64 << at) - 1);
+                    let start = if below != 0 {
+                        base + 64 - below.leading_zeros() as usize
+                    } else {
+                        after_o
+                    };
+                    open = Some((start, 0));
+                    pos = at;
+                }
+            }
+        }
+        if open.is_none() && outside != 0 {
+            after_o = base + 64 - outside.leading_zeros() as usize;
+        }
+        base += 64;
+    }
+    if let Some((start, count)) = open {
+        if count as usize >= MIN_ITEM_DIGITS {
+            emit(start, b.len(), out);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +551,95 @@ mod tests {
         assert_eq!(runs("13\u{200b}8"), vec![(0, 6, "138".into())]);
         assert_eq!(runs("13\u{200b}x"), vec![(0, 2, "13".into())]);
         assert_eq!(runs("\u{ef}"), vec![]);
+    }
+
+    /// The runs [`item_runs`] should list, found byte by byte.
+    fn item_runs_reference(b: &[u8]) -> Vec<(usize, usize, String)> {
+        let inside = |x: u8| x.is_ascii_digit() || x >= 0x80 || b" -.()+".contains(&x);
+        let mut want = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if !inside(b[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && inside(b[i]) {
+                i += 1;
+            }
+            let digits = b[start..i]
+                .iter()
+                .filter(|&&x| x.is_ascii_digit() || x == 0xEF)
+                .count();
+            if digits >= MIN_ITEM_DIGITS {
+                let mut v = Vec::new();
+                digit_runs(&b[start..i], &mut v);
+                want.extend(
+                    v.into_iter()
+                        .map(|r| (r.start + start, r.end + start, r.digits().to_string())),
+                );
+            }
+        }
+        want
+    }
+
+    fn item_runs_of(b: &[u8]) -> Vec<(usize, usize, String)> {
+        let mut v = Vec::new();
+        item_runs(b, &mut v);
+        v.into_iter()
+            .map(|r| (r.start, r.end, r.digits().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn item_runs_skip_short_numbers_and_keep_items() {
+        let s = "2024-05-01 12:00:00 GET /v2/items/123456?p=12 trace=3f2a9c01e5d7 \
+                 tel 138 0013 8000, id '11010519491231002X' ０１０－８２３４５６７８";
+        let got: Vec<String> = item_runs_of(s.as_bytes())
+            .into_iter()
+            .map(|r| r.2)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "2024",
+                "05",
+                "01",
+                "12",
+                "138",
+                "0013",
+                "8000",
+                "11010519491231002",
+                "010",
+                "82345678"
+            ]
+        );
+        for len in [0, 1, 63, 64, 65, 127, 128, 129] {
+            let s = "9".repeat(len);
+            assert_eq!(
+                item_runs_of(s.as_bytes()),
+                item_runs_reference(s.as_bytes()),
+                "{len}"
+            );
+        }
+    }
+
+    mod stretches {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            #[test]
+            fn item_runs_match_the_byte_by_byte_reference(
+                bytes in proptest::collection::vec(prop_oneof![
+                    b'0'..=b'9', Just(b' '), Just(b'-'), Just(b'('), Just(b'a'), Just(b':'),
+                    Just(0xEF), Just(0xBC), Just(0x90), Just(0xE2), any::<u8>(),
+                ], 0..400),
+            ) {
+                prop_assert_eq!(item_runs_of(&bytes), item_runs_reference(&bytes));
+            }
+        }
     }
 
     #[test]
