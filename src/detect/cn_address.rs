@@ -1536,4 +1536,24 @@ mod real_world_tests {
             .collect();
         assert!(bad.is_empty(), "{bad:?}");
     }
+
+    #[test]
+    fn labels_on_the_line_before_count() {
+        // Divisions alone need a label: on the line before, it counts.
+        for text in [
+            "地址：\n北京市朝阳区",
+            "收货地址:\r\n  上海市浦东新区",
+            "通讯地址\n\t广东省深圳市南山区",
+        ] {
+            assert_eq!(found(text).len(), 1, "{text}");
+        }
+        let padded = format!("现住址：{}\n北京市朝阳区", " ".repeat(60));
+        assert_eq!(found(&padded), ["北京市朝阳区"]);
+        let f = super::tests::found("地址：\n北京市朝阳区建国路88号");
+        assert_eq!(f[0].0, "北京市朝阳区建国路88号");
+        assert_eq!(f[0].2["context"], true);
+        // A line with more than the label does not label the next.
+        let text = format!("地址不详，见附件{}\n北京市朝阳区", "。".repeat(20));
+        assert!(found(&text).is_empty(), "{text}");
+    }
 }
