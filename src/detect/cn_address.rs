@@ -818,6 +818,8 @@ pub enum Rejection {
     NoStructure,
     /// Divisions only, without a finer unit.
     DivisionsOnly,
+    /// An address, followed by text that is not part of it.
+    TrailingText,
 }
 
 impl Rejection {
@@ -826,6 +828,7 @@ impl Rejection {
         match self {
             Rejection::NoStructure => "no_structure",
             Rejection::DivisionsOnly => "divisions_only",
+            Rejection::TrailingText => "trailing_text",
         }
     }
 }
@@ -872,7 +875,10 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
 }
 
 /// Validates a whole text as an address (for `check`): the address must span it.
-
+///
+/// Rejections: [`Rejection::NoStructure`] (no division and no road with a number),
+/// [`Rejection::DivisionsOnly`] (`北京市朝阳区`, `上海天气`), [`Rejection::TrailingText`]
+/// (`北京市朝阳区建国路88号附近`).
 pub fn validate(s: &str) -> Result<(String, Map<String, Value>), Rejection> {
     let b = s.trim().as_bytes();
     let c = candidate(b, 0, false).ok_or_else(|| {
@@ -885,6 +891,9 @@ pub fn validate(s: &str) -> Result<(String, Map<String, Value>), Rejection> {
     })?;
     if c.needs_context {
         return Err(Rejection::DivisionsOnly);
+    }
+    if c.end != b.len() {
+        return Err(Rejection::TrailingText);
     }
     Ok((c.value, c.details))
 }
@@ -1555,5 +1564,18 @@ mod real_world_tests {
         // A line with more than the label does not label the next.
         let text = format!("地址不详，见附件{}\n北京市朝阳区", "。".repeat(20));
         assert!(found(&text).is_empty(), "{text}");
+    }
+
+    #[test]
+    fn check_validates_real_world_addresses() {
+        let (value, d) = validate("广东省深圳市南山区科技园路1号").unwrap();
+        assert_eq!(value, "广东省深圳市南山区科技园路1号");
+        assert_eq!(d["division_code"], "440305");
+        assert!(validate("北京市海淀区中关村大厦1101室").is_ok());
+        assert_eq!(validate("上海天气").unwrap_err(), Rejection::DivisionsOnly);
+        assert_eq!(
+            validate("北京市朝阳区建国路88号附近").unwrap_err(),
+            Rejection::TrailingText
+        );
     }
 }
