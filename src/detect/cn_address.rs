@@ -367,7 +367,7 @@ fn names_a_street(b: &[u8], i: usize) -> bool {
 fn number_end(b: &[u8], i: usize) -> Option<(usize, bool)> {
     let mut j = i;
     if let Some((c, n)) = char_at(b, j) {
-        if "甲乙丙丁".contains(c) {
+        if "甲乙丙丁特".contains(c) {
             j += n;
         }
     }
@@ -541,7 +541,8 @@ fn named_end(b: &[u8], i: usize) -> Option<(usize, Unit)> {
 }
 
 /// A direction after a road: a section (`天府大道北段`), or the part of a long road before
-/// its number (`江南大道中168号`); a zone after a road or estate (`太古里南区`).
+/// its number or numbered section (`江南大道中168号`, `一环路北三段`); a zone after a road
+/// (`太古里南区`).
 fn road_tail(b: &[u8], end: usize) -> usize {
     let Some((c, n)) = char_at(b, end) else {
         return end;
@@ -552,8 +553,8 @@ fn road_tail(b: &[u8], end: usize) -> usize {
     if let Some(w) = ["段", "区"].iter().find(|w| starts_with_at(b, end + n, w)) {
         return end + n + w.len();
     }
-    if char_at(b, end + n).is_some_and(|(d, _)| is_digit(d))
-        && numbered_at(b, end + n, Last::Named(Unit::Road)).is_some_and(|(_, u)| u == "号")
+    // `一环路北三段1号`: a direction before a numbered section counts as well.
+    if numbered_at(b, end + n, Last::Named(Unit::Road)).is_some_and(|(_, u)| u == "号" || u == "段")
     {
         return end + n;
     }
@@ -585,8 +586,14 @@ fn estate_at(b: &[u8], i: usize, last: Last) -> Option<usize> {
     let mut chars = 0;
     let mut han = 0;
     while chars <= 8 {
-        if chars >= 1 && anchored {
-            if let Some(s) = TAIL_ESTATE.iter().find(|s| starts_with_at(b, j, s)) {
+        // A two-character suffix stands alone after an estate (`花园酒店`).
+        let alone = chars == 0 && last == Last::Named(Unit::Building);
+        if (chars >= 1 && anchored) || alone {
+            if let Some(s) = TAIL_ESTATE
+                .iter()
+                .filter(|s| !alone || s.chars().count() >= 2)
+                .find(|s| starts_with_at(b, j, s))
+            {
                 return Some(zone_tail(b, j + s.len()));
             }
         }
@@ -1454,6 +1461,9 @@ mod real_world_tests {
         "北京市昌平区回龙观镇龙锦三街1号院5号楼2单元301",
         "北京市海淀区中关村东路1号院8号楼",
         "河南省郑州市中原区须水镇白寨村3组",
+        "成都市金牛区一环路北三段1号",
+        "武汉市汉阳区龙阳大道特8号",
+        "广州市越秀区环市东路368号花园酒店",
     ];
 
     #[test]
@@ -1488,6 +1498,8 @@ mod real_world_tests {
             // A section or direction only with what makes it one.
             ("成都市武侯区人民南路东边有家店", "成都市武侯区人民南路"),
             ("广州市海珠区江南大道中间", "广州市海珠区江南大道"),
+            ("成都市金牛区一环路北边1号", "成都市金牛区一环路"),
+            ("武汉市汉阳区龙阳大道特别堵", "武汉市汉阳区龙阳大道"),
             // A junction only with its junction word.
             ("天津市南开区长江道与南丰路", "天津市南开区长江道"),
             // A floor only after a building or number.
