@@ -3,13 +3,14 @@
 //! A value is folded to ASCII (full-width digits, letters, `＋`, `（）`, `－`, ideographic
 //! space), zero-width characters are dropped, and separators are removed. Then every
 //! validator that fits its shape runs; the best valid interpretation wins (`cn_id` >
-//! `bank_card` > `cn_mobile` > `cn_landline` > `email`). If none is valid, the type its
-//! shape suggests is named with the reason its validator gave.
+//! `bank_card` > `cn_mobile` > `cn_landline` > `email` > `cn_address`). An address is only
+//! tried for a value that holds Han characters, and must make up the whole value. If none is
+//! valid, the type its shape suggests is named with the reason its validator gave.
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::detect::{bank_card, cn_id, cn_landline, cn_mobile, email};
+use crate::detect::{bank_card, cn_address, cn_id, cn_landline, cn_mobile, email};
 use crate::evidence::Kind;
 use crate::time::Date;
 
@@ -84,6 +85,21 @@ fn try_card(c: &str) -> Attempt {
     }
 }
 
+fn try_address(c: &str) -> Attempt {
+    cn_address::validate(c)
+        .map(|(value, mut d)| {
+            d.insert("value".into(), json!(value));
+            (d, value)
+        })
+        .map_err(|r| r.name())
+}
+
+/// A Han character (CJK unified ideographs and extension A).
+fn has_han(s: &str) -> bool {
+    s.chars()
+        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c))
+}
+
 fn strip_country(c: &str) -> Option<&str> {
     c.strip_prefix("+86")
         .or_else(|| c.strip_prefix("0086"))
@@ -142,6 +158,10 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
         ));
     }
 
+    if wants(Kind::CnAddress) && (has_han(folded_trim) || only.is_some()) {
+        tries.push((Kind::CnAddress, try_address(folded_trim)));
+    }
+
     if let Some((kind, Ok((details, _)))) = tries.iter().find(|(_, r)| r.is_ok()) {
         return Verdict {
             input: input.to_string(),
@@ -160,7 +180,7 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
             Kind::CnLandline => compact.starts_with('0'),
             Kind::BankCard => (16..=19).contains(&n),
             Kind::Email => true,
-            Kind::CnAddress => false,
+            Kind::CnAddress => has_han(folded_trim),
         }
     };
     let pick = tries
@@ -228,6 +248,43 @@ mod tests {
         assert_eq!((v.kind, v.valid), (Some(Kind::Email), true));
         let v = check("hello", None, today());
         assert_eq!((v.kind, v.reason), (None, Some("unrecognised")));
+    }
+
+    #[test]
+    fn addresses_only_for_han_text_and_after_the_numeric_types() {
+        let v = check("广东省深圳市南山区科技园路1号", None, today());
+        assert_eq!((v.kind, v.valid), (Some(Kind::CnAddress), true));
+        assert_eq!(v.details["province"], "广东省");
+        assert_eq!(v.details["city"], "深圳市");
+        assert_eq!(v.details["district"], "南山区");
+        assert_eq!(v.details["division_code"], "440305");
+        // Full-width digits and an ideographic space are folded.
+        let v = check("　北京市朝阳区建国路８８号　", None, today());
+        assert_eq!((v.kind, v.valid), (Some(Kind::CnAddress), true));
+        assert_eq!(v.details["value"], "北京市朝阳区建国路88号");
+        let v = check("上海天气", None, today());
+        assert_eq!(
+            (v.kind, v.valid, v.reason),
+            (Some(Kind::CnAddress), false, Some("divisions_only"))
+        );
+        let v = check("今天天气不错", None, today());
+        assert_eq!(v.reason, Some("no_structure"));
+        let v = check("北京市朝阳区建国路88号附近", None, today());
+        assert_eq!(v.reason, Some("trailing_text"));
+        // Digits keep their types first; no Han, no address.
+        let v = check("13800138000", None, today());
+        assert_eq!(v.kind, Some(Kind::CnMobile));
+        let v = check("88号", None, today());
+        assert_eq!((v.kind, v.valid), (Some(Kind::CnAddress), false));
+        let v = check("hello", None, today());
+        assert_eq!(v.kind, None);
+        let v = check("科技园路1号", Some(Kind::CnAddress), today());
+        assert_eq!((v.kind, v.valid), (Some(Kind::CnAddress), true));
+        let v = check("12345", Some(Kind::CnAddress), today());
+        assert_eq!(
+            (v.kind, v.reason),
+            (Some(Kind::CnAddress), Some("no_structure"))
+        );
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan files, folders and standard input (`-`) and write a report.
     Scan(Box<ScanArgs>),
-    /// Validate and explain single values.
+    /// Validate and explain single values: resident IDs, mobiles, landlines, bank cards,
+    /// e-mail and (for text with Chinese characters) postal addresses.
     Check(CheckArgs),
     /// Check a report's digest and re-hash every file it lists: OK, CHANGED or MISSING.
     Verify(VerifyArgs),
@@ -270,7 +271,9 @@ pub struct CheckArgs {
     /// Output format: text, or json (one JSON object per line, one per value).
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: SimpleFormat,
-    /// Check every value as this kind only.
+    /// Check every value as this kind only (cn_id, cn_mobile, cn_landline, bank_card, email,
+    /// cn_address). Default: every kind the value's shape fits, digits first; cn_address for
+    /// values with Chinese characters, which must be one whole address.
     #[arg(long = "type", value_name = "KIND")]
     pub kind: Option<String>,
 }

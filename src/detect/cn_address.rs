@@ -10,11 +10,19 @@
 //! - divisions (gazetteer names, or after a known division any two to four characters
 //!   ending in `市`/`区`/`县`/`旗`);
 //! - named units: a name ending in a township (`街道`, `镇`, `乡`), community or village
-//!   (`社区`, `村`, `组`), road (`路`, `街`, `大道`, `巷`, `弄`, `胡同`, `里`, `道`) or
-//!   building suffix (`小区`, `花园`, `苑`, `大厦`, `公寓`, …);
+//!   (`社区`, `村`, `组`), road (`路`, `街`, `大道`, `巷`, `巷子`, `弄`, `胡同`, `里`, `道`) or
+//!   building suffix (`小区`, `花园`, `苑`, `大厦`, `公寓`, `商城`, …); a village or township
+//!   name right before a building suffix names a building (`中关村大厦`); a road may go on
+//!   with a section or direction (`天府大道北段`, `江南大道中168号`) or a junction
+//!   (`长江道与南丰路交口`), an estate with a zone (`太古里南区`);
+//! - estates after an address part: right after a road number or estate, a name ending in
+//!   a mall or campus suffix (`世贸商城`, `富力中心`, `东部软件园`, `太古汇`, `永庆坊`);
+//!   after any finer unit, a name without a suffix that a building number follows
+//!   (`翠屏城5幢`, `太古汇一座`);
 //! - numbered units: a number (ASCII, full-width or Chinese numerals, `甲3`, `E`, `12-3`)
-//!   and a unit (`号`, `号楼`, `栋`, `幢`, `座`, `单元`, `层`, `室`, `组`, …), or a bare
-//!   `12-3-401` (block-unit-room).
+//!   and a unit (`号`, `号楼`, `栋`, `幢`, `座`, `单元`, `层`, `室`, `组`, `区`, `期`, …), a
+//!   floor (`负一层`, and after a building `5F`, `B1`), a bare `12-3-401` (block-unit-room),
+//!   or after an estate a bare room (`环球广场2101`, `产业园5-302`).
 //!
 //! The span runs from the first division (or the road, when no division precedes) to the
 //! end of the last unit. It is reported with at least one division and one finer unit; a
@@ -128,6 +136,7 @@ const NAMED: &[(&str, Unit, bool)] = &[
     ("新村", Unit::Village, true),
     ("山庄", Unit::Building, true),
     ("大楼", Unit::Building, true),
+    ("商城", Unit::Building, true),
     ("园区", Unit::Building, true),
     ("号院", Unit::Building, true),
     ("镇", Unit::Township, true),
@@ -136,6 +145,7 @@ const NAMED: &[(&str, Unit, bool)] = &[
     ("屯", Unit::Village, false),
     ("路", Unit::Road, true),
     ("街", Unit::Road, true),
+    ("巷子", Unit::Road, true),
     ("巷", Unit::Road, true),
     ("弄", Unit::Road, true),
     ("里", Unit::Road, false),
@@ -145,11 +155,64 @@ const NAMED: &[(&str, Unit, bool)] = &[
     ("湾", Unit::Building, false),
 ];
 
-/// Units after a number, longest first.
+/// Units after a number, longest first. `区` and `期` only after a finer unit (`宝城67区`,
+/// `翠湖苑二期`), and `区` only after a digit or letter.
 const NUMBERED: &[&str] = &[
     "号楼", "号院", "单元", "号", "栋", "幢", "座", "层", "楼", "室", "组", "户", "弄", "排", "房",
-    "巷", "门", "段",
+    "巷", "门", "段", "区", "期",
 ];
+
+/// Units that number the buildings of an estate: after a name without a suffix
+/// (`太古汇一座`, `科兴科学园B栋`) they make the name an estate.
+const BUILDING_UNITS: &[&str] = &["号楼", "栋", "幢", "座", "单元", "期"];
+
+/// Suffixes of estate, mall and campus names that end a name only where an address goes
+/// on: right after a road number, a `号院` or another estate (`…1号世贸商城`, `…10号富力中心`,
+/// `…383号太古汇`). Elsewhere they name organisations and sights (`疾控中心`, `动物园`).
+const TAIL_ESTATE: &[&str] = &[
+    "购物中心",
+    "中心",
+    "商场",
+    "商厦",
+    "天地",
+    "公馆",
+    "酒店",
+    "宾馆",
+    "饭店",
+    "基地",
+    "城",
+    "园",
+    "府",
+    "湾",
+    "里",
+    "坊",
+    "汇",
+];
+
+/// Parts of a building named without a name of their own, after an estate
+/// (`丰联广场写字楼`).
+const BUILDING_PARTS: &[&str] = &["写字楼", "办公楼", "商务楼", "主楼", "裙楼"];
+
+/// What the parser read last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Last {
+    /// Nothing yet, or divisions only.
+    Start,
+    /// A numbered unit, with its unit (`号`, `栋`; empty for a bare number).
+    Number(&'static str),
+    /// A named unit.
+    Named(Unit),
+}
+
+impl Last {
+    /// After a road number, a `号院` or an estate: where an estate name may follow.
+    fn anchors_estate(self) -> bool {
+        matches!(
+            self,
+            Last::Number("号" | "号院") | Last::Named(Unit::Building)
+        )
+    }
+}
 
 /// Characters that never stand inside a name: function words and verbs of prose.
 const STOP: &str = "在住于的是与及或到从往为了把被我你他她它们这那有也就还说去来要想";
@@ -304,7 +367,7 @@ fn names_a_street(b: &[u8], i: usize) -> bool {
 fn number_end(b: &[u8], i: usize) -> Option<(usize, bool)> {
     let mut j = i;
     if let Some((c, n)) = char_at(b, j) {
-        if "甲乙丙丁".contains(c) {
+        if "甲乙丙丁特".contains(c) {
             j += n;
         }
     }
@@ -339,22 +402,84 @@ fn number_end(b: &[u8], i: usize) -> Option<(usize, bool)> {
     (j > i && digits + letters + cn > 0).then_some((j, dash))
 }
 
-/// A numbered unit at `i`: its end, and whether it is a road number (`号`).
-fn numbered_at(b: &[u8], i: usize, after_number: bool) -> Option<(usize, bool)> {
+/// A numbered unit at `i` after `last`: its end and unit (`号`, `栋`, `层`; empty for a bare
+/// number).
+fn numbered_at(b: &[u8], i: usize, last: Last) -> Option<(usize, &'static str)> {
+    let after_unit = last != Last::Start;
+    // A basement floor after a finer unit: `负一层`, `地下2层`.
+    for pre in ["负", "地下"] {
+        if after_unit && starts_with_at(b, i, pre) {
+            let (j, _) = number_end(b, i + pre.len())?;
+            return ["层", "楼"]
+                .iter()
+                .find(|u| starts_with_at(b, j, u))
+                .map(|u| (j + u.len(), "层"));
+        }
+    }
     let (j, dash) = number_end(b, i)?;
     for u in NUMBERED {
         if starts_with_at(b, j, u) {
-            return Some((j + u.len(), *u == "号"));
+            let ok = match *u {
+                "区" => after_unit && char_at(b, i).is_some_and(|(c, _)| !is_cn_numeral(c)),
+                "期" => after_unit,
+                _ => true,
+            };
+            if !ok {
+                return None;
+            }
+            return Some((j + u.len(), *u));
         }
     }
+    let after_number = matches!(last, Last::Number(_));
+    let after_building = last == Last::Named(Unit::Building);
+    let clean = !char_at(b, j).is_some_and(|(c, _)| c.is_ascii_alphanumeric());
+    // A floor after a building: `5F`, `16F`, `B1`.
+    if (after_number || after_building) && clean {
+        let t = &b[i..j];
+        let floor = match t {
+            [d @ .., f] if (*f == b'F' || *f == b'f') => {
+                (1..=3).contains(&d.len()) && d.iter().all(u8::is_ascii_digit)
+            }
+            [b'B' | b'b', d @ ..] => (1..=2).contains(&d.len()) && d.iter().all(u8::is_ascii_digit),
+            _ => false,
+        };
+        if floor {
+            return Some((j, "层"));
+        }
+    }
+    let digits_only = b[i..j].iter().all(u8::is_ascii_digit);
     // `12-3-401` or a bare room number `1001` after a numbered unit; `3#` as a building.
-    let short_digits = after_number && j - i <= 5 && b[i..j].iter().all(u8::is_ascii_digit);
+    let short_digits = after_number && j - i <= 5 && digits_only;
+    // A room number after an estate (`环球广场2101`), not a year or a count (`广场2024年`).
+    let room_after_building = after_building
+        && (3..=5).contains(&(j - i))
+        && digits_only
+        && !char_at(b, j).is_some_and(|(c, _)| is_han(c));
+    // Block-room after an estate (`创意产业园5-302`), not a date (`2024-05`).
+    let block_room_after_building = after_building && dash && {
+        let t = &b[i..j];
+        let parts: Vec<&[u8]> = t.split(|&c| c == b'-').collect();
+        parts.len() == 2
+            && (1..=3).contains(&parts[0].len())
+            && (3..=4).contains(&parts[1].len())
+            && t.iter().all(|&c| c == b'-' || c.is_ascii_digit())
+    };
     // Block-unit-room (`锦绣家园12-3-401`) stands on its own after any unit.
     let block_unit_room =
         b[i].is_ascii_digit() && b[i..j].iter().filter(|&&c| c == b'-').count() >= 2;
-    if (dash && after_number) || block_unit_room || short_digits || b[j - 1] == b'#' {
-        let clean = !char_at(b, j).is_some_and(|(c, _)| c.is_ascii_alphanumeric());
-        return clean.then_some((j, false));
+    // Not a date, a time or a count (`88号2024年`, `3栋200人`).
+    let counted = char_at(b, j).is_some_and(|(c, _)| "年月日时点分秒人元个次米天岁".contains(c));
+    if counted {
+        return None;
+    }
+    if (dash && after_number)
+        || block_unit_room
+        || short_digits
+        || room_after_building
+        || block_room_after_building
+        || b[j - 1] == b'#'
+    {
+        return clean.then_some((j, ""));
     }
     None
 }
@@ -362,6 +487,15 @@ fn numbered_at(b: &[u8], i: usize, after_number: bool) -> Option<(usize, bool)> 
 /// A named unit at `i`: its end and kind. The name runs over name characters (at most
 /// ten) and ends at the first strong suffix, or the first weak one when none is strong.
 fn named_at(b: &[u8], i: usize) -> Option<(usize, Unit)> {
+    let (end, u) = named_end(b, i)?;
+    Some(match u {
+        Unit::Road => (road_tail(b, end), u),
+        Unit::Building => (zone_tail(b, end), u),
+        _ => (end, u),
+    })
+}
+
+fn named_end(b: &[u8], i: usize) -> Option<(usize, Unit)> {
     let mut j = i;
     let mut chars = 0;
     let mut weak: Option<(usize, Unit)> = None;
@@ -375,6 +509,15 @@ fn named_at(b: &[u8], i: usize) -> Option<(usize, Unit)> {
                         for r in ["大街", "大道", "路", "街", "巷"] {
                             if *u != Unit::Road && starts_with_at(b, end, r) {
                                 return Some((end + r.len(), Unit::Road));
+                            }
+                        }
+                        // `中关村大厦`, `幸福村小区`: a building suffix right after a village
+                        // or township names a building.
+                        if matches!(u, Unit::Village | Unit::Township) {
+                            if let Some((s, _, _)) = NAMED.iter().find(|(s, u, strong)| {
+                                *strong && *u == Unit::Building && starts_with_at(b, end, s)
+                            }) {
+                                return Some((end + s.len(), Unit::Building));
                             }
                         }
                         return Some((end, *u));
@@ -395,6 +538,96 @@ fn named_at(b: &[u8], i: usize) -> Option<(usize, Unit)> {
         }
     }
     weak
+}
+
+/// A direction after a road: a section (`天府大道北段`), or the part of a long road before
+/// its number or numbered section (`江南大道中168号`, `一环路北三段`); a zone after a road
+/// (`太古里南区`).
+fn road_tail(b: &[u8], end: usize) -> usize {
+    let Some((c, n)) = char_at(b, end) else {
+        return end;
+    };
+    if !"东西南北中".contains(c) {
+        return end;
+    }
+    if let Some(w) = ["段", "区"].iter().find(|w| starts_with_at(b, end + n, w)) {
+        return end + n + w.len();
+    }
+    // `一环路北三段1号`: a direction before a numbered section counts as well.
+    if numbered_at(b, end + n, Last::Named(Unit::Road)).is_some_and(|(_, u)| u == "号" || u == "段")
+    {
+        return end + n;
+    }
+    end
+}
+
+/// A zone after an estate (`阳光花园北区`).
+fn zone_tail(b: &[u8], end: usize) -> usize {
+    match char_at(b, end) {
+        Some((c, n)) if "东西南北中".contains(c) && starts_with_at(b, end + n, "区") => {
+            end + n + "区".len()
+        }
+        _ => end,
+    }
+}
+
+/// An estate named after an address part (`last`): a name with a [`TAIL_ESTATE`] suffix
+/// right after a road number or estate, a [`BUILDING_PARTS`] word after an estate, or a
+/// name of two to eight characters without a suffix that a building number follows
+/// (`翠屏城5幢`, `太古汇一座`). Returns the end of the name.
+fn estate_at(b: &[u8], i: usize, last: Last) -> Option<usize> {
+    let anchored = last.anchors_estate();
+    if last == Last::Named(Unit::Building) {
+        if let Some(w) = BUILDING_PARTS.iter().find(|w| starts_with_at(b, i, w)) {
+            return Some(i + w.len());
+        }
+    }
+    let mut j = i;
+    let mut chars = 0;
+    let mut han = 0;
+    while chars <= 8 {
+        // A two-character suffix stands alone after an estate (`花园酒店`).
+        let alone = chars == 0 && last == Last::Named(Unit::Building);
+        if (chars >= 1 && anchored) || alone {
+            if let Some(s) = TAIL_ESTATE
+                .iter()
+                .filter(|s| !alone || s.chars().count() >= 2)
+                .find(|s| starts_with_at(b, j, s))
+            {
+                return Some(zone_tail(b, j + s.len()));
+            }
+        }
+        if han >= 2 && building_number_at(b, j) {
+            return Some(j);
+        }
+        match char_at(b, j) {
+            Some((c, n)) if is_name_char(c) => {
+                j += n;
+                chars += 1;
+                han += usize::from(is_han(c));
+            }
+            _ => break,
+        }
+    }
+    None
+}
+
+/// A number and a [`BUILDING_UNITS`] unit at `i`.
+fn building_number_at(b: &[u8], i: usize) -> bool {
+    number_end(b, i).is_some_and(|(j, _)| BUILDING_UNITS.iter().any(|u| starts_with_at(b, j, u)))
+}
+
+/// A junction after a road (`长江道与南丰路交口`): the second road and the junction word.
+fn junction_at(b: &[u8], i: usize, last: Last) -> Option<(usize, Unit)> {
+    if last != Last::Named(Unit::Road) {
+        return None;
+    }
+    let c = ["与", "和"].iter().find(|c| starts_with_at(b, i, c))?;
+    let (e, u) = named_end(b, i + c.len()).filter(|(_, u)| *u == Unit::Road)?;
+    ["交叉口", "交汇处", "交口", "路口"]
+        .iter()
+        .find(|w| starts_with_at(b, e, w))
+        .map(|w| (e + w.len(), u))
 }
 
 /// A division named at `i` by the gazetteer: its end and codes.
@@ -431,7 +664,10 @@ fn generic_division_at(b: &[u8], i: usize) -> Option<usize> {
                 }
             }
         }
-        let (_, n) = char_at(b, j).filter(|(c, _)| is_han(*c) && !STOP.contains(*c))?;
+        // Not `河北省和天河区`: a conjunction does not start a division.
+        let (_, n) = char_at(b, j).filter(|(c, _)| {
+            is_han(*c) && !STOP.contains(*c) && !(k == 0 && "和跟同".contains(*c))
+        })?;
         j += n;
     }
     None
@@ -456,7 +692,7 @@ fn parse(b: &[u8], start: usize) -> Parsed {
         ..Parsed::default()
     };
     let mut i = start;
-    let mut last_numbered = false;
+    let mut last = Last::Start;
     let mut chars_read = 0;
     let limit = |i: usize| b.len().min(i + MAX_CHARS * 3);
     let hard = limit(start);
@@ -474,7 +710,7 @@ fn parse(b: &[u8], start: usize) -> Parsed {
         if p.fine == 0 {
             if let Some((e, codes)) = division_at(b, at) {
                 p.divisions.push(codes);
-                last_numbered = false;
+                last = Last::Start;
                 chars_read += count_chars(&b[at..e]);
                 i = e;
                 p.end = e;
@@ -490,21 +726,27 @@ fn parse(b: &[u8], start: usize) -> Parsed {
                 }
             }
         }
-        if let Some((e, road_no)) = numbered_at(b, at, last_numbered) {
-            if road_no && p.road {
+        // A bare number that starts a name is the name's (`4号751园区`).
+        let numbered = numbered_at(b, at, last)
+            .filter(|&(e, u)| !(u.is_empty() && named_at(b, at).is_some_and(|(ne, _)| ne > e)));
+        if let Some((e, unit)) = numbered {
+            if unit == "号" && p.road {
                 p.road_number = true;
             } else {
                 p.room = true;
             }
             next = e;
-            last_numbered = true;
-        } else if let Some((e, u)) = named_at(b, at) {
+            last = Last::Number(unit);
+        } else if let Some((e, u)) = junction_at(b, at, last).or_else(|| named_at(b, at)) {
             if u == Unit::Road {
                 p.road = true;
                 p.road_number = false;
             }
             next = e;
-            last_numbered = false;
+            last = Last::Named(u);
+        } else if let Some(e) = (p.fine >= 1).then(|| estate_at(b, at, last)).flatten() {
+            next = e;
+            last = Last::Named(Unit::Building);
         } else {
             break;
         }
@@ -583,6 +825,8 @@ pub enum Rejection {
     NoStructure,
     /// Divisions only, without a finer unit.
     DivisionsOnly,
+    /// An address, followed by text that is not part of it.
+    TrailingText,
 }
 
 impl Rejection {
@@ -591,6 +835,7 @@ impl Rejection {
         match self {
             Rejection::NoStructure => "no_structure",
             Rejection::DivisionsOnly => "divisions_only",
+            Rejection::TrailingText => "trailing_text",
         }
     }
 }
@@ -637,6 +882,10 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
 }
 
 /// Validates a whole text as an address (for `check`): the address must span it.
+///
+/// Rejections: [`Rejection::NoStructure`] (no division and no road with a number),
+/// [`Rejection::DivisionsOnly`] (`北京市朝阳区`, `上海天气`), [`Rejection::TrailingText`]
+/// (`北京市朝阳区建国路88号附近`).
 pub fn validate(s: &str) -> Result<(String, Map<String, Value>), Rejection> {
     let b = s.trim().as_bytes();
     let c = candidate(b, 0, false).ok_or_else(|| {
@@ -649,6 +898,9 @@ pub fn validate(s: &str) -> Result<(String, Map<String, Value>), Rejection> {
     })?;
     if c.needs_context {
         return Err(Rejection::DivisionsOnly);
+    }
+    if c.end != b.len() {
+        return Err(Rejection::TrailingText);
     }
     Ok((c.value, c.details))
 }
@@ -1138,5 +1390,204 @@ mod more_tests {
         assert_eq!(details["district"], "南山区");
         assert_eq!(details["division_code"], "440305");
         assert_eq!(*confidence, Confidence::High);
+    }
+}
+
+/// Real-world forms whose span used to be cut short: malls, campuses and towers after a
+/// road number, floors, road sections, names ending in `村` before a building suffix.
+#[cfg(test)]
+mod real_world_tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<String> {
+        super::tests::found(text)
+            .into_iter()
+            .map(|(v, _, _)| v)
+            .collect()
+    }
+
+    /// Whole addresses: each must be found exactly, alone and in every setting.
+    const FORMS: &[&str] = &[
+        // The four of the issue.
+        "北京市朝阳区建国门外大街1号世贸商城5楼",
+        "北京市海淀区中关村大厦1101室",
+        "广州市天河区天河路383号太古汇一座28层",
+        "成都市武侯区天府大道北段1700号",
+        "上海市浦东新区陆家嘴环路1000号恒生银行大厦25楼",
+        "深圳市南山区粤海街道科技园科苑路15号科兴科学园B栋3单元1201",
+        "杭州市西湖区文三路90号东部软件园2号楼501室",
+        "南京市鼓楼区中山北路8号紫峰大厦",
+        "重庆市渝中区解放碑八一路177号",
+        // Malls and towers (`广场`, `中心`, `商城`, `城`, `汇`), floors (`5F`, `B1`, `负一层`).
+        "北京市朝阳区建国路87号SKP商城B1",
+        "上海市静安区南京西路1266号恒隆广场5F",
+        "上海市徐汇区漕溪北路398号汇智大厦16F",
+        "上海市徐汇区肇嘉浜路1111号美罗城5楼",
+        "昆明市五华区东风西路11号顺城购物中心负二层",
+        "广州市天河区珠江新城华夏路10号富力中心20楼",
+        "广州市越秀区中山五路219号中旅商业城2楼",
+        "北京市朝阳区望京街道阜通东大街6号方恒国际中心B座1203室",
+        "成都市锦江区红星路三段1号国际金融中心1号楼30层",
+        "福州市鼓楼区五四路158号环球广场2101",
+        "郑州市金水区花园路39号国贸360广场地下一层",
+        "北京市朝阳区朝阳门外大街18号丰联广场写字楼1205室",
+        "上海市浦东新区世纪大道100号上海环球金融中心",
+        "上海市普陀区真北路1108号金沙江大酒店",
+        // Campuses and estates (`园`, `园区`, `城`, `里`, `坊`, `府`, `湾`).
+        "长沙市岳麓区麓谷街道枫林三路1号中电软件园3栋",
+        "苏州市工业园区星湖街328号创意产业园5-302",
+        "成都市高新区天府大道中段1366号天府软件园E区",
+        "北京市朝阳区酒仙桥路4号751园区",
+        "江苏省南京市江宁区秣陵街道翠屏城5幢1单元602室",
+        "深圳市宝安区新安街道宝城67区华创达商城3楼",
+        "北京市朝阳区三里屯路19号院太古里南区",
+        "广州市荔湾区恩宁路永庆坊23号",
+        "广州市海珠区新港中路397号琶洲村A区2栋",
+        "武汉市洪山区珞喻路1037号保利华都府3栋2单元",
+        "深圳市南山区后海大道2388号怡化金融科技大厦",
+        "深圳市南山区蛇口望海路1187号海上世界双玺花园2期5栋",
+        // Road sections and directions, lanes, alleys, courtyards, groups.
+        "四川省绵阳市涪城区临园路东段36号",
+        "广州市海珠区江南大道中168号",
+        "成都市青羊区宽窄巷子窄巷子32号",
+        "上海市长宁区愚园路1088弄12号",
+        "上海市黄浦区南京东路200弄5号",
+        "杭州市上城区清河坊大井巷12号",
+        "北京市东城区东四十条甲22号院3号楼",
+        "北京市西城区金融大街35号国际企业大厦C座6层",
+        "四川省成都市郫都区团结镇石家碾村5组",
+        "天津市南开区长江道与南丰路交口融创中心3号楼2门501",
+        "北京市海淀区中关村南大街5号",
+        "北京市昌平区回龙观镇龙锦三街1号院5号楼2单元301",
+        "北京市海淀区中关村东路1号院8号楼",
+        "河南省郑州市中原区须水镇白寨村3组",
+        "成都市金牛区一环路北三段1号",
+        "武汉市汉阳区龙阳大道特8号",
+        "广州市越秀区环市东路368号花园酒店",
+    ];
+
+    #[test]
+    fn real_world_forms_are_found_whole_in_every_setting() {
+        let mut missed = Vec::new();
+        for a in FORMS {
+            for text in [
+                a.to_string(),
+                format!("收货地址：{a}，请尽快发货。"),
+                format!("公司搬到了{a}，下周开始办公"),
+                format!("1,张三,\"{a}\",2024-05-01\n"),
+                format!("INSERT INTO users VALUES (7,'李四','{a}');"),
+                format!("{{\"name\":\"王五\",\"addr\":\"{a}\"}}"),
+            ] {
+                if found(&text) != [a.to_string()] {
+                    missed.push((text.clone(), found(&text)));
+                }
+            }
+        }
+        assert!(missed.is_empty(), "{missed:#?}");
+    }
+
+    #[test]
+    fn spans_stop_where_the_address_stops() {
+        for (text, want) in [
+            // Nothing after the unit that is not an address part.
+            ("北京市朝阳区建国路88号2024年搬来", "北京市朝阳区建国路88号"),
+            ("北京市朝阳区建国路88号附近的商城", "北京市朝阳区建国路88号"),
+            ("深圳市南山区科技园路1号中心小学", "深圳市南山区科技园路1号"),
+            ("上海市黄浦区人民广场2024年举办活动", "上海市黄浦区人民广场"),
+            ("深圳市南山区阳光花园3栋200人", "深圳市南山区阳光花园3栋"),
+            // A section or direction only with what makes it one.
+            ("成都市武侯区人民南路东边有家店", "成都市武侯区人民南路"),
+            ("广州市海珠区江南大道中间", "广州市海珠区江南大道"),
+            ("成都市金牛区一环路北边1号", "成都市金牛区一环路"),
+            ("武汉市汉阳区龙阳大道特别堵", "武汉市汉阳区龙阳大道"),
+            // A junction only with its junction word.
+            ("天津市南开区长江道与南丰路", "天津市南开区长江道"),
+            // A floor only after a building or number.
+            ("深圳市南山区科技园路B1", "深圳市南山区科技园路"),
+            // An estate without a suffix only before a building number.
+            ("北京市朝阳区建国路88号国贸旁边", "北京市朝阳区建国路88号"),
+            // `村` before a suffix that is not a building's stays a village.
+            (
+                "北京市海淀区中关村软件园1号楼",
+                "北京市海淀区中关村软件园1号楼",
+            ),
+            ("北京市海淀区中关村大街27号", "北京市海淀区中关村大街27号"),
+            (
+                "广东省东莞市长安镇新安村委会",
+                "广东省东莞市长安镇新安村委会",
+            ),
+        ] {
+            assert_eq!(found(text), [want], "{text}");
+        }
+    }
+
+    #[test]
+    fn new_units_do_not_make_addresses_of_prose() {
+        let misses = [
+            // Tail suffixes, floors and zones without an address part before them.
+            "北京市疾病预防控制中心发布提示",
+            "上海市动物园今天开放",
+            "深圳市欢乐海岸城很热闹",
+            "杭州市共建成120栋保障房",
+            "上海市三区联动",
+            "上海市二期工程",
+            "北京市5F",
+            "北京市负一层",
+            "中关村软件园的发展",
+            "中关村大厦的保安",
+            "太古汇一座难求",
+            "世贸商城举办展会",
+            "万达广场双十一促销",
+            "我在上海工作",
+            "深圳天气",
+            "南京大学",
+            "北京字节跳动科技有限公司",
+            "河北省和天河区",
+            "浙江省和江苏省",
+            "长江道与南丰路交口",
+            "他住5F，她住B1",
+            "第3期培训班",
+            "A区和B区",
+            "负一层停车场",
+        ];
+        let bad: Vec<_> = misses
+            .iter()
+            .map(|m| (m, found(m)))
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        assert!(bad.is_empty(), "{bad:?}");
+    }
+
+    #[test]
+    fn labels_on_the_line_before_count() {
+        // Divisions alone need a label: on the line before, it counts.
+        for text in [
+            "地址：\n北京市朝阳区",
+            "收货地址:\r\n  上海市浦东新区",
+            "通讯地址\n\t广东省深圳市南山区",
+        ] {
+            assert_eq!(found(text).len(), 1, "{text}");
+        }
+        let padded = format!("现住址：{}\n北京市朝阳区", " ".repeat(60));
+        assert_eq!(found(&padded), ["北京市朝阳区"]);
+        let f = super::tests::found("地址：\n北京市朝阳区建国路88号");
+        assert_eq!(f[0].0, "北京市朝阳区建国路88号");
+        assert_eq!(f[0].2["context"], true);
+        // A line with more than the label does not label the next.
+        let text = format!("地址不详，见附件{}\n北京市朝阳区", "。".repeat(20));
+        assert!(found(&text).is_empty(), "{text}");
+    }
+
+    #[test]
+    fn check_validates_real_world_addresses() {
+        let (value, d) = validate("广东省深圳市南山区科技园路1号").unwrap();
+        assert_eq!(value, "广东省深圳市南山区科技园路1号");
+        assert_eq!(d["division_code"], "440305");
+        assert!(validate("北京市海淀区中关村大厦1101室").is_ok());
+        assert_eq!(validate("上海天气").unwrap_err(), Rejection::DivisionsOnly);
+        assert_eq!(
+            validate("北京市朝阳区建国路88号附近").unwrap_err(),
+            Rejection::TrailingText
+        );
     }
 }

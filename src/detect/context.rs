@@ -268,17 +268,78 @@ fn copy_column_kinds(keywords: &Keywords, hay: &[u8]) -> Option<KindSet> {
 /// further back count, and then not a decoy, which labels the number it stands before
 /// (`流水号2024…，付款卡6212…`: the card is not a transaction number; `卡号6228…，订单号
 /// 4902…`: the order number is not a card).
+///
+/// A line that holds only a label (`地址：`, `收货地址:`, padded with spaces) labels the item
+/// that starts the next line, however long the padding.
 pub fn labels_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let from = start.saturating_sub(KEYWORD_WINDOW);
     let region = &buf.bytes[from..start];
     let near = from + after_last_number(region);
-    let own = keywords.kinds_in(&buf.bytes[near..start]);
+    let mut own = keywords.kinds_in(&buf.bytes[near..start]);
+    own.0 |= label_line_before(keywords, buf, start).0;
     if own.0 != 0 || near == from {
         return own;
     }
     let mut far = keywords.kinds_in(region);
     far.0 &= !DECOY.0;
     far
+}
+
+/// The longest line read as a label line, in bytes.
+const LABEL_LINE: usize = 96;
+
+/// The kinds of the label that makes up the whole line before the one `start` begins
+/// (after indentation), if that line is only a label and an optional colon.
+fn label_line_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
+    let b = buf.bytes;
+    let from = start.saturating_sub(2 * LABEL_LINE);
+    let blank =
+        |t: &[u8]| t.ends_with(b" ") || t.ends_with(b"\t") || t.ends_with("\u{3000}".as_bytes());
+    let mut i = start;
+    while i > from && blank(&b[from..i]) {
+        i -= if b[i - 1] == b' ' || b[i - 1] == b'\t' {
+            1
+        } else {
+            3
+        };
+    }
+    if i == from || b[i - 1] != b'\n' {
+        return KindSet::default();
+    }
+    let line_end = i - 1;
+    let line_start = match memrchr(b'\n', &b[from..line_end]) {
+        Some(p) => from + p + 1,
+        None if from == 0 => 0,
+        None => return KindSet::default(),
+    };
+    let mut line = &b[line_start..line_end];
+    loop {
+        let before = line.len();
+        for tail in [
+            &b"\r"[..],
+            b" ",
+            b"\t",
+            b":",
+            "：".as_bytes(),
+            "\u{3000}".as_bytes(),
+        ] {
+            line = line.strip_suffix(tail).unwrap_or(line);
+        }
+        line = line.trim_ascii_start();
+        if line.len() == before {
+            break;
+        }
+    }
+    if line.is_empty() || line.len() > LABEL_LINE {
+        return KindSet::default();
+    }
+    let mut out = KindSet::default();
+    for m in keywords.ac.find_overlapping_iter(line) {
+        if m.start() == 0 && m.end() == line.len() {
+            out.0 |= keywords.kinds[m.pattern().as_usize()].0;
+        }
+    }
+    out
 }
 
 /// The offset in `b` just after its last run of three or more digits (ASCII or
@@ -365,6 +426,32 @@ mod tests {
         let l = at("手机1: 13800138000", "1380");
         assert!(l.contains(Kind::CnMobile));
         assert_eq!(after_last_number("ab１２３c".as_bytes()), 11);
+    }
+
+    #[test]
+    fn a_line_that_is_only_a_label_labels_the_next_line() {
+        let k = Keywords::new();
+        let at = |t: &str, item: &str| {
+            let buf = Buf::whole(t.as_bytes());
+            labels_before(&k, &buf, t.rfind(item).unwrap())
+        };
+        assert!(at("地址：\n北京市朝阳区", "北京").contains(Kind::CnAddress));
+        assert!(at("收货地址:\r\n  上海市浦东新区", "上海").contains(Kind::CnAddress));
+        // However long the padding of a form.
+        let padded = format!("  通讯地址：{}\n\t北京市朝阳区", " ".repeat(60));
+        assert!(at(&padded, "北京").contains(Kind::CnAddress));
+        let padded = format!("详细地址\n{}北京市朝阳区", "\u{3000}".repeat(20));
+        assert!(at(&padded, "北京").contains(Kind::CnAddress));
+        // Not a line with more than the label, nor a label two lines up, nor an item
+        // in the middle of its line.
+        let far = |t: String| at(&t, "北京").contains(Kind::CnAddress);
+        assert!(!far(format!(
+            "地址不详，见附件{}\n北京市朝阳区",
+            "。".repeat(20)
+        )));
+        assert!(!far(format!("地址：\n{}\n北京市朝阳区", "-".repeat(60))));
+        assert!(!far(format!("地址：\n{}北京市朝阳区", "x".repeat(60))));
+        assert!(!far(format!("{}\n北京市朝阳区", "x".repeat(300))));
     }
 
     #[test]

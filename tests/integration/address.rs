@@ -98,3 +98,44 @@ fn addresses_in_gbk_point_at_their_raw_bytes() {
     assert_eq!(raw, want);
     assert_eq!(f["confidence"], "high");
 }
+
+#[test]
+fn a_label_on_the_line_before_and_real_world_spans() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "地址：\n北京市朝阳区\n收货地址:\r\n  上海市浦东新区\r\n现住址：                                                  \n\
+                广东省深圳市南山区\n备注\n河北省石家庄市长安区\n\
+                公司在北京市朝阳区建国门外大街1号世贸商城5楼，分部在成都市武侯区天府大道北段1700号。\n";
+    let p = dir.path().join("form.txt");
+    std::fs::write(&p, text).unwrap();
+    let out = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "json",
+            "--reveal",
+            "--types",
+            "cn_address",
+        ])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "北京市朝阳区",
+            "上海市浦东新区",
+            "广东省深圳市南山区",
+            "北京市朝阳区建国门外大街1号世贸商城5楼",
+            "成都市武侯区天府大道北段1700号",
+        ]
+    );
+    assert_eq!(r["findings"][1]["details"]["context"], true);
+}

@@ -129,3 +129,63 @@ fn text_output_names_the_reason() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("invalid: birth_date"), "{s}");
 }
+
+#[test]
+fn addresses_are_checked_after_the_numeric_types() {
+    let out = check_json(
+        "广东省深圳市南山区科技园路1号\n北京市海淀区中关村大厦1101室\n上海天气\n今天天气不错\n北京市朝阳区建国路88号附近\n13800138000\n",
+        &[],
+    );
+    let got: Vec<(&str, bool, &str)> = out
+        .iter()
+        .map(|v| {
+            (
+                v["type"].as_str().unwrap_or("null"),
+                v["valid"].as_bool().unwrap(),
+                v["reason"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("cn_address", true, ""),
+            ("cn_address", true, ""),
+            ("cn_address", false, "divisions_only"),
+            ("cn_address", false, "no_structure"),
+            ("cn_address", false, "trailing_text"),
+            ("cn_mobile", true, ""),
+        ]
+    );
+    let d = &out[0]["details"];
+    assert_eq!(d["province"], "广东省");
+    assert_eq!(d["city"], "深圳市");
+    assert_eq!(d["district"], "南山区");
+    assert_eq!(d["division_code"], "440305");
+    // --type cn_address forces the validator, even on digits.
+    let out = check_json("13800138000\n", &["--type", "cn_address"]);
+    assert_eq!(out[0]["type"], "cn_address");
+    assert_eq!(out[0]["reason"], "no_structure");
+}
+
+#[test]
+fn an_address_on_the_command_line_in_text() {
+    let out = piiscan()
+        .args(["check", "广东省深圳市南山区科技园路1号", "上海天气"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(
+        lines[0].starts_with("广东省深圳市南山区科技园路1号\tcn_address\tvalid\t")
+            && lines[0].contains("division_code=440305"),
+        "{s}"
+    );
+    assert_eq!(lines[1], "上海天气\tcn_address\tinvalid: divisions_only");
+    let out = piiscan()
+        .args(["check", "广东省深圳市南山区科技园路1号"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
