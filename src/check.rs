@@ -94,10 +94,9 @@ fn try_address(c: &str) -> Attempt {
         .map_err(|r| r.name())
 }
 
-/// A Han character (CJK unified ideographs and extension A).
+/// Whether `s` holds a Han character.
 fn has_han(s: &str) -> bool {
-    s.chars()
-        .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c))
+    s.chars().any(cn_address::is_han)
 }
 
 fn strip_country(c: &str) -> Option<&str> {

@@ -322,7 +322,8 @@ fn char_before(b: &[u8], i: usize) -> Option<(char, usize)> {
     })
 }
 
-fn is_han(c: char) -> bool {
+/// A Han character (CJK unified ideographs and extension A).
+pub fn is_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 

@@ -1,7 +1,7 @@
 //! Postal addresses (`cn_address`): the real binary on the bundled CSV, in GBK,
 //! and the precision guards.
 
-use crate::util::{piiscan, scan_json, testdata};
+use crate::util::{scan_json, testdata};
 
 /// The `地址` column of `testdata/users.csv`, with the byte offset of each value.
 fn address_column() -> Vec<(String, u64)> {
@@ -72,20 +72,7 @@ fn addresses_in_gbk_point_at_their_raw_bytes() {
     let (gbk, _, _) = encoding_rs::GB18030.encode(text);
     let p = dir.path().join("gbk.txt");
     std::fs::write(&p, &gbk).unwrap();
-    let out = piiscan()
-        .args([
-            "scan",
-            "-q",
-            "-f",
-            "json",
-            "--reveal",
-            "--types",
-            "cn_address",
-        ])
-        .arg(&p)
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, r) = scan_json(&["--reveal", "--types", "cn_address", p.to_str().unwrap()]);
     let f = &r["findings"][0];
     let want = "广东省深圳市南山区科技园路88号阳光大厦12层1201室";
     assert_eq!(f["value"], want);
@@ -107,20 +94,7 @@ fn a_label_on_the_line_before_and_real_world_spans() {
                 公司在北京市朝阳区建国门外大街1号世贸商城5楼，分部在成都市武侯区天府大道北段1700号。\n";
     let p = dir.path().join("form.txt");
     std::fs::write(&p, text).unwrap();
-    let out = piiscan()
-        .args([
-            "scan",
-            "-q",
-            "-f",
-            "json",
-            "--reveal",
-            "--types",
-            "cn_address",
-        ])
-        .arg(&p)
-        .output()
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, r) = scan_json(&["--reveal", "--types", "cn_address", p.to_str().unwrap()]);
     let got: Vec<&str> = r["findings"]
         .as_array()
         .unwrap()
