@@ -467,6 +467,41 @@ mod tests {
         assert_eq!(c.after, " ok");
     }
 
+    /// Every kind's shortest written forms (11 digits, the fewest `item_runs` keeps) are
+    /// found whole, wherever they stand.
+    #[test]
+    fn the_shortest_written_forms_are_found() {
+        let forms = [
+            ("010-82345678", Kind::CnLandline, "电话"),
+            ("0310-2345678", Kind::CnLandline, "电话"),
+            ("+86 10 82345678", Kind::CnLandline, "电话"),
+            ("(010)82345678", Kind::CnLandline, "电话"),
+            ("（０１０）８２３４５６７８", Kind::CnLandline, "电话"),
+            ("0310-234-5678", Kind::CnLandline, "电话"),
+            ("13800138000", Kind::CnMobile, "手机"),
+            ("138 0013 8000", Kind::CnMobile, "手机"),
+            ("１３８００１３８０００", Kind::CnMobile, "手机"),
+            ("138\u{200b}00138000", Kind::CnMobile, "手机"),
+            ("110105491231002", Kind::CnId, "身份证号"),
+            ("370246123456783", Kind::BankCard, "卡号"),
+        ];
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+        for (form, kind, label) in forms {
+            for (before, after) in [("：", "。"), (" ", " x"), (",", ",\n"), ("\n", "")] {
+                let before = format!("{label}{before}");
+                let text = format!("{before}{form}{after}");
+                let b = text.as_bytes();
+                let got: Vec<_> = d
+                    .scan(Buf::whole(b), 0..b.len(), &d.file_context(b))
+                    .into_iter()
+                    .map(|c| (c.start, c.end, c.kind))
+                    .collect();
+                let want = (before.len(), before.len() + form.len(), kind);
+                assert_eq!(got, [want], "{text}");
+            }
+        }
+    }
+
     mod arbitrary_bytes {
         use super::*;
         use proptest::prelude::*;

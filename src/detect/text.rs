@@ -388,9 +388,16 @@ pub fn digit_runs(b: &[u8], out: &mut Vec<Run>) {
     }
 }
 
-/// The fewest digits a written item holds (a landline has at least 9 with its area code, a
-/// mobile 11, an ID 15, a card 13), with margin.
-pub const MIN_ITEM_DIGITS: usize = 7;
+/// The fewest digits a written item holds: a mobile number has 11; a landline 11 with its
+/// trunk `0` (`010`/`02x` + 8, other areas `0` + 3 + 7 or 8) or 12 with `86` instead; an ID
+/// 15 or 18; a bank card 15 to 19. A date and time (`2024-05-01 12`, 10 digits) falls short.
+pub const MIN_ITEM_DIGITS: usize = 11;
+
+/// The fewest bytes of a stretch [`item_runs`] looks into: a digit takes at least one byte,
+/// so a shorter stretch holds fewer than [`MIN_ITEM_DIGITS`] digits. (The shifts in
+/// `item_runs` that find such stretches are written for 11.)
+const LONG_STRETCH: usize = 11;
+const _: () = assert!(LONG_STRETCH == 11 && LONG_STRETCH <= MIN_ITEM_DIGITS);
 
 /// Bit masks of a 64-byte block: bytes that may stand inside a written item (ASCII digits,
 /// the separators ` ` `-` `.` `(` `)` `+`, and every byte of a non-ASCII character), and
@@ -444,8 +451,9 @@ fn block_masks(c: &[u8; 64]) -> (u64, u64) {
 /// and hex strings) can start no item, since every written form of an item is such a
 /// stretch, and skipping them here is what makes the scan fast: a log line holds dozens.
 ///
-/// The stretches are found 64 bytes at a time from bit masks (SSE2 on x86_64), so only
-/// stretches holding a digit cost more than a few instructions. Within a stretch the runs
+/// The stretches are found 64 bytes at a time from bit masks (SSE2 on x86_64), and the
+/// stretches shorter than [`LONG_STRETCH`] bytes are dropped from the masks by shifts and
+/// ands, so only a long stretch holding a digit costs more than a few instructions. Within a stretch the runs
 /// are exactly those [`digit_runs`] finds there, and a detector never joins runs across a
 /// byte outside one, so the items found are the same.
 pub fn item_runs(b: &[u8], out: &mut Vec<Run>) {
@@ -461,10 +469,12 @@ pub fn item_runs(b: &[u8], out: &mut Vec<Run>) {
             r.end += from;
         }
     };
-    let mut base = 0;
-    while base < b.len() {
+    let masks_at = |base: usize| -> (u64, u64) {
+        if base >= b.len() {
+            return (0, 0);
+        }
         let n = (b.len() - base).min(64);
-        let (mut inside, mut digits) = match b[base..].first_chunk::<64>() {
+        let (inside, digits) = match b[base..].first_chunk::<64>() {
             Some(block) => block_masks(block),
             None => {
                 let mut block = [0u8; 64];
@@ -472,12 +482,36 @@ pub fn item_runs(b: &[u8], out: &mut Vec<Run>) {
                 block_masks(&block)
             }
         };
-        if n < 64 {
-            // Zero bytes past the end are outside, and count no digits.
-            let valid = (1u64 << n) - 1;
-            inside &= valid;
-            digits &= valid;
-        }
+        // Zero bytes past the end are outside, and count no digits.
+        let valid = if n < 64 { (1u64 << n) - 1 } else { !0 };
+        (inside & valid, digits & valid)
+    };
+    let (mut cur_inside, mut cur_digits) = masks_at(0);
+    // Where runs of LONG_STRETCH inside bytes start in the previous block.
+    let mut prev_starts = 0u64;
+    let mut base = 0;
+    while base < b.len() {
+        let (next_inside, next_digits) = masks_at(base + 64);
+        // A stretch shorter than LONG_STRETCH bytes holds too few digits: count it as
+        // outside, so that the loop below steps only over the long ones (in a log, the
+        // date of each line rather than every number on it). `starts` has a bit where
+        // LONG_STRETCH inside bytes begin (looking into the next block), `long` a bit on
+        // every byte of such a run (reaching in from the previous block): together the
+        // bytes of the stretches at least LONG_STRETCH long.
+        let x = u128::from(cur_inside) | (u128::from(next_inside) << 64);
+        let x2 = x & (x >> 1);
+        let x4 = x2 & (x2 >> 2);
+        let x8 = x4 & (x4 >> 4);
+        let starts = (x8 & (x2 >> 8) & (x >> 10)) as u64;
+        let s = u128::from(prev_starts) | (u128::from(starts) << 64);
+        let s2 = s | (s << 1);
+        let s4 = s2 | (s2 << 2);
+        let s8 = s4 | (s4 << 4);
+        let long = ((s8 | (s2 << 8) | (s << 10)) >> 64) as u64;
+        let (inside, digits) = (long, cur_digits & long);
+        prev_starts = starts;
+        cur_inside = next_inside;
+        cur_digits = next_digits;
         let outside = !inside;
         let mut pos = 0u32;
         while pos < 64 {
@@ -602,10 +636,6 @@ mod tests {
         assert_eq!(
             got,
             [
-                "2024",
-                "05",
-                "01",
-                "12",
                 "138",
                 "0013",
                 "8000",
@@ -614,8 +644,18 @@ mod tests {
                 "82345678"
             ]
         );
+        // Ten digits are too few, eleven enough, whatever the separators.
+        assert_eq!(item_runs_of(b"a 12345-67890 b").len(), 0);
+        assert_eq!(item_runs_of(b"a 1 2 3 4 5 6 7 8 9 0 1 b").len(), 11);
         for len in [0, 1, 63, 64, 65, 127, 128, 129] {
             let s = "9".repeat(len);
+            assert_eq!(
+                item_runs_of(s.as_bytes()),
+                item_runs_reference(s.as_bytes()),
+                "{len}"
+            );
+            // A stretch crossing block edges, 11 digits apart.
+            let s = format!("{}1-3 8/1380013800 0{}", "x".repeat(len), "x".repeat(len));
             assert_eq!(
                 item_runs_of(s.as_bytes()),
                 item_runs_reference(s.as_bytes()),
@@ -633,8 +673,10 @@ mod tests {
             #[test]
             fn item_runs_match_the_byte_by_byte_reference(
                 bytes in proptest::collection::vec(prop_oneof![
-                    b'0'..=b'9', Just(b' '), Just(b'-'), Just(b'('), Just(b'a'), Just(b':'),
-                    Just(0xEF), Just(0xBC), Just(0x90), Just(0xE2), any::<u8>(),
+                    6 => b'0'..=b'9', 1 => Just(b' '), 1 => Just(b'-'), 1 => Just(b'('),
+                    1 => Just(b'a'), 1 => Just(b':'),
+                    1 => Just(0xEF), 1 => Just(0xBC), 1 => Just(0x90), 1 => Just(0xE2),
+                    1 => any::<u8>(),
                 ], 0..400),
             ) {
                 prop_assert_eq!(item_runs_of(&bytes), item_runs_reference(&bytes));
