@@ -11,30 +11,25 @@ use super::{Context, Kind};
 
 /// Masks a normalised value of `kind`.
 pub fn mask_value(kind: Kind, value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
+    let n = value.chars().count();
     let keep = |head: usize, tail: usize| -> String {
         if n <= head + tail {
             return "*".repeat(n);
         }
-        let mut s: String = chars[..head].iter().collect();
+        // Character offsets of the kept head's end and tail's start (bytes, for ASCII).
+        let byte_at = |k: usize| value.char_indices().nth(k).map_or(value.len(), |(i, _)| i);
+        let (h, t) = if value.len() == n {
+            (head, n - tail)
+        } else {
+            (byte_at(head), byte_at(n - tail))
+        };
+        let mut s = String::with_capacity(value.len());
+        s.push_str(&value[..h]);
         s.extend(std::iter::repeat_n('*', n - head - tail));
-        s.extend(&chars[n - tail..]);
+        s.push_str(&value[t..]);
         s
     };
     match kind {
-        Kind::CnId if n == 18 => keep(6, 4),
-        Kind::CnId => keep(6, 3),
-        Kind::CnMobile => keep(3, 4),
-        Kind::CnLandline => {
-            let area = if value.starts_with("01") || value.starts_with("02") {
-                3
-            } else {
-                4
-            };
-            keep(area.min(n.saturating_sub(4)), 4)
-        }
-        Kind::BankCard => keep(6, 4),
         Kind::CnAddress => mask_address(value),
         Kind::Email => match value.split_once('@') {
             Some((local, domain)) => {
@@ -43,6 +38,29 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
             }
             None => "*".repeat(n),
         },
+        _ => {
+            let (head, tail) = kept_ends(kind, value, n);
+            keep(head, tail)
+        }
+    }
+}
+
+/// How many leading and trailing characters the mask of a number of `kind` (`n`
+/// characters) shows: the region, segment, issuer or area, and the last four.
+fn kept_ends(kind: Kind, value: &str, n: usize) -> (usize, usize) {
+    match kind {
+        Kind::CnId if n == 18 => (6, 4),
+        Kind::CnId => (6, 3),
+        Kind::CnMobile => (3, 4),
+        Kind::CnLandline => {
+            let area = if value.starts_with("01") || value.starts_with("02") {
+                3
+            } else {
+                4
+            };
+            (area.min(n.saturating_sub(4)), 4)
+        }
+        _ => (6, 4),
     }
 }
 
@@ -78,23 +96,30 @@ fn mask_address(value: &str) -> String {
 /// Renders a context snippet with the item replaced by `item_display` and other digit runs
 /// and e-mail local parts masked.
 pub fn mask_context(ctx: &Context, item_display: &str) -> String {
-    let mut out = mask_digits(&ctx.before, true, false);
-    out.push_str(item_display);
-    out.push_str(&mask_digits(&ctx.after, false, true));
-    flatten(&out)
+    let mut out = String::with_capacity(ctx.before.len() + item_display.len() + ctx.after.len());
+    mask_digits_into(&mut out, &ctx.before, true, false);
+    push_flat(&mut out, item_display);
+    mask_digits_into(&mut out, &ctx.after, false, true);
+    out
 }
 
 /// Renders a context snippet without masking (for `--reveal`).
 pub fn reveal_context(ctx: &Context) -> String {
-    flatten(&format!("{}{}{}", ctx.before, ctx.item, ctx.after))
+    let mut out = String::with_capacity(ctx.before.len() + ctx.item.len() + ctx.after.len());
+    for part in [&ctx.before, &ctx.item, &ctx.after] {
+        push_flat(&mut out, part);
+    }
+    out
 }
 
-/// Replaces line breaks and other control characters by spaces so a snippet stays on one
-/// line in every output format.
-fn flatten(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// Appends `s` with line breaks and other control characters replaced by spaces, so a
+/// snippet stays on one line in every output format.
+fn push_flat(out: &mut String, s: &str) {
+    if s.chars().any(char::is_control) {
+        out.extend(s.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    } else {
+        out.push_str(s);
+    }
 }
 
 fn is_alnum(c: char) -> bool {
@@ -109,20 +134,51 @@ fn is_local_part(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._%+-".contains(c)
 }
 
-/// Masks runs of >= 4 digits, runs touching a cut edge, and e-mail local parts.
-fn mask_digits(s: &str, cut_at_start: bool, cut_at_end: bool) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut masked = chars.clone();
+/// Appends `s` to `out` with runs of >= 4 digits, runs touching a cut edge and e-mail
+/// local parts masked, and control characters flattened. ASCII text (most snippets) is
+/// masked byte by byte, other text character by character, by the same rules.
+fn mask_digits_into(out: &mut String, s: &str, cut_at_start: bool, cut_at_end: bool) {
+    if s.is_ascii() {
+        let mut masked = s.as_bytes().to_vec();
+        mask_units(s.as_bytes(), &mut masked, cut_at_start, cut_at_end);
+        push_flat(
+            out,
+            std::str::from_utf8(&masked).expect("ASCII stays ASCII"),
+        );
+    } else {
+        let chars: Vec<char> = s.chars().collect();
+        let mut masked = chars.clone();
+        mask_units(&chars, &mut masked, cut_at_start, cut_at_end);
+        out.extend(
+            masked
+                .into_iter()
+                .map(|c| if c.is_control() { ' ' } else { c }),
+        );
+    }
+}
+
+/// Masks `masked` (a copy of `units`, bytes of ASCII text or characters) where `units`
+/// holds runs of >= 4 digits, runs touching a cut edge, words cut by an edge and e-mail
+/// local parts.
+fn mask_units<T: Copy + Into<char> + From<u8>>(
+    units: &[T],
+    masked: &mut [T],
+    cut_at_start: bool,
+    cut_at_end: bool,
+) {
+    let at = |i: usize| -> char { units[i].into() };
+    let star = T::from(b'*');
+    let n = units.len();
     let mut i = 0;
-    while i < chars.len() {
-        if is_digit(chars[i]) {
+    while i < n {
+        if is_digit(at(i)) {
             let start = i;
-            while i < chars.len() && is_digit(chars[i]) {
+            while i < n && is_digit(at(i)) {
                 i += 1;
             }
-            let touches_edge = (cut_at_start && start == 0) || (cut_at_end && i == chars.len());
+            let touches_edge = (cut_at_start && start == 0) || (cut_at_end && i == n);
             if i - start >= 4 || touches_edge {
-                masked[start..i].iter_mut().for_each(|c| *c = '*');
+                masked[start..i].iter_mut().for_each(|c| *c = star);
             }
         } else {
             i += 1;
@@ -130,37 +186,155 @@ fn mask_digits(s: &str, cut_at_start: bool, cut_at_end: bool) -> String {
     }
     // A word cut by the snippet's edge may be part of a value: mask it.
     if cut_at_end {
-        let mut j = chars.len();
-        while j > 0 && is_alnum(chars[j - 1]) {
+        let mut j = n;
+        while j > 0 && is_alnum(at(j - 1)) {
             j -= 1;
-            masked[j] = '*';
+            masked[j] = star;
         }
     }
     if cut_at_start {
         let mut j = 0;
-        while j < chars.len() && is_alnum(chars[j]) {
-            masked[j] = '*';
+        while j < n && is_alnum(at(j)) {
+            masked[j] = star;
             j += 1;
         }
     }
     // E-mail local parts: keep the first character, mask the rest.
-    for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
-        let mut j = at;
-        while j > 0 && is_local_part(chars[j - 1]) {
+    for k in (0..n).filter(|&k| at(k) == '@') {
+        let mut j = k;
+        while j > 0 && is_local_part(at(j - 1)) {
             j -= 1;
         }
         let first_kept = !(cut_at_start && j == 0);
         let from = if first_kept { j + 1 } else { j };
-        for c in masked.iter_mut().take(at).skip(from) {
-            *c = '*';
+        for c in masked.iter_mut().take(k).skip(from) {
+            *c = star;
         }
     }
-    masked.into_iter().collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first, character-by-character implementation, kept as the reference that the
+    /// faster one must match exactly.
+    mod reference {
+        use super::super::{is_alnum, is_digit, is_local_part, kept_ends};
+        use crate::evidence::{Context, Kind};
+
+        pub fn mask_value(kind: Kind, value: &str) -> String {
+            let chars: Vec<char> = value.chars().collect();
+            let n = chars.len();
+            let keep = |head: usize, tail: usize| -> String {
+                if n <= head + tail {
+                    return "*".repeat(n);
+                }
+                let mut s: String = chars[..head].iter().collect();
+                s.extend(std::iter::repeat_n('*', n - head - tail));
+                s.extend(&chars[n - tail..]);
+                s
+            };
+            match kind {
+                Kind::CnAddress | Kind::Email => super::super::mask_value(kind, value),
+                _ => {
+                    let (head, tail) = kept_ends(kind, value, n);
+                    keep(head, tail)
+                }
+            }
+        }
+
+        pub fn mask_context(ctx: &Context, item_display: &str) -> String {
+            let mut out = mask_digits(&ctx.before, true, false);
+            out.push_str(item_display);
+            out.push_str(&mask_digits(&ctx.after, false, true));
+            out.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        }
+
+        fn mask_digits(s: &str, cut_at_start: bool, cut_at_end: bool) -> String {
+            let chars: Vec<char> = s.chars().collect();
+            let mut masked = chars.clone();
+            let mut i = 0;
+            while i < chars.len() {
+                if is_digit(chars[i]) {
+                    let start = i;
+                    while i < chars.len() && is_digit(chars[i]) {
+                        i += 1;
+                    }
+                    let touches_edge =
+                        (cut_at_start && start == 0) || (cut_at_end && i == chars.len());
+                    if i - start >= 4 || touches_edge {
+                        masked[start..i].iter_mut().for_each(|c| *c = '*');
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            if cut_at_end {
+                let mut j = chars.len();
+                while j > 0 && is_alnum(chars[j - 1]) {
+                    j -= 1;
+                    masked[j] = '*';
+                }
+            }
+            if cut_at_start {
+                let mut j = 0;
+                while j < chars.len() && is_alnum(chars[j]) {
+                    masked[j] = '*';
+                    j += 1;
+                }
+            }
+            for (at, _) in chars.iter().enumerate().filter(|(_, c)| **c == '@') {
+                let mut j = at;
+                while j > 0 && is_local_part(chars[j - 1]) {
+                    j -= 1;
+                }
+                let first_kept = !(cut_at_start && j == 0);
+                let from = if first_kept { j + 1 } else { j };
+                for c in masked.iter_mut().take(at).skip(from) {
+                    *c = '*';
+                }
+            }
+            masked.into_iter().collect()
+        }
+    }
+
+    mod same_as_reference {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn text() -> impl Strategy<Value = String> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![
+                    '0', '1', '5', '9', 'a', 'Z', '_', '.', '@', '%', '+', '-', ' ', '\n', '\t',
+                    '\u{85}', '：', '号', '１', '９', 'Ａ', '，', 'é',
+                ]),
+                0..50,
+            )
+            .prop_map(|v| v.into_iter().collect())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+            #[test]
+            fn masks_match_the_reference(
+                kind in proptest::sample::select(Kind::ALL.to_vec()),
+                value in text(),
+                before in text(),
+                after in text(),
+                ascii in any::<bool>(),
+            ) {
+                let keep = |s: String| if ascii { s.chars().filter(char::is_ascii).collect() } else { s };
+                let (value, before, after) = (keep(value), keep(before), keep(after));
+                prop_assert_eq!(mask_value(kind, &value), reference::mask_value(kind, &value));
+                let ctx = Context { before, item: value.clone(), after };
+                let shown = mask_value(kind, &value);
+                prop_assert_eq!(mask_context(&ctx, &shown), reference::mask_context(&ctx, &shown));
+            }
+        }
+    }
 
     mod never_leaks {
         use super::*;

@@ -241,8 +241,14 @@ impl FindingStore {
     }
 
     /// The findings in report order: sorted by path, member, line, offset, kind.
-    pub fn iter(&self) -> Iter<'_> {
-        Iter {
+    pub fn iter(&self) -> impl Iterator<Item = io::Result<Cow<'_, Finding>>> {
+        self.entries().map(|e| e.and_then(Entry::finding))
+    }
+
+    /// The findings in report order as entries, whose spilled ones are parsed only when
+    /// asked: a reporter can read the spill in order and parse it on many threads.
+    pub fn entries(&self) -> Entries<'_> {
+        Entries {
             store: self,
             run: 0,
             at: 0,
@@ -251,13 +257,36 @@ impl FindingStore {
     }
 }
 
-/// The findings of a [`FindingStore`] in report order; spilled findings are read back
-/// (an error reading the spill is an I/O error of the report).
-pub struct Iter<'a> {
+/// A finding of a [`FindingStore`]: held in memory, or a line of the spill not yet parsed.
+pub enum Entry<'a> {
+    /// Held in memory.
+    Held(&'a Finding),
+    /// Read from the spill, not yet parsed.
+    Spilled(String),
+}
+
+impl<'a> Entry<'a> {
+    /// The finding (an error if the spill line does not parse).
+    pub fn finding(self) -> io::Result<Cow<'a, Finding>> {
+        match self {
+            Entry::Held(f) => Ok(Cow::Borrowed(f)),
+            Entry::Spilled(line) => {
+                let parsed: In = serde_json::from_str(&line).map_err(|e| {
+                    io::Error::new(io::ErrorKind::InvalidData, format!("spill: {e}"))
+                })?;
+                parsed.finding().map(Cow::Owned)
+            }
+        }
+    }
+}
+
+/// The entries of a [`FindingStore`] in report order; spilled lines are read back (an
+/// error reading the spill is an I/O error of the report).
+pub struct Entries<'a> {
     store: &'a FindingStore,
     run: usize,
     at: usize,
-    reader: Option<(BufReader<At<'a>>, String)>,
+    reader: Option<BufReader<At<'a>>>,
 }
 
 /// Reads a file from a position of its own (positional reads), so iterators over the same
@@ -275,8 +304,8 @@ impl io::Read for At<'_> {
     }
 }
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = io::Result<Cow<'a, Finding>>;
+impl<'a> Iterator for Entries<'a> {
+    type Item = io::Result<Entry<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -285,7 +314,7 @@ impl<'a> Iterator for Iter<'a> {
                 Body::Memory(v) => {
                     if let Some(f) = v.get(self.at) {
                         self.at += 1;
-                        return Some(Ok(Cow::Borrowed(f)));
+                        return Some(Ok(Entry::Held(f)));
                     }
                 }
                 Body::Spilled { offset, count } => {
@@ -300,9 +329,9 @@ impl<'a> Iterator for Iter<'a> {
     }
 }
 
-impl<'a> Iter<'a> {
-    /// Reads the next finding of the current spilled run.
-    fn read_spilled(&mut self, offset: u64) -> io::Result<Cow<'a, Finding>> {
+impl<'a> Entries<'a> {
+    /// Reads the next line of the current spilled run.
+    fn read_spilled(&mut self, offset: u64) -> io::Result<Entry<'a>> {
         if self.at == 0 {
             // Each run is read once, in order: a new reader at its start.
             let file = self
@@ -312,15 +341,13 @@ impl<'a> Iter<'a> {
                 .expect("a spilled run has a spill")
                 .get_ref();
             let at = At { file, pos: offset };
-            self.reader = Some((BufReader::with_capacity(1 << 16, at), String::new()));
+            self.reader = Some(BufReader::with_capacity(1 << 16, at));
         }
-        let (reader, line) = self.reader.as_mut().expect("set above");
-        line.clear();
-        reader.read_line(line)?;
+        let reader = self.reader.as_mut().expect("set above");
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
         self.at += 1;
-        let parsed: In = serde_json::from_str(line)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("spill: {e}")))?;
-        parsed.finding().map(Cow::Owned)
+        Ok(Entry::Spilled(line))
     }
 }
 

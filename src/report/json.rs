@@ -2,14 +2,15 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use std::time::SystemTime;
 
-use super::{display_context, display_value, Report, Reporter, Summary, SCHEMA};
+use super::{display_context_around, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
-use crate::evidence::store::FindingStore;
-use crate::evidence::{FileRecord, Finding};
+use crate::evidence::store::{Entry, FindingStore};
+use crate::evidence::{Confidence, FileRecord, Finding, Kind};
 use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
@@ -60,33 +61,59 @@ pub fn file_json(f: &FileRecord) -> Value {
     Value::Object(m)
 }
 
-/// One entry of `findings`, masked unless `--reveal`.
-pub fn finding_json(cfg: &Config, f: &Finding) -> Value {
-    let mut m = Map::new();
-    m.insert("type".into(), json!(f.kind));
-    m.insert("value".into(), json!(display_value(cfg, f)));
-    m.insert(
-        "fingerprint".into(),
-        json!(cfg.key.fingerprint(f.kind, &f.value)),
-    );
-    m.insert("path".into(), json!(f.path));
-    if let Some(mem) = &f.member {
-        m.insert("member".into(), json!(mem));
+/// One entry of `findings`, masked unless `--reveal`, serialised straight from the finding
+/// (building a `Value` per finding was most of the cost of a report with many findings).
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    /// `"finding"` in a JSON Lines stream, where every line names its record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<&'static str>,
+    #[serde(rename = "type")]
+    kind: Kind,
+    value: String,
+    fingerprint: String,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member: Option<&'a str>,
+    offset: u64,
+    length: u32,
+    line: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    column: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<&'a str>,
+    encoding: &'a str,
+    confidence: Confidence,
+    context: String,
+    details: &'a Map<String, Value>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl<'a> FindingJson<'a> {
+    /// The entry of `f`, with the record name of a stream if given.
+    pub fn new(cfg: &Config, f: &'a Finding, record: Option<&'static str>) -> FindingJson<'a> {
+        let value = display_value(cfg, f);
+        FindingJson {
+            record,
+            kind: f.kind,
+            context: display_context_around(cfg, f, &value),
+            value,
+            fingerprint: cfg.key.fingerprint(f.kind, &f.value),
+            path: &f.path,
+            member: f.member.as_deref(),
+            offset: f.offset,
+            length: f.length,
+            line: f.line,
+            column: f.column,
+            cell: f.cell.as_deref(),
+            encoding: f.encoding,
+            confidence: f.confidence,
+            details: &f.details,
+        }
     }
-    m.insert("offset".into(), json!(f.offset));
-    m.insert("length".into(), json!(f.length));
-    m.insert("line".into(), json!(f.line));
-    if f.column > 0 {
-        m.insert("column".into(), json!(f.column));
-    }
-    if let Some(c) = &f.cell {
-        m.insert("cell".into(), json!(c));
-    }
-    m.insert("encoding".into(), json!(f.encoding));
-    m.insert("confidence".into(), json!(f.confidence));
-    m.insert("context".into(), json!(display_context(cfg, f)));
-    m.insert("details".into(), Value::Object(f.details.clone()));
-    Value::Object(m)
 }
 
 /// The `scan` object: times, command line, roots, host, user, case, completeness and the
@@ -231,42 +258,69 @@ fn write_array<T>(
     out.write_all(if last { b"]\n" } else { b"],\n" })
 }
 
-/// Writes the findings array, serialising batches in parallel (HMAC and masking per
-/// finding dominate the cost of a report with millions of findings) and writing them in
-/// order, so memory holds one batch of text at a time.
+/// Writes the findings array. Batches are parsed (spilled findings) and serialised in
+/// parallel (HMAC and masking per finding dominate the cost of a report with millions of
+/// findings) on a thread of their own, while the batch before is written out in order, so
+/// memory holds two batches of text at a time.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     use rayon::prelude::*;
     const BATCH: usize = 1 << 13;
-    const CHUNK: usize = 1 << 10;
-    let all = &r.outcome.findings;
-    out.write_all(b"  \"findings\": [")?;
-    let mut findings = all.iter();
-    for b in 0.. {
-        let batch = findings
-            .by_ref()
-            .take(BATCH)
-            .collect::<io::Result<Vec<_>>>()?;
-        if batch.is_empty() {
-            break;
+    const CHUNK: usize = 1 << 9;
+    let cfg = r.config;
+    let render = |batch: Vec<Entry>, first: bool| -> io::Result<Vec<Vec<u8>>> {
+        let mut chunks: Vec<Vec<Entry>> = Vec::new();
+        let mut batch = batch.into_iter();
+        loop {
+            let chunk: Vec<Entry> = batch.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            chunks.push(chunk);
         }
-        let texts: Vec<Vec<u8>> = batch
-            .par_chunks(CHUNK)
+        chunks
+            .into_par_iter()
             .enumerate()
             .map(|(c, chunk)| {
-                let mut buf = Vec::with_capacity(chunk.len() * 400);
-                for (i, f) in chunk.iter().enumerate() {
-                    let first = b == 0 && c == 0 && i == 0;
-                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    serde_json::to_writer(&mut buf, &finding_json(r.config, f)).expect("in memory");
+                let mut buf = Vec::with_capacity(chunk.len() * 512);
+                for (i, e) in chunk.into_iter().enumerate() {
+                    let f = e.finding()?;
+                    buf.extend_from_slice(if first && c == 0 && i == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    serde_json::to_writer(&mut buf, &FindingJson::new(cfg, &f, None))?;
                 }
-                buf
+                Ok(buf)
             })
-            .collect();
-        for t in texts {
-            out.write_all(&t)?;
+            .collect()
+    };
+    out.write_all(b"  \"findings\": [")?;
+    let mut entries = r.outcome.findings.entries();
+    let mut pending: Vec<Vec<u8>> = Vec::new();
+    std::thread::scope(|s| -> io::Result<()> {
+        let mut first = true;
+        loop {
+            let batch = entries
+                .by_ref()
+                .take(BATCH)
+                .collect::<io::Result<Vec<_>>>()?;
+            if batch.is_empty() {
+                break;
+            }
+            let rendering = s.spawn(move || render(batch, first));
+            first = false;
+            for t in pending.drain(..) {
+                out.write_all(&t)?;
+            }
+            pending = rendering.join().expect("rendering does not panic")?;
         }
+        Ok(())
+    })?;
+    for t in pending {
+        out.write_all(&t)?;
     }
-    if !all.is_empty() {
+    if !r.outcome.findings.is_empty() {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"],\n")

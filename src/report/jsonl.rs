@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use serde_json::{json, Map, Value};
 
-use super::json::{file_json, finding_json, scan_json, summary_json, tool_json};
+use super::json::{file_json, scan_json, summary_json, tool_json, FindingJson};
 use crate::config::Config;
 use crate::evidence::{FileRecord, Finding};
 use crate::scan::{Outcome, Sink};
@@ -53,7 +53,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
         }
     }
 
-    fn line(&mut self, v: &Value) {
+    fn line(&mut self, v: &impl serde::Serialize) {
         if self.error.is_some() {
             return;
         }
@@ -110,8 +110,7 @@ impl<W: Write> Sink for Jsonl<'_, W> {
     fn file(&mut self, rec: &FileRecord, findings: &[Finding]) {
         self.line(&record("file", file_json(rec)));
         for f in findings {
-            let v = record("finding", finding_json(self.cfg, f));
-            self.line(&v);
+            self.line(&FindingJson::new(self.cfg, f, Some("finding")));
         }
         self.flush();
     }

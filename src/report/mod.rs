@@ -66,10 +66,16 @@ pub fn display_value(config: &Config, f: &Finding) -> String {
 
 /// The context snippet as it may be shown: masked unless `--reveal`.
 pub fn display_context(config: &Config, f: &Finding) -> String {
+    display_context_around(config, f, &display_value(config, f))
+}
+
+/// [`display_context`] for a finding whose value is shown as `shown` (from
+/// [`display_value`]), so the value is not masked twice.
+pub fn display_context_around(config: &Config, f: &Finding, shown: &str) -> String {
     if config.reveal {
         reveal_context(&f.context)
     } else {
-        mask_context(&f.context, &mask_value(f.kind, &f.value))
+        mask_context(&f.context, shown)
     }
 }
 
