@@ -153,37 +153,25 @@ pub fn scan_stream_flushing<R: Read>(
     let mut eof = false;
     let mut allow: Vec<u64> = Vec::new();
 
+    // The first batch holds at least what the encoding sniffer looks at.
+    let first_want = (batch + LOOKAHEAD).max(SNIFF_BYTES);
+    fill(
+        &mut reader,
+        &mut buf,
+        first_want,
+        &mut eof,
+        &mut out,
+        0,
+        on_read,
+    );
+    // Where the bytes new in this batch start (they are hashed while it is scanned).
+    let mut fresh_from = 0usize;
+    // The next batch, read while this one is scanned and hashed.
+    let mut next: Vec<u8> = Vec::new();
+
     loop {
-        // Fill the batch.
-        // The first batch holds at least what the encoding sniffer looks at.
-        let mut want = own_from + batch + LOOKAHEAD;
-        if fcx.is_none() {
-            want = want.max(SNIFF_BYTES);
-        }
-        // The bytes new in this batch are hashed while its windows are scanned.
-        let fresh_from = buf.len();
-        while !eof && buf.len() < want {
-            let old = buf.len();
-            let chunk = (want - old).min(1 << 20) as u64;
-            // `read_to_end` fills spare capacity without zeroing it first (zeroing a
-            // megabyte per small file was a tenth of a scan of many files).
-            let res = (&mut reader).take(chunk).read_to_end(&mut buf);
-            let n = buf.len() - old;
-            out.size += n as u64;
-            if n > 0 {
-                on_read(n as u64);
-            }
-            match res {
-                // Fewer bytes than asked: the input ended.
-                Ok(k) if (k as u64) < chunk => eof = true,
-                Ok(_) => {}
-                Err(e) => {
-                    let at = base + buf.len() as u64;
-                    out.error = Some(format!("read error at offset {at}: {e}"));
-                    eof = true;
-                }
-            }
-        }
+        // Whether this batch ends the input (`eof` may change as the next one is read).
+        let batch_eof = eof;
         if fcx.is_none() {
             let enc = sniff(&buf);
             out.encoding = enc;
@@ -191,7 +179,7 @@ pub fn scan_stream_flushing<R: Read>(
             fcx = Some(if enc.decodes() {
                 let head = &buf[bom..buf.len().min(bom + HEADER_BYTES)];
                 let mut text = Vec::new();
-                decode(enc, head, eof, &mut text, &mut TextMap::default());
+                decode(enc, head, batch_eof, &mut text, &mut TextMap::default());
                 det.file_context(&text)
             } else {
                 det.file_context(&buf)
@@ -199,7 +187,7 @@ pub fn scan_stream_flushing<R: Read>(
         }
         let fcx_ref = fcx.as_ref().expect("set above");
         let enc = out.encoding;
-        let own_to = if eof {
+        let own_to = if batch_eof {
             buf.len()
         } else {
             buf.len() - LOOKAHEAD
@@ -224,7 +212,7 @@ pub fn scan_stream_flushing<R: Read>(
             }
             // Decoding starts on a code unit boundary (counted from the input's start).
             lo += ((base + lo as u64) % enc.unit() as u64) as usize;
-            let at_end = eof && hi == buf.len();
+            let at_end = batch_eof && hi == buf.len();
             DECODED.with(|cell| {
                 let mut guard = cell.borrow_mut();
                 let (text, map) = &mut *guard;
@@ -299,16 +287,33 @@ pub fn scan_stream_flushing<R: Read>(
             })
         };
         let fresh = &buf[fresh_from..];
+        // The next batch keeps the look-behind of this one and the held-back tail, and is
+        // read on this thread while the pool hashes and scans this one.
+        let keep_from = own_to.saturating_sub(LOOKBEHIND);
+        let mut read_next = |next: &mut Vec<u8>, eof: &mut bool, out: &mut Scanned| {
+            if batch_eof {
+                return;
+            }
+            next.clear();
+            next.extend_from_slice(&buf[keep_from..]);
+            let want = own_to - keep_from + batch + LOOKAHEAD;
+            let next_base = base + buf.len() as u64 - next.len() as u64;
+            fill(&mut reader, next, want, eof, out, next_base, on_read);
+        };
         let found: Vec<Window> = if opts.parallel && windows.len() > 1 {
             // SHA-256 is sequential: one thread hashes, the others scan.
-            let (found, ()) = rayon::join(
-                || windows.par_iter().map(scan_one).collect(),
-                || hasher.update(fresh),
-            );
+            let mut found = Vec::new();
+            rayon::in_place_scope(|s| {
+                s.spawn(|_| hasher.update(fresh));
+                s.spawn(|_| found = windows.par_iter().map(scan_one).collect());
+                read_next(&mut next, &mut eof, &mut out);
+            });
             found
         } else {
             hasher.update(fresh);
-            windows.iter().map(scan_one).collect()
+            let found = windows.iter().map(scan_one).collect();
+            read_next(&mut next, &mut eof, &mut out);
+            found
         };
         for mut w in found {
             for f in &mut w.found {
@@ -328,7 +333,7 @@ pub fn scan_stream_flushing<R: Read>(
             };
         }
 
-        if let Some(flush) = flush.filter(|_| out.findings.len() >= FLUSH_AT && !eof) {
+        if let Some(flush) = flush.filter(|_| out.findings.len() >= FLUSH_AT && !batch_eof) {
             // Lines before the one that goes on into the next batch are complete.
             let done = out.findings.partition_point(|f| f.line < line_at_own_from);
             if done > 0 {
@@ -338,12 +343,11 @@ pub fn scan_stream_flushing<R: Read>(
                 flush(ready);
             }
         }
-        if eof {
+        if batch_eof {
             break;
         }
-        // Keep the look-behind of the next batch and the held-back tail.
-        let keep_from = own_to.saturating_sub(LOOKBEHIND);
-        buf.drain(..keep_from);
+        fresh_from = buf.len() - keep_from;
+        std::mem::swap(&mut buf, &mut next);
         base += keep_from as u64;
         own_from = own_to - keep_from;
     }
@@ -352,6 +356,42 @@ pub fn scan_stream_flushing<R: Read>(
         out.sha256 = Some(hex(&hasher.finalize()));
     }
     out
+}
+
+/// Reads from `reader` into `buf` until it holds `want` bytes or the input ends (`eof`),
+/// counting the bytes read into `out.size` and recording a read error (at its offset,
+/// `buf[0]` being at `base`) in `out.error`.
+fn fill<R: Read>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    want: usize,
+    eof: &mut bool,
+    out: &mut Scanned,
+    base: u64,
+    on_read: &(dyn Fn(u64) + Sync),
+) {
+    while !*eof && buf.len() < want {
+        let old = buf.len();
+        let chunk = (want - old).min(1 << 20) as u64;
+        // `read_to_end` fills spare capacity without zeroing it first (zeroing a megabyte
+        // per small file was a tenth of a scan of many files).
+        let res = reader.take(chunk).read_to_end(buf);
+        let n = buf.len() - old;
+        out.size += n as u64;
+        if n > 0 {
+            on_read(n as u64);
+        }
+        match res {
+            // Fewer bytes than asked: the input ended.
+            Ok(k) if (k as u64) < chunk => *eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                let at = base + buf.len() as u64;
+                out.error = Some(format!("read error at offset {at}: {e}"));
+                *eof = true;
+            }
+        }
+    }
 }
 
 /// What one window gives: its findings (lines counted from its start), its line breaks,
@@ -704,6 +744,40 @@ mod tests {
         assert!(s.error.unwrap().contains("offset 12"));
         assert!(s.sha256.is_none());
         assert_eq!(s.findings.len(), 1);
+    }
+
+    #[test]
+    fn a_read_error_in_a_later_batch_keeps_every_finding_before_it() {
+        use std::io;
+        // 1,000 items in 12,000 bytes, handed out 1,000 bytes a read, then an error: the
+        // batches after the first are read while the one before is scanned.
+        struct Failing(io::Cursor<Vec<u8>>);
+        impl Read for Failing {
+            fn read(&mut self, b: &mut [u8]) -> io::Result<usize> {
+                let n = b.len().min(1000);
+                match self.0.read(&mut b[..n])? {
+                    0 => Err(io::Error::other("disk on fire")),
+                    k => Ok(k),
+                }
+            }
+        }
+        let text = "13800138000 ".repeat(1000).into_bytes();
+        let det = Detector::new(false);
+        for parallel in [false, true] {
+            let opts = ReadOptions {
+                window: 512,
+                batch: 2048,
+                parallel,
+                ..ReadOptions::default()
+            };
+            let s = scan_stream(Failing(io::Cursor::new(text.clone())), &det, opts, &|_| {});
+            assert!(s.error.unwrap().contains("offset 12000"));
+            assert!(s.sha256.is_none());
+            assert_eq!(s.size, 12000);
+            assert_eq!(s.findings.len(), 1000, "parallel: {parallel}");
+            let offsets: Vec<u64> = s.findings.iter().map(|f| f.offset).collect();
+            assert_eq!(offsets, (0..1000).map(|i| 12 * i).collect::<Vec<u64>>());
+        }
     }
 
     mod windows_property {
