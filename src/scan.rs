@@ -107,7 +107,15 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
     sink.begin(started);
     let progress = Arc::new(Progress::new(cfg.quiet));
     let mut files = Vec::new();
-    let mut findings = FindingStore::new(cfg.spill_after);
+    // A JSON report only writes each finding's record, and a JSON Lines report has written
+    // them as the scan went: unless a baseline is written from the findings, keep just that.
+    let mut findings = match (cfg.format, cfg.write_baseline.is_some()) {
+        (Format::Json, false) => {
+            FindingStore::rendering(cfg.spill_after, crate::report::json::renderer(cfg.clone()))
+        }
+        (Format::Jsonl, false) => FindingStore::counting(),
+        _ => FindingStore::new(cfg.spill_after),
+    };
     let mut root_errors = 0;
     let mut stdin_count = 0;
     let mut suppressor = Suppressor::new(&cfg);

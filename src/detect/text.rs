@@ -431,6 +431,63 @@ fn block_masks(c: &[u8; 64]) -> (u64, u64) {
     (inside, digits)
 }
 
+/// The block masks of [`block_masks`] from AVX2 table lookups: a byte's class is the AND
+/// of a class set looked up by its low nibble and one looked up by its high nibble (bit 0:
+/// separator, bit 1: digit, bit 2: non-ASCII).
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn block_masks_avx2(c: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    const SEP: i8 = 1;
+    const DIGIT: i8 = 2;
+    const HIGH: i8 = 4;
+    // Low nibbles of ` ` ( ) + - . are 0 8 9 B D E; of digits 0-9; non-ASCII any.
+    let lo: [i8; 16] = std::array::from_fn(|l| {
+        let sep = if matches!(l, 0x0 | 0x8 | 0x9 | 0xB | 0xD | 0xE) {
+            SEP
+        } else {
+            0
+        };
+        let digit = if l <= 9 { DIGIT } else { 0 };
+        sep | digit | HIGH
+    });
+    let hi: [i8; 16] = std::array::from_fn(|h| match h {
+        2 => SEP,
+        3 => DIGIT,
+        8.. => HIGH,
+        _ => 0,
+    });
+    let (mut inside, mut digits) = (0u64, 0u64);
+    // SAFETY: AVX2 is enabled for this function; every load reads 32 bytes at offset 0 or
+    // 32 of a 64-byte array, and the tables are 16-byte arrays.
+    unsafe {
+        let lo_t = _mm256_broadcastsi128_si256(_mm_loadu_si128(lo.as_ptr() as *const __m128i));
+        let hi_t = _mm256_broadcastsi128_si256(_mm_loadu_si128(hi.as_ptr() as *const __m128i));
+        let nib = _mm256_set1_epi8(0x0F);
+        let zero = _mm256_setzero_si256();
+        let digit_bit = _mm256_set1_epi8(DIGIT);
+        let lead = _mm256_set1_epi8(0xEFu8 as i8);
+        for k in 0..2 {
+            let v = _mm256_loadu_si256(c.as_ptr().add(32 * k) as *const __m256i);
+            let l = _mm256_and_si256(v, nib);
+            let h = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+            let class =
+                _mm256_and_si256(_mm256_shuffle_epi8(lo_t, l), _mm256_shuffle_epi8(hi_t, h));
+            let outside = _mm256_cmpeq_epi8(class, zero);
+            let digit = _mm256_or_si256(
+                _mm256_cmpeq_epi8(_mm256_and_si256(class, digit_bit), digit_bit),
+                _mm256_cmpeq_epi8(v, lead),
+            );
+            inside |= u64::from(!(_mm256_movemask_epi8(outside) as u32)) << (32 * k);
+            digits |= u64::from(_mm256_movemask_epi8(digit) as u32) << (32 * k);
+        }
+    }
+    (inside, digits)
+}
+
 /// Portable version of the block masks above.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
@@ -451,12 +508,38 @@ fn block_masks(c: &[u8; 64]) -> (u64, u64) {
 /// and hex strings) can start no item, since every written form of an item is such a
 /// stretch, and skipping them here is what makes the scan fast: a log line holds dozens.
 ///
-/// The stretches are found 64 bytes at a time from bit masks (SSE2 on x86_64), and the
-/// stretches shorter than [`LONG_STRETCH`] bytes are dropped from the masks by shifts and
-/// ands, so only a long stretch holding a digit costs more than a few instructions. Within a stretch the runs
-/// are exactly those [`digit_runs`] finds there, and a detector never joins runs across a
-/// byte outside one, so the items found are the same.
+/// The stretches are found 64 bytes at a time from bit masks (AVX2 or SSE2 on x86_64),
+/// and the stretches shorter than [`LONG_STRETCH`] bytes are dropped from the masks by
+/// shifts and ands, so only a long stretch holding a digit costs more than a few
+/// instructions. Within a stretch the runs are exactly those [`digit_runs`] finds there,
+/// and a detector never joins runs across a byte outside one, so the items found are the
+/// same.
 pub fn item_runs(b: &[u8], out: &mut Vec<Run>) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("popcnt")
+        && std::arch::is_x86_feature_detected!("bmi1")
+        && std::arch::is_x86_feature_detected!("lzcnt")
+    {
+        // SAFETY: the CPU has the features the function is compiled for (checked above).
+        unsafe { item_runs_avx2(b, out) };
+        return;
+    }
+    item_runs_with(b, out, block_masks);
+}
+
+/// [`item_runs`] compiled for AVX2 and the bit-counting instructions, with the block
+/// masks from 32-byte table lookups.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt,bmi1,lzcnt")]
+unsafe fn item_runs_avx2(b: &[u8], out: &mut Vec<Run>) {
+    // SAFETY: the caller checked that the CPU has AVX2.
+    item_runs_with(b, out, |c| unsafe { block_masks_avx2(c) });
+}
+
+/// The body of [`item_runs`], with the block masks from `block_masks`.
+#[inline(always)]
+fn item_runs_with(b: &[u8], out: &mut Vec<Run>, block_masks: impl Fn(&[u8; 64]) -> (u64, u64)) {
     // `open` is the start of the stretch that reaches the current block's start, with its
     // digit count so far; `after_o` is one past the last byte outside a stretch.
     let mut open: Option<(usize, u32)> = None;
@@ -661,6 +744,36 @@ mod tests {
                 item_runs_reference(s.as_bytes()),
                 "{len}"
             );
+        }
+    }
+
+    /// The masks of a block, byte by byte.
+    fn block_masks_reference(c: &[u8; 64]) -> (u64, u64) {
+        let (mut inside, mut digits) = (0u64, 0u64);
+        for (k, &x) in c.iter().enumerate() {
+            let d = x.is_ascii_digit();
+            let keep = d || x >= 0x80 || b" -.()+".contains(&x);
+            inside |= u64::from(keep) << k;
+            digits |= u64::from(d || x == 0xEF) << k;
+        }
+        (inside, digits)
+    }
+
+    #[test]
+    fn block_masks_classify_every_byte_value() {
+        // Every byte value at every position of a block, 64 values at a time.
+        for first in (0..=255u8).step_by(64).chain([200]) {
+            for shift in 0..64u8 {
+                let block: [u8; 64] =
+                    std::array::from_fn(|k| first.wrapping_add((k as u8).wrapping_add(shift)));
+                let want = block_masks_reference(&block);
+                assert_eq!(block_masks(&block), want);
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    assert_eq!(unsafe { block_masks_avx2(&block) }, want);
+                }
+            }
         }
     }
 

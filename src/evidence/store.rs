@@ -94,7 +94,16 @@ impl In {
 #[derive(Debug)]
 enum Body {
     Memory(Vec<Finding>),
-    Spilled { offset: u64, count: usize },
+    Spilled {
+        offset: u64,
+        count: usize,
+    },
+    /// Rendered records (see [`FindingStore::rendering`]).
+    Text(Vec<u8>),
+    SpilledText {
+        offset: u64,
+        len: u64,
+    },
 }
 
 /// One input's findings.
@@ -104,9 +113,34 @@ struct Run {
     body: Body,
 }
 
+/// Renders a finding as a report record, appending it to a buffer.
+pub type Render = Box<dyn Fn(&Finding, &mut Vec<u8>) + Send + Sync>;
+
+/// What a store keeps of the findings pushed into it.
+enum Keep {
+    /// The findings.
+    Findings,
+    /// Their records as rendered by the report that will be written (and the findings are
+    /// dropped): the report is then a copy, with no spill to read back and parse.
+    Rendered(Render),
+    /// Only their counts (a report that was streamed as the scan went).
+    Counts,
+}
+
+impl std::fmt::Debug for Keep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Keep::Findings => "Findings",
+            Keep::Rendered(_) => "Rendered",
+            Keep::Counts => "Counts",
+        })
+    }
+}
+
 /// The findings of a scan.
 #[derive(Debug)]
 pub struct FindingStore {
+    keep: Keep,
     runs: Vec<Run>,
     in_memory: usize,
     limit: usize,
@@ -127,6 +161,7 @@ impl FindingStore {
     /// A store that holds up to `limit` findings in memory.
     pub fn new(limit: usize) -> FindingStore {
         FindingStore {
+            keep: Keep::Findings,
             runs: Vec::new(),
             in_memory: 0,
             limit,
@@ -135,6 +170,26 @@ impl FindingStore {
             spill: None,
             spill_len: 0,
             spill_failed: false,
+        }
+    }
+
+    /// A store that keeps each finding as the record `render` makes of it (up to `limit`
+    /// findings' records in memory), for a report that writes them in order and needs
+    /// nothing else of them. [`FindingStore::iter`] gives an error;
+    /// [`FindingStore::write_rendered`] writes the records.
+    pub fn rendering(limit: usize, render: Render) -> FindingStore {
+        FindingStore {
+            keep: Keep::Rendered(render),
+            ..FindingStore::new(limit)
+        }
+    }
+
+    /// A store that keeps only the counts of findings, for a report streamed as the scan
+    /// went. [`FindingStore::iter`] gives an error.
+    pub fn counting() -> FindingStore {
+        FindingStore {
+            keep: Keep::Counts,
+            ..FindingStore::new(0)
         }
     }
 
@@ -151,6 +206,37 @@ impl FindingStore {
             }
         }
         self.len += findings.len();
+        let render = match &self.keep {
+            Keep::Findings => None,
+            Keep::Rendered(r) => Some(r),
+            Keep::Counts => return,
+        };
+        if let Some(render) = render {
+            let mut text = Vec::with_capacity(findings.len() * 512);
+            for f in &findings {
+                render(f, &mut text);
+            }
+            let count = findings.len();
+            drop(findings);
+            let body = if self.in_memory + count <= self.limit || self.spill_failed {
+                self.in_memory += count;
+                Body::Text(text)
+            } else {
+                match self.spill_bytes(&text) {
+                    Ok(offset) => Body::SpilledText {
+                        offset,
+                        len: text.len() as u64,
+                    },
+                    Err(_) => {
+                        self.spill_failed = true;
+                        self.in_memory += count;
+                        Body::Text(text)
+                    }
+                }
+            };
+            self.runs.push(Run { path, body });
+            return;
+        }
         let body = if self.in_memory + findings.len() <= self.limit || self.spill_failed {
             self.in_memory += findings.len();
             Body::Memory(findings)
@@ -171,18 +257,28 @@ impl FindingStore {
         self.runs.push(Run { path, body });
     }
 
-    /// Appends a run to the spill file; returns its offset.
-    fn spill_run(&mut self, findings: &[Finding]) -> io::Result<u64> {
+    /// The spill file, created on first use.
+    fn spill_file(&mut self) -> io::Result<&mut BufWriter<File>> {
         if self.spill.is_none() {
             self.spill = Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?));
         }
-        let w = self.spill.as_mut().expect("created above");
+        Ok(self.spill.as_mut().expect("created above"))
+    }
+
+    /// Appends rendered records to the spill file; returns their offset.
+    fn spill_bytes(&mut self, text: &[u8]) -> io::Result<u64> {
         let offset = self.spill_len;
-        let mut line = Vec::with_capacity(512);
+        self.spill_file()?.write_all(text)?;
+        self.spill_len += text.len() as u64;
+        Ok(offset)
+    }
+
+    /// Appends a run to the spill file; returns its offset.
+    fn spill_run(&mut self, findings: &[Finding]) -> io::Result<u64> {
+        let mut lines = Vec::with_capacity(findings.len() * 512);
         for f in findings {
-            line.clear();
             serde_json::to_writer(
-                &mut line,
+                &mut lines,
                 &Out {
                     k: f.kind.name(),
                     v: &f.value,
@@ -201,11 +297,9 @@ impl FindingStore {
                     d: &f.details,
                 },
             )?;
-            line.push(b'\n');
-            w.write_all(&line)?;
-            self.spill_len += line.len() as u64;
+            lines.push(b'\n');
         }
-        Ok(offset)
+        self.spill_bytes(&lines)
     }
 
     /// Puts the runs in report order; call once all findings are in.
@@ -243,6 +337,47 @@ impl FindingStore {
     /// The findings in report order: sorted by path, member, line, offset, kind.
     pub fn iter(&self) -> impl Iterator<Item = io::Result<Cow<'_, Finding>>> {
         self.entries().map(|e| e.and_then(Entry::finding))
+    }
+
+    /// True if the store keeps rendered records (see [`FindingStore::rendering`]).
+    pub fn is_rendered(&self) -> bool {
+        matches!(self.keep, Keep::Rendered(_))
+    }
+
+    /// Writes the rendered records in report order (see [`FindingStore::rendering`]),
+    /// leaving out the first `skip` bytes of the first (a separator that only goes
+    /// between records).
+    pub fn write_rendered(&self, out: &mut dyn Write, mut skip: usize) -> io::Result<()> {
+        let mut chunk = vec![0u8; 1 << 20];
+        for run in &self.runs {
+            match &run.body {
+                Body::Text(t) => {
+                    let from = skip.min(t.len());
+                    out.write_all(&t[from..])?;
+                    skip -= from;
+                }
+                Body::SpilledText { offset, len } => {
+                    let file = self.spill.as_ref().expect("a spilled run has a spill");
+                    let mut at = At {
+                        file: file.get_ref(),
+                        pos: *offset,
+                    };
+                    let mut left = *len;
+                    while left > 0 {
+                        let want = left.min(chunk.len() as u64) as usize;
+                        io::Read::read_exact(&mut at, &mut chunk[..want])?;
+                        let from = skip.min(want);
+                        out.write_all(&chunk[from..want])?;
+                        skip -= from;
+                        left -= want as u64;
+                    }
+                }
+                Body::Memory(_) | Body::Spilled { .. } => {
+                    return Err(io::Error::other("findings were kept, not rendered"));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The findings in report order as entries, whose spilled ones are parsed only when
@@ -308,6 +443,10 @@ impl<'a> Iterator for Entries<'a> {
     type Item = io::Result<Entry<'a>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if matches!(self.store.keep, Keep::Counts) && self.store.len > 0 && self.run == 0 {
+            self.run = usize::MAX;
+            return Some(Err(io::Error::other("findings were counted, not kept")));
+        }
         loop {
             let run = self.store.runs.get(self.run)?;
             match &run.body {
@@ -321,6 +460,12 @@ impl<'a> Iterator for Entries<'a> {
                     if self.at < *count {
                         return Some(self.read_spilled(*offset));
                     }
+                }
+                Body::Text(_) | Body::SpilledText { .. } => {
+                    self.run = self.store.runs.len();
+                    return Some(Err(io::Error::other(
+                        "findings were rendered for the report, not kept",
+                    )));
                 }
             }
             self.run += 1;
@@ -435,5 +580,46 @@ mod tests {
             }
             assert!(a.next().is_none());
         }
+    }
+
+    #[test]
+    fn rendered_runs_write_the_records_in_report_order() {
+        let runs: Vec<Vec<Finding>> = ["c.txt", "a.txt", "b.txt"]
+            .iter()
+            .enumerate()
+            .map(|(r, p)| {
+                (0..30u64)
+                    .rev()
+                    .map(|i| finding(p, i * 5 + r as u64, Kind::ALL[(i % 3) as usize]))
+                    .collect()
+            })
+            .collect();
+        let mut all: Vec<Finding> = runs.iter().flatten().cloned().collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let record = |f: &Finding, out: &mut Vec<u8>| {
+            out.extend_from_slice(format!(";{}", fingerprint(f)).as_bytes());
+        };
+        let mut want = Vec::new();
+        all.iter().for_each(|f| record(f, &mut want));
+        for limit in [0, 40, 1000] {
+            let mut s = FindingStore::rendering(limit, Box::new(record));
+            for r in &runs {
+                s.push(r.clone());
+            }
+            s.finish().unwrap();
+            assert!(s.is_rendered());
+            assert_eq!(s.len(), 90);
+            assert_eq!(s.spilled(), limit < 90, "limit {limit}");
+            let mut got = Vec::new();
+            s.write_rendered(&mut got, 1).unwrap();
+            assert_eq!(got, want[1..], "limit {limit}");
+            assert!(s.iter().next().unwrap().is_err());
+        }
+        let mut s = FindingStore::counting();
+        for r in &runs {
+            s.push(r.clone());
+        }
+        assert_eq!((s.len(), s.count(Kind::ALL[0])), (90, 30));
+        assert!(!s.spilled() && s.iter().next().unwrap().is_err());
     }
 }

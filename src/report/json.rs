@@ -1,6 +1,7 @@
 //! `--format json`: one JSON document, the evidence report contract of the design.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -9,7 +10,7 @@ use std::time::SystemTime;
 
 use super::{display_context_around, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
-use crate::evidence::store::{Entry, FindingStore};
+use crate::evidence::store::{Entry, FindingStore, Render};
 use crate::evidence::{Confidence, FileRecord, Finding, Kind};
 use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
@@ -258,6 +259,16 @@ fn write_array<T>(
     out.write_all(if last { b"]\n" } else { b"],\n" })
 }
 
+/// The renderer of a store that keeps findings as this report's records (see
+/// [`FindingStore::rendering`]): each record starts with the separator `,\n    `, whose
+/// comma [`write_findings`] leaves out before the first.
+pub fn renderer(cfg: Arc<Config>) -> Render {
+    Box::new(move |f, out| {
+        out.extend_from_slice(b",\n    ");
+        serde_json::to_writer(&mut *out, &FindingJson::new(&cfg, f, None)).expect("in memory");
+    })
+}
+
 /// Writes the findings array. Batches are parsed (spilled findings) and serialised in
 /// parallel (HMAC and masking per finding dominate the cost of a report with millions of
 /// findings) on a thread of their own, while the batch before is written out in order, so
@@ -267,6 +278,14 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     const BATCH: usize = 1 << 13;
     const CHUNK: usize = 1 << 9;
     let cfg = r.config;
+    if r.outcome.findings.is_rendered() {
+        out.write_all(b"  \"findings\": [")?;
+        r.outcome.findings.write_rendered(out, 1)?;
+        if !r.outcome.findings.is_empty() {
+            out.write_all(b"\n  ")?;
+        }
+        return out.write_all(b"],\n");
+    }
     let render = |batch: Vec<Entry>, first: bool| -> io::Result<Vec<Vec<u8>>> {
         let mut chunks: Vec<Vec<Entry>> = Vec::new();
         let mut batch = batch.into_iter();

@@ -278,5 +278,25 @@ fn findings_spilled_to_disk_give_the_same_reports() {
             kept.len() == spilled.len() && diff.is_none(),
             "{format}: first difference at line {diff:?}"
         );
+        if format == "json" {
+            // A JSON report keeps only the records it writes, unless a baseline is written
+            // from the findings: both ways give the same findings.
+            let dir = tempfile::tempdir().unwrap();
+            let baseline = dir.path().join("b.json");
+            let b = baseline.to_str().unwrap();
+            for spill in ["0", "100000"] {
+                let with = run(&["--write-baseline", b, "--spill-after", spill]);
+                let findings = |lines: &[String]| {
+                    lines
+                        .iter()
+                        .skip_while(|l| !l.contains("\"findings\": ["))
+                        .take_while(|l| !l.contains("\"summary\""))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                assert!(findings(&kept).len() > 20);
+                assert_eq!(findings(&with), findings(&kept), "spill after {spill}");
+            }
+        }
     }
 }
