@@ -302,8 +302,24 @@ fn sync_parent(path: &Path) {
     let _ = path;
 }
 
+/// Writes of at least this many bytes are hashed on another thread while they are written.
+const HASH_ALONGSIDE: usize = 256 << 10;
+
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() >= HASH_ALONGSIDE {
+            // A large report is mostly big blocks of findings: hashing one while writing it
+            // takes a sequential step off the end of the scan. A failed write fails the
+            // report, so hashing bytes that were not all written does no harm.
+            let sink: &mut (dyn Write + Send) = match &mut self.sink {
+                Sink::Stdout(w) => w,
+                Sink::Special(w) => w,
+                Sink::File { w, .. } => w,
+            };
+            let hasher = &mut self.hasher;
+            let ((), written) = rayon::join(|| hasher.update(buf), || sink.write_all(buf));
+            return written.map(|()| buf.len());
+        }
         let n = match &mut self.sink {
             Sink::Stdout(w) => w.write(buf)?,
             Sink::Special(w) => w.write(buf)?,

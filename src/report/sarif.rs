@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::{Report, Reporter};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Finding, Kind};
 use crate::time::rfc3339_millis;
 
 /// The SARIF reporter.
@@ -123,84 +123,77 @@ impl Reporter for Sarif {
             }
             a
         };
-        // Artifacts: every file with a finding, and every member, nested in its file.
+        // Artifacts: every file with a finding, and every member, nested in its file, in
+        // the order the findings first name them (a first pass over the findings).
         let mut artifacts: Vec<Value> = Vec::new();
         let mut index: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
-        let mut artifact = |path: &str, member: Option<&str>| -> usize {
-            let outer_key = (path.to_string(), None);
+        for f in r.outcome.findings.iter() {
+            let f = f?;
+            let outer_key = (f.path.clone(), None);
             let outer = *index.entry(outer_key).or_insert_with(|| {
                 artifacts.push(described(
-                    path,
+                    &f.path,
                     None,
-                    json!({"location": {"uri": uri(path)}}),
+                    json!({"location": {"uri": uri(&f.path)}}),
                 ));
                 artifacts.len() - 1
             });
-            match member {
-                None => outer,
-                Some(m) => *index
-                    .entry((path.to_string(), Some(m.to_string())))
+            if let Some(m) = &f.member {
+                index
+                    .entry((f.path.clone(), Some(m.clone())))
                     .or_insert_with(|| {
                         let a = json!({"location": {"uri": uri(m)}, "parentIndex": outer});
-                        artifacts.push(described(path, Some(m), a));
+                        artifacts.push(described(&f.path, Some(m), a));
                         artifacts.len() - 1
-                    }),
+                    });
             }
-        };
-        let results: io::Result<Vec<Value>> = r
-            .outcome
-            .findings
-            .iter()
-            .map(|f| {
-                let f = f?;
-                let f = &*f;
-                let idx = artifact(&f.path, f.member.as_deref());
-                let loc_uri = match &f.member {
-                    Some(m) => uri(m),
-                    None => uri(&f.path),
-                };
-                let mut region = serde_json::Map::new();
-                if f.line >= 1 && f.cell.is_none() {
-                    region.insert("startLine".into(), json!(f.line));
-                    if f.column > 0 {
-                        region.insert("startColumn".into(), json!(f.column));
-                        if !f.context.item.contains('\n') {
-                            let width = f.context.item.chars().count().max(1) as u64;
-                            region.insert("endColumn".into(), json!(f.column + width));
-                        }
+        }
+        let result = |f: &Finding| -> Value {
+            let idx = index[&(f.path.clone(), f.member.clone())];
+            let loc_uri = match &f.member {
+                Some(m) => uri(m),
+                None => uri(&f.path),
+            };
+            let mut region = serde_json::Map::new();
+            if f.line >= 1 && f.cell.is_none() {
+                region.insert("startLine".into(), json!(f.line));
+                if f.column > 0 {
+                    region.insert("startColumn".into(), json!(f.column));
+                    if !f.context.item.contains('\n') {
+                        let width = f.context.item.chars().count().max(1) as u64;
+                        region.insert("endColumn".into(), json!(f.column + width));
                     }
                 }
-                region.insert("byteOffset".into(), json!(f.offset));
-                region.insert("byteLength".into(), json!(f.length));
-                region.insert("snippet".into(), json!({"text": r.display_context(f)}));
-                let mut props = serde_json::Map::new();
-                props.insert("confidence".into(), json!(f.confidence));
-                props.insert("encoding".into(), json!(f.encoding));
-                if let Some(c) = &f.cell {
-                    props.insert("cell".into(), json!(c));
-                }
-                Ok(json!({
-                    "ruleId": f.kind.name(),
-                    "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
-                    "level": level(f.confidence),
-                    "message": {"text": format!(
-                        "{} {} ({} confidence)",
-                        rule_text(f.kind).1,
-                        r.display_value(f),
-                        f.confidence.name()
-                    )},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": loc_uri, "index": idx},
-                        "region": Value::Object(region),
-                    }}],
-                    "partialFingerprints": {
-                        "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
-                    },
-                    "properties": Value::Object(props),
-                }))
+            }
+            region.insert("byteOffset".into(), json!(f.offset));
+            region.insert("byteLength".into(), json!(f.length));
+            region.insert("snippet".into(), json!({"text": r.display_context(f)}));
+            let mut props = serde_json::Map::new();
+            props.insert("confidence".into(), json!(f.confidence));
+            props.insert("encoding".into(), json!(f.encoding));
+            if let Some(c) = &f.cell {
+                props.insert("cell".into(), json!(c));
+            }
+            json!({
+                "ruleId": f.kind.name(),
+                "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
+                "level": level(f.confidence),
+                "message": {"text": format!(
+                    "{} {} ({} confidence)",
+                    rule_text(f.kind).1,
+                    r.display_value(f),
+                    f.confidence.name()
+                )},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": loc_uri, "index": idx},
+                    "region": Value::Object(region),
+                }}],
+                "partialFingerprints": {
+                    "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
+                },
+                "properties": Value::Object(props),
             })
-            .collect();
-        let results = results?;
+        };
         let o = r.outcome;
         let doc = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -219,14 +212,51 @@ impl Reporter for Sarif {
                     "arguments": r.config.command_line,
                 }],
                 "artifacts": artifacts,
-                "results": results,
+                "results": RESULTS,
                 "columnKind": "unicodeCodePoints",
             }],
         });
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // The document is written as serde_json's pretty printer would write it whole, but
+        // with the results streamed one at a time in its place, so memory holds one result
+        // rather than all of them. Only `columnKind` follows the results, so the last
+        // occurrence of the placeholder is the one (a path or argument may hold its text).
+        let text = serde_json::to_string_pretty(&doc)?;
+        let placeholder = format!("\"results\": \"{RESULTS}\"");
+        let at = text
+            .rfind(&placeholder)
+            .expect("the document holds the placeholder");
+        out.write_all(&text.as_bytes()[..at])?;
+        out.write_all(b"\"results\": [")?;
+        let mut any = false;
+        let mut buf = Vec::new();
+        for f in r.outcome.findings.iter() {
+            let f = f?;
+            out.write_all(if any { b",\n" } else { b"\n" })?;
+            any = true;
+            buf.clear();
+            serde_json::to_writer_pretty(&mut buf, &result(&f))?;
+            for (i, line) in buf.split(|&c| c == b'\n').enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(RESULT_INDENT.as_bytes())?;
+                out.write_all(line)?;
+            }
+        }
+        if any {
+            out.write_all(b"\n")?;
+            out.write_all(&RESULT_INDENT.as_bytes()[2..])?;
+        }
+        out.write_all(b"]")?;
+        out.write_all(&text.as_bytes()[at + placeholder.len()..])?;
         writeln!(out)
     }
 }
+
+/// The placeholder of the results in the document written around them.
+const RESULTS: &str = "piiscan:results";
+/// The indentation of a result in the pretty-printed document (`runs[0].results[i]`).
+const RESULT_INDENT: &str = "        ";
 
 #[cfg(test)]
 mod tests {

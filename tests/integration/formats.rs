@@ -315,3 +315,25 @@ fn csv_matches_its_golden_file() {
     let got = String::from_utf8(run_on("csv", &[], &["testdata/unwrap/nested.zip"])).unwrap();
     assert_golden("report.csv", &got);
 }
+
+#[test]
+fn streamed_sarif_is_the_pretty_printed_document() {
+    // The results are written one at a time into the pretty-printed document around them:
+    // the bytes must be exactly what printing the whole document gives, with results and
+    // without any.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "nothing to see").unwrap();
+    let none = piiscan()
+        .args(["scan", "-q", "-f", "sarif"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(none.status.code(), Some(0));
+    for text in [run("sarif", &[]), none.stdout] {
+        let doc: Value = serde_json::from_slice(&text).unwrap();
+        let results = doc["runs"][0]["results"].as_array().unwrap().len();
+        let again = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        assert_eq!(String::from_utf8(text).unwrap(), again, "{results} results");
+    }
+}
