@@ -72,8 +72,13 @@ pub struct Outcome {
 pub trait Sink {
     /// The scan starts.
     fn begin(&mut self, _started: SystemTime) {}
-    /// An input is done: its record and its findings (path filled in, not sorted).
-    fn file(&mut self, rec: &FileRecord, findings: &[Finding]);
+    /// Findings of an input still being read that are final (path filled in, in order):
+    /// they belong before the ones [`Sink::file`] is given for the same input.
+    fn findings(&mut self, _input: &Path, _findings: &[Finding]) {}
+    /// An input is done: its record and its (remaining) findings (path filled in, not
+    /// sorted). `input` is the path it was read from, if findings of it may have come
+    /// earlier.
+    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]);
     /// Returns true if and only if the sink cannot take more (its output failed); the
     /// scan then stops as if interrupted.
     fn failed(&self) -> bool {
@@ -85,7 +90,7 @@ pub trait Sink {
 pub struct NoSink;
 
 impl Sink for NoSink {
-    fn file(&mut self, _rec: &FileRecord, _findings: &[Finding]) {}
+    fn file(&mut self, _input: Option<&Path>, _rec: &FileRecord, _findings: &[Finding]) {}
 }
 
 enum Msg {
@@ -138,7 +143,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 root_errors += 1;
                 let mut rec = FileRecord::new(r, Status::Error);
                 rec.reason = Some(format!("cannot read root: {}", io_reason(&e)));
-                sink.file(&rec, &[]);
+                sink.file(None, &rec, &[]);
                 files.push(rec);
             }
         }
@@ -179,7 +184,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 for p in std::mem::take(&mut in_flight) {
                     let mut rec = FileRecord::new(&p, Status::Error);
                     rec.reason = Some(ABANDONED.to_string());
-                    sink.file(&rec, &[]);
+                    sink.file(None, &rec, &[]);
                     files.push(rec);
                 }
                 break;
@@ -205,18 +210,19 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 }
                 let f = suppressor.filter(f);
                 progress.found(f.len());
+                sink.findings(&p, &f);
                 *flushed.entry(p).or_default() += f.len() as u64;
                 findings.push(f);
             }
             Msg::Done(p, mut rec, f) => {
                 let earlier = p.as_ref().and_then(|p| flushed.remove(p)).unwrap_or(0);
-                if let Some(p) = p {
-                    in_flight.remove(&p);
+                if let Some(p) = &p {
+                    in_flight.remove(p);
                 }
                 let f = suppressor.filter(f);
                 rec.findings = earlier + f.len() as u64;
                 progress.file(f.len());
-                sink.file(&rec, &f);
+                sink.file(p.as_deref(), &rec, &f);
                 files.push(*rec);
                 findings.push(f);
             }
@@ -230,7 +236,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
         for p in queued {
             let mut rec = FileRecord::new(&p, Status::Skipped);
             rec.reason = Some(NOT_STARTED.to_string());
-            sink.file(&rec, &[]);
+            sink.file(None, &rec, &[]);
             files.push(rec);
         }
     }
@@ -349,7 +355,7 @@ fn work(
         let send = |f: Vec<Finding>| {
             let _ = tx.send(Msg::Findings(path.clone(), f));
         };
-        let flush: Option<Flush> = (cfg.format != Format::Jsonl).then_some(&send);
+        let flush: Option<Flush> = Some(&send);
         let (rec, f) = in_pool(&|| scan_file(&path, &meta, det, cfg, true, progress, flush));
         let _ = tx.send(Msg::Done(Some(path), Box::new(rec), f));
     }

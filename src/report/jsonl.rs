@@ -9,11 +9,16 @@
 //!
 //! Each input's `file` record is followed by its `finding` records (the same fields as in
 //! the JSON report, masked unless `--reveal`), and the stream is flushed after every
-//! input, so a crash or a kill leaves every line before it usable. Inputs come in the
+//! input, so a crash or a kill leaves every line before it usable. The findings of a
+//! large input are held until it is done: their records in memory up to a few megabytes,
+//! then in an unnamed temporary file. Inputs come in the
 //! order they finish, not sorted. A stream without an `end` record was cut short; one
 //! whose `end` says `"complete": false` was interrupted and lists what was done.
 
-use std::io::{self, Write};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde_json::{json, Map, Value};
@@ -32,6 +37,44 @@ pub struct Jsonl<'a, W: Write> {
     cfg: &'a Config,
     out: W,
     error: Option<io::Error>,
+    /// Records of the findings of inputs still being read, held until their `file`
+    /// record is written.
+    held: HashMap<PathBuf, Held>,
+}
+
+/// Finding records held for an input: in memory up to [`HELD_IN_MEMORY`] bytes, the rest
+/// in an unnamed temporary file, so a large input with millions of findings is not held
+/// in memory.
+#[derive(Default)]
+struct Held {
+    memory: Vec<u8>,
+    file: Option<File>,
+}
+
+/// Bytes of held records kept in memory per input before they go to a temporary file.
+const HELD_IN_MEMORY: usize = 8 << 20;
+
+impl Held {
+    fn add(&mut self, records: &[u8]) -> io::Result<()> {
+        self.memory.extend_from_slice(records);
+        if self.memory.len() > HELD_IN_MEMORY {
+            if self.file.is_none() {
+                self.file = Some(tempfile::tempfile()?);
+            }
+            let f = self.file.as_mut().expect("created above");
+            f.write_all(&self.memory)?;
+            self.memory.clear();
+        }
+        Ok(())
+    }
+
+    fn write_to(mut self, out: &mut impl Write) -> io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.seek(SeekFrom::Start(0))?;
+            io::copy(&mut f, out)?;
+        }
+        out.write_all(&self.memory)
+    }
 }
 
 fn record(kind: &str, body: Value) -> Value {
@@ -50,6 +93,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
             cfg,
             out,
             error: None,
+            held: HashMap::new(),
         }
     }
 
@@ -107,8 +151,31 @@ impl<W: Write> Sink for Jsonl<'_, W> {
         self.flush();
     }
 
-    fn file(&mut self, rec: &FileRecord, findings: &[Finding]) {
+    fn findings(&mut self, input: &Path, findings: &[Finding]) {
+        let mut records = Vec::with_capacity(findings.len() * 512);
+        for f in findings {
+            let r = serde_json::to_writer(
+                &mut records,
+                &FindingJson::new(self.cfg, f, Some("finding")),
+            );
+            r.expect("in memory");
+            records.push(b'\n');
+        }
+        let held = self.held.entry(input.to_path_buf()).or_default();
+        if let Err(e) = held.add(&records) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]) {
         self.line(&record("file", file_json(rec)));
+        if let Some(held) = input.and_then(|p| self.held.remove(p)) {
+            if self.error.is_none() {
+                if let Err(e) = held.write_to(&mut self.out) {
+                    self.error = Some(e);
+                }
+            }
+        }
         for f in findings {
             self.line(&FindingJson::new(self.cfg, f, Some("finding")));
         }

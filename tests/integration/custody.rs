@@ -725,3 +725,59 @@ fn an_output_that_is_a_fifo_is_written_into_not_replaced() {
     assert!(!dir.path().join("report.pipe.sha256").exists());
     assert!(!dir.path().join("report.pipe.partial").exists());
 }
+
+#[test]
+fn a_large_input_streams_its_findings_after_its_file_record_in_bounded_memory() {
+    // 12 MiB holding 30,000 mobile numbers: the input spans batches, so its findings are
+    // handed out before it is done, and their records (about 13 MB) outgrow the part held
+    // in memory. They must still all follow the file record, in order, as in the JSON report.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let filler = "x".repeat(400);
+    let mut text = String::new();
+    for i in 0..30_000u32 {
+        text.push_str(&format!("{filler} 1380013{:04}\n", i % 10_000));
+    }
+    std::fs::write(d.join("big.txt"), &text).unwrap();
+    let (code, out, err) = run_in(
+        d,
+        &["scan", "-q", "-f", "jsonl", "--hash-key", "k", "big.txt"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let records: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = records
+        .iter()
+        .map(|r| r["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds[..2], ["begin", "file"]);
+    assert_eq!(kinds[kinds.len() - 1], "end");
+    assert!(kinds[2..kinds.len() - 1].iter().all(|k| *k == "finding"));
+    assert_eq!(records[1]["findings"], 30_000);
+    let offsets: Vec<u64> = records[2..records.len() - 1]
+        .iter()
+        .map(|r| r["offset"].as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = (0..30_000u64).map(|i| i * 413 + 401).collect();
+    assert_eq!(offsets, want);
+    let (_, json, _) = run_in(
+        d,
+        &["scan", "-q", "-f", "json", "--hash-key", "k", "big.txt"],
+    );
+    let r: Value = serde_json::from_str(&json).unwrap();
+    let reported: Vec<Value> = r["findings"].as_array().unwrap().clone();
+    let streamed: Vec<Value> = records[2..records.len() - 1]
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.as_object_mut().unwrap().remove("record");
+            f
+        })
+        .collect();
+    assert!(
+        streamed == reported,
+        "same findings, same fields, same order"
+    );
+}
