@@ -385,7 +385,8 @@ fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
         } else {
             crate::read::DEFAULT_BATCH
         },
-        parallel,
+        // With one thread, a large input is read, hashed and scanned on it alone.
+        parallel: parallel && cfg.threads > 1,
         kinds: cfg.kinds,
         min_confidence: cfg.min_confidence,
     }

@@ -12,6 +12,7 @@
 //! Memory is bounded by the batch size plus the look-around, whatever the input size.
 
 use std::io::Read;
+use std::sync::{mpsc, Arc};
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -132,7 +133,7 @@ pub fn scan_stream_flushing<R: Read>(
 ) -> Scanned {
     let window = opts.window.max(1);
     let batch = opts.batch.max(window).div_ceil(window) * window;
-    let mut hasher = Sha256::new();
+    let mut hashing = Hashing::default();
     let mut out = Scanned {
         size: 0,
         sha256: None,
@@ -164,6 +165,7 @@ pub fn scan_stream_flushing<R: Read>(
         0,
         on_read,
     );
+    let mut buf = Arc::new(buf);
     // Where the bytes new in this batch start (they are hashed while it is scanned).
     let mut fresh_from = 0usize;
     // The next batch, read while this one is scanned and hashed.
@@ -286,9 +288,11 @@ pub fn scan_stream_flushing<R: Read>(
                 }
             })
         };
-        let fresh = &buf[fresh_from..];
+        // A large input is hashed on a thread of its own, batch after batch, while the pool
+        // scans; a small one (a single batch) here.
+        hashing.update(&buf, fresh_from, opts.parallel && !batch_eof);
         // The next batch keeps the look-behind of this one and the held-back tail, and is
-        // read on this thread while the pool hashes and scans this one.
+        // read on this thread while the pool scans this one.
         let keep_from = own_to.saturating_sub(LOOKBEHIND);
         let mut read_next = |next: &mut Vec<u8>, eof: &mut bool, out: &mut Scanned| {
             if batch_eof {
@@ -301,16 +305,13 @@ pub fn scan_stream_flushing<R: Read>(
             fill(&mut reader, next, want, eof, out, next_base, on_read);
         };
         let found: Vec<Window> = if opts.parallel && windows.len() > 1 {
-            // SHA-256 is sequential: one thread hashes, the others scan.
             let mut found = Vec::new();
             rayon::in_place_scope(|s| {
-                s.spawn(|_| hasher.update(fresh));
                 s.spawn(|_| found = windows.par_iter().map(scan_one).collect());
                 read_next(&mut next, &mut eof, &mut out);
             });
             found
         } else {
-            hasher.update(fresh);
             let found = windows.iter().map(scan_one).collect();
             read_next(&mut next, &mut eof, &mut out);
             found
@@ -347,15 +348,98 @@ pub fn scan_stream_flushing<R: Read>(
             break;
         }
         fresh_from = buf.len() - keep_from;
-        std::mem::swap(&mut buf, &mut next);
+        let done = std::mem::replace(&mut buf, Arc::new(std::mem::take(&mut next)));
+        // Reuse a buffer the hasher is done with (faulting fresh pages in costs time).
+        next = Arc::try_unwrap(done)
+            .ok()
+            .or_else(|| hashing.spare())
+            .unwrap_or_default();
         base += keep_from as u64;
         own_from = own_to - keep_from;
     }
     mark_allowed(&mut out.findings, &allow);
+    let digest = hashing.finish();
     if out.error.is_none() {
-        out.sha256 = Some(hex(&hasher.finalize()));
+        out.sha256 = Some(hex(&digest));
     }
     out
+}
+
+/// SHA-256 of an input's bytes, batch after batch: here, or, for a large input, on a
+/// thread of its own that goes through the batches while they are scanned. SHA-256 is
+/// sequential, and waiting for it at the end of every batch left a core idle.
+#[derive(Default)]
+struct Hashing {
+    here: Sha256,
+    thread: Option<HashThread>,
+}
+
+/// A hashing thread: batches (and where their new bytes start) in, spent buffers back.
+struct HashThread {
+    batches: mpsc::SyncSender<(Arc<Vec<u8>>, usize)>,
+    spent: mpsc::Receiver<Vec<u8>>,
+    done: std::thread::JoinHandle<Sha256>,
+}
+
+impl Hashing {
+    /// Hashes `buf[from..]`, on the hashing thread if there is one or if `background`
+    /// asks for one (and one can be started).
+    fn update(&mut self, buf: &Arc<Vec<u8>>, from: usize, background: bool) {
+        if background && self.thread.is_none() {
+            self.thread = self.start();
+        }
+        match &self.thread {
+            Some(t) => t
+                .batches
+                .send((Arc::clone(buf), from))
+                .expect("the hashing thread runs until its queue is closed"),
+            None => self.here.update(&buf[from..]),
+        }
+    }
+
+    /// Starts the hashing thread, carrying on from what was hashed here.
+    fn start(&mut self) -> Option<HashThread> {
+        // One batch queued while one is hashed: memory holds at most four batches.
+        let (batches, queue) = mpsc::sync_channel::<(Arc<Vec<u8>>, usize)>(1);
+        let (give_back, spent) = mpsc::channel();
+        let mut h = self.here.clone();
+        let done = std::thread::Builder::new()
+            .name("piiscan-sha256".into())
+            .spawn(move || {
+                for (buf, from) in queue {
+                    h.update(&buf[from..]);
+                    if let Ok(v) = Arc::try_unwrap(buf) {
+                        let _ = give_back.send(v);
+                    }
+                }
+                h
+            })
+            .ok()?;
+        Some(HashThread {
+            batches,
+            spent,
+            done,
+        })
+    }
+
+    /// A buffer the hashing thread is done with, if any.
+    fn spare(&self) -> Option<Vec<u8>> {
+        self.thread.as_ref()?.spent.try_recv().ok()
+    }
+
+    /// The digest of everything hashed.
+    fn finish(self) -> sha2::digest::Output<Sha256> {
+        match self.thread {
+            Some(t) => {
+                drop(t.batches);
+                t.done
+                    .join()
+                    .expect("the hashing thread does not panic")
+                    .finalize()
+            }
+            None => self.here.finalize(),
+        }
+    }
 }
 
 /// Reads from `reader` into `buf` until it holds `want` bytes or the input ends (`eof`),
@@ -664,6 +748,30 @@ mod tests {
             s.sha256.unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn every_byte_is_hashed_once_in_order_whatever_the_batches() {
+        // Many batches, hashed here (sequential) or on the hashing thread (parallel), with
+        // buffers handed back and reused.
+        let text: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let want = hex(&Sha256::digest(&text));
+        let det = Detector::new(false);
+        for (parallel, batch) in [(false, 4096), (true, 4096), (true, 1 << 20)] {
+            let opts = ReadOptions {
+                window: 1024,
+                batch,
+                parallel,
+                ..ReadOptions::default()
+            };
+            let s = scan_stream(&text[..], &det, opts, &|_| {});
+            assert_eq!(s.size, text.len() as u64);
+            assert_eq!(
+                s.sha256.as_deref(),
+                Some(want.as_str()),
+                "{parallel} {batch}"
+            );
+        }
     }
 
     #[test]
