@@ -149,7 +149,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
         }
     }
 
-    let (tx, rx) = mpsc::channel::<Msg>();
+    let (tx, rx) = mpsc::sync_channel::<Msg>(2);
     {
         let cfg = Arc::clone(&cfg);
         let stop = Arc::clone(&stop);
@@ -265,7 +265,7 @@ fn work(
     progress: &Progress,
     walk_roots: Vec<PathBuf>,
     stdin_count: usize,
-    tx: mpsc::Sender<Msg>,
+    tx: mpsc::SyncSender<Msg>,
 ) {
     let det = Detector::with_keywords(cfg.reveal, &cfg.keywords)
         .with_addresses(cfg.kinds.contains(crate::evidence::Kind::CnAddress));
@@ -307,7 +307,13 @@ fn work(
                         return;
                     }
                     let _ = tx.send(Msg::Started(path.clone()));
-                    let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress, None);
+                    // A small file can still hold many findings: they go to the collector
+                    // as they become final, as for a large one.
+                    let send = |f: Vec<Finding>| {
+                        let _ = tx.send(Msg::Findings(path.clone(), f));
+                    };
+                    let flush: Option<Flush> = Some(&send);
+                    let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress, flush);
                     Msg::Done(Some(path), Box::new(rec), f)
                 }
                 Input::Skipped { path, reason, meta } => {
@@ -350,8 +356,7 @@ fn work(
         }
         let _ = tx.send(Msg::Started(path.clone()));
         // Findings of a large input go to the collector as they become final, so they
-        // can be spilled (not for JSON Lines, which writes an input's findings after its
-        // record).
+        // can be spilled.
         let send = |f: Vec<Finding>| {
             let _ = tx.send(Msg::Findings(path.clone(), f));
         };
@@ -365,10 +370,13 @@ fn work(
             return;
         }
         let _ = tx.send(Msg::Started(PathBuf::from("-")));
+        let send = |f: Vec<Finding>| {
+            let _ = tx.send(Msg::Findings(PathBuf::from("-"), f));
+        };
         let (rec, f) = in_pool(&|| {
             let stdin = io::stdin();
             let on_read = |n| progress.bytes_read(n);
-            let u = unwrapper(det, cfg, true, &on_read, None);
+            let u = unwrapper(det, cfg, true, &on_read, Some(&send));
             let node = u.scan_reader(&mut stdin.lock(), "-");
             finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
         });

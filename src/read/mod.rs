@@ -48,8 +48,10 @@ fn bom_len(enc: Encoding, head: &[u8]) -> usize {
 /// How much of an input's start is decoded to look for a header row.
 const HEADER_BYTES: usize = 64 * 1024;
 
-/// Default window size: the unit of parallel work in a large input.
-pub const DEFAULT_WINDOW: usize = 1 << 20;
+/// Default window size: the unit of parallel work in a large input. A window's candidates
+/// and findings are held at once, so it is kept small: 256 KiB of an input dense with
+/// items (a table of IDs and phone numbers) held 5,000 findings, where 1 MiB held 100 MB.
+pub const DEFAULT_WINDOW: usize = 256 << 10;
 /// Default batch size: new bytes read per batch.
 pub const DEFAULT_BATCH: usize = 8 << 20;
 
@@ -161,7 +163,7 @@ pub fn scan_stream_flushing<R: Read>(
         &mut buf,
         first_want,
         &mut eof,
-        &mut out,
+        (&mut out.size, &mut out.error),
         0,
         on_read,
     );
@@ -294,7 +296,7 @@ pub fn scan_stream_flushing<R: Read>(
         // The next batch keeps the look-behind of this one and the held-back tail, and is
         // read on this thread while the pool scans this one.
         let keep_from = own_to.saturating_sub(LOOKBEHIND);
-        let mut read_next = |next: &mut Vec<u8>, eof: &mut bool, out: &mut Scanned| {
+        let mut read_next = |next: &mut Vec<u8>, eof: &mut bool, read| {
             if batch_eof {
                 return;
             }
@@ -302,47 +304,58 @@ pub fn scan_stream_flushing<R: Read>(
             next.extend_from_slice(&buf[keep_from..]);
             let want = own_to - keep_from + batch + LOOKAHEAD;
             let next_base = base + buf.len() as u64 - next.len() as u64;
-            fill(&mut reader, next, want, eof, out, next_base, on_read);
+            fill(&mut reader, next, want, eof, read, next_base, on_read);
         };
-        let found: Vec<Window> = if opts.parallel && windows.len() > 1 {
-            let mut found = Vec::new();
-            rayon::in_place_scope(|s| {
-                s.spawn(|_| found = windows.par_iter().map(scan_one).collect());
-                read_next(&mut next, &mut eof, &mut out);
-            });
-            found
-        } else {
-            let found = windows.iter().map(scan_one).collect();
-            read_next(&mut next, &mut eof, &mut out);
-            found
-        };
-        for mut w in found {
-            for f in &mut w.found {
-                // Before the window's first line break, a line that started earlier goes on.
-                if f.line == 0 && f.column > 0 {
-                    f.column += column_at_own_from;
+        // The findings of windows are taken in order, a group at a time, and those of
+        // complete lines handed to `flush` once enough are held, so memory holds a group's
+        // findings however dense the input, not a whole batch's.
+        let findings = &mut out.findings;
+        let mut take = |found: Vec<Window>| {
+            for mut w in found {
+                for f in &mut w.found {
+                    // Before the window's first line break, a line that started earlier goes
+                    // on.
+                    if f.line == 0 && f.column > 0 {
+                        f.column += column_at_own_from;
+                    }
+                    f.line += line_at_own_from;
                 }
-                f.line += line_at_own_from;
+                findings.extend(w.found);
+                allow.extend(w.marks.into_iter().map(|l| l + line_at_own_from));
+                line_at_own_from += w.lines;
+                column_at_own_from = if w.lines > 0 {
+                    w.tail
+                } else {
+                    column_at_own_from + w.tail
+                };
             }
-            out.findings.extend(w.found);
-            allow.extend(w.marks.into_iter().map(|l| l + line_at_own_from));
-            line_at_own_from += w.lines;
-            column_at_own_from = if w.lines > 0 {
-                w.tail
-            } else {
-                column_at_own_from + w.tail
-            };
-        }
-
-        if let Some(flush) = flush.filter(|_| out.findings.len() >= FLUSH_AT && !batch_eof) {
-            // Lines before the one that goes on into the next batch are complete.
-            let done = out.findings.partition_point(|f| f.line < line_at_own_from);
-            if done > 0 {
-                let rest = out.findings.split_off(done);
-                let mut ready = std::mem::replace(&mut out.findings, rest);
-                mark_allowed(&mut ready, &allow);
-                flush(ready);
+            if let Some(flush) = flush.filter(|_| findings.len() >= FLUSH_AT) {
+                // Lines before the one that goes on past the windows taken are complete.
+                let done = findings.partition_point(|f| f.line < line_at_own_from);
+                if done > 0 {
+                    let rest = findings.split_off(done);
+                    let mut ready = std::mem::replace(findings, rest);
+                    mark_allowed(&mut ready, &allow);
+                    flush(ready);
+                }
             }
+        };
+        let read = (&mut out.size, &mut out.error);
+        if opts.parallel && windows.len() > 1 {
+            let group = rayon::current_num_threads().max(1);
+            rayon::in_place_scope(|s| {
+                s.spawn(|_| {
+                    for g in windows.chunks(group) {
+                        take(g.par_iter().map(scan_one).collect());
+                    }
+                });
+                read_next(&mut next, &mut eof, read);
+            });
+        } else {
+            for w in &windows {
+                take(vec![scan_one(w)]);
+            }
+            read_next(&mut next, &mut eof, read);
         }
         if batch_eof {
             break;
@@ -399,7 +412,8 @@ impl Hashing {
 
     /// Starts the hashing thread, carrying on from what was hashed here.
     fn start(&mut self) -> Option<HashThread> {
-        // One batch queued while one is hashed: memory holds at most four batches.
+        // One batch queued while one is hashed: memory holds at most four batches
+        // (hashed, queued, scanned, read).
         let (batches, queue) = mpsc::sync_channel::<(Arc<Vec<u8>>, usize)>(1);
         let (give_back, spent) = mpsc::channel();
         let mut h = self.here.clone();
@@ -443,14 +457,14 @@ impl Hashing {
 }
 
 /// Reads from `reader` into `buf` until it holds `want` bytes or the input ends (`eof`),
-/// counting the bytes read into `out.size` and recording a read error (at its offset,
-/// `buf[0]` being at `base`) in `out.error`.
+/// counting the bytes read into `size` and recording a read error (at its offset,
+/// `buf[0]` being at `base`) in `error`.
 fn fill<R: Read>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     want: usize,
     eof: &mut bool,
-    out: &mut Scanned,
+    (size, error): (&mut u64, &mut Option<String>),
     base: u64,
     on_read: &(dyn Fn(u64) + Sync),
 ) {
@@ -461,7 +475,7 @@ fn fill<R: Read>(
         // per small file was a tenth of a scan of many files).
         let res = reader.take(chunk).read_to_end(buf);
         let n = buf.len() - old;
-        out.size += n as u64;
+        *size += n as u64;
         if n > 0 {
             on_read(n as u64);
         }
@@ -471,7 +485,7 @@ fn fill<R: Read>(
             Ok(_) => {}
             Err(e) => {
                 let at = base + buf.len() as u64;
-                out.error = Some(format!("read error at offset {at}: {e}"));
+                *error = Some(format!("read error at offset {at}: {e}"));
                 *eof = true;
             }
         }

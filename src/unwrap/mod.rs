@@ -361,7 +361,13 @@ impl Unwrapper<'_> {
         let format = sniff(&head);
         let mut stream = head.as_slice().chain(&mut progressing);
         if !format.is_container() && !matches!(format, Format::Sqlite | Format::SqliteWal) {
-            return Node::from_scanned(scan_stream(&mut stream, self.det, self.opts, &|_| {}));
+            return Node::from_scanned(scan_stream_flushing(
+                &mut stream,
+                self.det,
+                self.opts,
+                &|_| {},
+                self.flush,
+            ));
         }
         // A container on standard input is read as a member is, within the same limits.
         let budget = Budget::new(self.limits, u64::MAX / 2);
