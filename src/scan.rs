@@ -93,6 +93,54 @@ impl Sink for NoSink {
     fn file(&mut self, _input: Option<&Path>, _rec: &FileRecord, _findings: &[Finding]) {}
 }
 
+/// Findings sent to the collector and not yet taken: a fast scan of an input dense with
+/// items waits for the collector rather than queueing findings without end.
+#[derive(Default)]
+struct InFlight {
+    count: Mutex<usize>,
+    taken: std::sync::Condvar,
+}
+
+/// Findings that may wait for the collector at once (a message is let through alone
+/// whatever its size).
+const IN_FLIGHT: usize = 32 * 1024;
+
+impl InFlight {
+    fn sent(&self, n: usize) {
+        let mut c = self.count.lock().expect("not poisoned");
+        while *c > 0 && *c + n > IN_FLIGHT {
+            c = self.taken.wait(c).expect("not poisoned");
+        }
+        *c += n;
+    }
+
+    fn received(&self, n: usize) {
+        let mut c = self.count.lock().expect("not poisoned");
+        *c = c.saturating_sub(n);
+        self.taken.notify_all();
+    }
+}
+
+/// The workers' end of the channel to the collector, counting findings in flight.
+#[derive(Clone)]
+struct Outbox {
+    tx: mpsc::Sender<Msg>,
+    in_flight: Arc<InFlight>,
+}
+
+impl Outbox {
+    fn send(&self, msg: Msg) {
+        let n = match &msg {
+            Msg::Done(_, _, f) | Msg::Findings(_, f) => f.len(),
+            _ => 0,
+        };
+        if n > 0 {
+            self.in_flight.sent(n);
+        }
+        let _ = self.tx.send(msg);
+    }
+}
+
 enum Msg {
     /// An input is about to be opened.
     Started(PathBuf),
@@ -149,7 +197,12 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
         }
     }
 
-    let (tx, rx) = mpsc::sync_channel::<Msg>(2);
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let queued_findings = Arc::new(InFlight::default());
+    let tx = Outbox {
+        tx,
+        in_flight: Arc::clone(&queued_findings),
+    };
     {
         let cfg = Arc::clone(&cfg);
         let stop = Arc::clone(&stop);
@@ -204,6 +257,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 queued.insert(p);
             }
             Msg::Findings(p, mut f) => {
+                queued_findings.received(f.len());
                 let name = crate::evidence::display_path(&p).0;
                 for x in &mut f {
                     x.path = name.clone();
@@ -215,6 +269,7 @@ pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outc
                 findings.push(f);
             }
             Msg::Done(p, mut rec, f) => {
+                queued_findings.received(f.len());
                 let earlier = p.as_ref().and_then(|p| flushed.remove(p)).unwrap_or(0);
                 if let Some(p) = &p {
                     in_flight.remove(p);
@@ -265,7 +320,7 @@ fn work(
     progress: &Progress,
     walk_roots: Vec<PathBuf>,
     stdin_count: usize,
-    tx: mpsc::SyncSender<Msg>,
+    tx: Outbox,
 ) {
     let det = Detector::with_keywords(cfg.reveal, &cfg.keywords)
         .with_addresses(cfg.kinds.contains(crate::evidence::Kind::CnAddress));
@@ -297,7 +352,7 @@ fn work(
                     Msg::Done(None, Box::new(rec), Vec::new())
                 }
                 Input::File { path, meta } if meta.len() >= cfg.parallel_threshold => {
-                    let _ = tx.send(Msg::Queued(path.clone()));
+                    tx.send(Msg::Queued(path.clone()));
                     large.lock().expect("not poisoned").push((path, meta));
                     return;
                 }
@@ -306,11 +361,11 @@ fn work(
                         stopped_early.store(true, Ordering::SeqCst);
                         return;
                     }
-                    let _ = tx.send(Msg::Started(path.clone()));
+                    tx.send(Msg::Started(path.clone()));
                     // A small file can still hold many findings: they go to the collector
                     // as they become final, as for a large one.
                     let send = |f: Vec<Finding>| {
-                        let _ = tx.send(Msg::Findings(path.clone(), f));
+                        tx.send(Msg::Findings(path.clone(), f));
                     };
                     let flush: Option<Flush> = Some(&send);
                     let (rec, f) = scan_file(&path, &meta, det, cfg, false, progress, flush);
@@ -331,7 +386,7 @@ fn work(
                     Msg::Done(None, Box::new(rec), Vec::new())
                 }
             };
-            let _ = tx.send(msg);
+            tx.send(msg);
         }
     });
     if stop.load(Ordering::SeqCst) {
@@ -351,27 +406,27 @@ fn work(
     large.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, meta) in large {
         if stop.load(Ordering::SeqCst) {
-            let _ = tx.send(Msg::End(false));
+            tx.send(Msg::End(false));
             return;
         }
-        let _ = tx.send(Msg::Started(path.clone()));
+        tx.send(Msg::Started(path.clone()));
         // Findings of a large input go to the collector as they become final, so they
         // can be spilled.
         let send = |f: Vec<Finding>| {
-            let _ = tx.send(Msg::Findings(path.clone(), f));
+            tx.send(Msg::Findings(path.clone(), f));
         };
         let flush: Option<Flush> = Some(&send);
         let (rec, f) = in_pool(&|| scan_file(&path, &meta, det, cfg, true, progress, flush));
-        let _ = tx.send(Msg::Done(Some(path), Box::new(rec), f));
+        tx.send(Msg::Done(Some(path), Box::new(rec), f));
     }
     for _ in 0..stdin_count {
         if stop.load(Ordering::SeqCst) {
-            let _ = tx.send(Msg::End(false));
+            tx.send(Msg::End(false));
             return;
         }
-        let _ = tx.send(Msg::Started(PathBuf::from("-")));
+        tx.send(Msg::Started(PathBuf::from("-")));
         let send = |f: Vec<Finding>| {
-            let _ = tx.send(Msg::Findings(PathBuf::from("-"), f));
+            tx.send(Msg::Findings(PathBuf::from("-"), f));
         };
         let (rec, f) = in_pool(&|| {
             let stdin = io::stdin();
@@ -380,9 +435,9 @@ fn work(
             let node = u.scan_reader(&mut stdin.lock(), "-");
             finish(FileRecord::new(Path::new("-"), Status::Scanned), node)
         });
-        let _ = tx.send(Msg::Done(Some(PathBuf::from("-")), Box::new(rec), f));
+        tx.send(Msg::Done(Some(PathBuf::from("-")), Box::new(rec), f));
     }
-    let _ = tx.send(Msg::End(!stopped_early.load(Ordering::SeqCst)));
+    tx.send(Msg::End(!stopped_early.load(Ordering::SeqCst)));
 }
 
 fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
