@@ -468,6 +468,12 @@ fn fill<R: Read>(
     base: u64,
     on_read: &(dyn Fn(u64) + Sync),
 ) {
+    // A batch buffer (a few megabytes; never more than 64 MiB reserved ahead).
+    let whole = want.min(64 << 20);
+    if buf.capacity() < whole && whole >= 4 << 20 {
+        buf.reserve_exact(whole - buf.len());
+        huge_pages(buf);
+    }
     while !*eof && buf.len() < want {
         let old = buf.len();
         let chunk = (want - old).min(1 << 20) as u64;
@@ -490,6 +496,28 @@ fn fill<R: Read>(
             }
         }
     }
+}
+
+/// Asks for the spare capacity of a large buffer to be backed by huge pages (copying into
+/// it, hashing and scanning it then miss the TLB far less often).
+fn huge_pages(buf: &mut Vec<u8>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = buf.as_mut_ptr() as usize;
+        let end = start + buf.capacity();
+        let from = start.div_ceil(HUGE) * HUGE;
+        let to = end / HUGE * HUGE;
+        if to > from {
+            // SAFETY: the range lies inside the buffer's allocation; the advice changes how
+            // its pages are backed, never their contents.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buf;
 }
 
 /// What one window gives: its findings (lines counted from its start), its line breaks,
