@@ -302,6 +302,21 @@ fn sync_parent(path: &Path) {
     let _ = path;
 }
 
+/// Starts writing a report file's dirty pages to disk without waiting, so the `fsync` at
+/// the end of a large report waits only for its tail (Linux; elsewhere nothing).
+fn start_writeback(f: &File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: a plain system call on an open descriptor; it reads no memory of ours.
+        unsafe {
+            libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = f;
+}
+
 /// Writes of at least this many bytes are hashed on another thread while they are written.
 const HASH_ALONGSIDE: usize = 256 << 10;
 
@@ -318,7 +333,11 @@ impl Write for Output {
             };
             let hasher = &mut self.hasher;
             let ((), written) = rayon::join(|| hasher.update(buf), || sink.write_all(buf));
-            return written.map(|()| buf.len());
+            written?;
+            if let Sink::File { w, .. } = &self.sink {
+                start_writeback(w.get_ref());
+            }
+            return Ok(buf.len());
         }
         let n = match &mut self.sink {
             Sink::Stdout(w) => w.write(buf)?,
