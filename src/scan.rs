@@ -524,6 +524,7 @@ fn unwrapper<'a>(
         limits: cfg.limits,
         on_read,
         flush,
+        within: Default::default(),
     }
 }
 

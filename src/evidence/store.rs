@@ -1,11 +1,13 @@
 //! The findings of a scan, in report order, in bounded memory.
 //!
-//! Findings arrive input by input, in the order inputs finish. Each input's findings are
-//! a *run*: sorted on arrival by the report's sort key. Runs are kept in memory until
+//! Findings arrive input by input, in the order inputs finish, a large input (or archive
+//! member) in parts as they become final. The findings of one path and member in one part
+//! are a *run*: sorted on arrival by the report's sort key. Runs are kept in memory until
 //! `limit` findings are held; later runs are spilled to an unnamed temporary file (created
 //! mode 0600 and already unlinked, so nothing is left behind, even after a crash) as JSON
-//! lines. Reading them back in report order needs no merge: every finding of a run has
-//! the same path, so the runs are put in path order and read one after the other.
+//! lines. Reading them back in report order needs no merge: the runs are put in order by
+//! path and member (stably, so the parts of one member keep the order they came in, which
+//! is the order of their lines) and read one after the other.
 //!
 //! The counts by kind are kept as findings arrive, so summaries never read the spill.
 //! If the spill cannot be written (a full disk), runs stay in memory: nothing is lost.
@@ -110,6 +112,7 @@ enum Body {
 #[derive(Debug)]
 struct Run {
     path: String,
+    member: Option<String>,
     body: Body,
 }
 
@@ -193,12 +196,12 @@ impl FindingStore {
         }
     }
 
-    /// Takes the findings of one input (all with the same path).
+    /// Takes findings of one input (all with the same path): all of them, or a part handed
+    /// out before the input was done. Parts of one input and member must come in order.
     pub fn push(&mut self, mut findings: Vec<Finding>) {
-        let Some(first) = findings.first() else {
+        if findings.is_empty() {
             return;
-        };
-        let path = first.path.clone();
+        }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         for f in &findings {
             if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
@@ -206,55 +209,61 @@ impl FindingStore {
             }
         }
         self.len += findings.len();
-        let render = match &self.keep {
-            Keep::Findings => None,
-            Keep::Rendered(r) => Some(r),
-            Keep::Counts => return,
-        };
-        if let Some(render) = render {
-            let mut text = Vec::with_capacity(findings.len() * 512);
+        if matches!(self.keep, Keep::Counts) {
+            return;
+        }
+        // One run per member: the parts of an archive's members come as they are read, and
+        // runs are put in order by path and member (see `finish`).
+        while !findings.is_empty() {
+            let member = findings[0].member.clone();
+            let same = findings.partition_point(|f| f.member == member);
+            let rest = findings.split_off(same);
+            self.push_run(findings, member);
+            findings = rest;
+        }
+    }
+
+    /// Keeps one run: findings of one path and member, sorted.
+    fn push_run(&mut self, findings: Vec<Finding>, member: Option<String>) {
+        let path = findings[0].path.clone();
+        let count = findings.len();
+        let keep_here = self.in_memory + count <= self.limit || self.spill_failed;
+        let body = if let Keep::Rendered(render) = &self.keep {
+            let mut text = Vec::with_capacity(count * 512);
             for f in &findings {
                 render(f, &mut text);
             }
-            let count = findings.len();
             drop(findings);
-            let body = if self.in_memory + count <= self.limit || self.spill_failed {
-                self.in_memory += count;
-                Body::Text(text)
-            } else {
-                match self.spill_bytes(&text) {
+            match keep_here {
+                true => Body::Text(text),
+                false => match self.spill_bytes(&text) {
                     Ok(offset) => Body::SpilledText {
                         offset,
                         len: text.len() as u64,
                     },
                     Err(_) => {
+                        // Keep everything rather than lose a finding; memory is no longer
+                        // bounded.
                         self.spill_failed = true;
-                        self.in_memory += count;
                         Body::Text(text)
                     }
-                }
-            };
-            self.runs.push(Run { path, body });
-            return;
-        }
-        let body = if self.in_memory + findings.len() <= self.limit || self.spill_failed {
-            self.in_memory += findings.len();
+                },
+            }
+        } else if keep_here {
             Body::Memory(findings)
         } else {
             match self.spill_run(&findings) {
-                Ok(offset) => Body::Spilled {
-                    offset,
-                    count: findings.len(),
-                },
+                Ok(offset) => Body::Spilled { offset, count },
                 Err(_) => {
-                    // Keep everything rather than lose a finding; memory is no longer bounded.
                     self.spill_failed = true;
-                    self.in_memory += findings.len();
                     Body::Memory(findings)
                 }
             }
         };
-        self.runs.push(Run { path, body });
+        if matches!(body, Body::Memory(_) | Body::Text(_)) {
+            self.in_memory += count;
+        }
+        self.runs.push(Run { path, member, body });
     }
 
     /// The spill file, created on first use.
@@ -304,7 +313,9 @@ impl FindingStore {
 
     /// Puts the runs in report order; call once all findings are in.
     pub fn finish(&mut self) -> io::Result<()> {
-        self.runs.sort_by(|a, b| a.path.cmp(&b.path));
+        // Stable: the parts of one path and member stay in the order they came.
+        self.runs
+            .sort_by(|a, b| (&a.path, &a.member).cmp(&(&b.path, &b.member)));
         if let Some(w) = &mut self.spill {
             w.flush()?;
         }
@@ -579,6 +590,42 @@ mod tests {
                 assert_eq!(fingerprint(&x), fingerprint(&y));
             }
             assert!(a.next().is_none());
+        }
+    }
+
+    #[test]
+    fn parts_of_members_read_back_in_report_order() {
+        // An archive's members hand out parts as they are read, in archive order (z before
+        // a), and the rest comes with the input, members mixed: the report is in order by
+        // member, then line.
+        let at = |member: Option<&str>, line: u64| {
+            let mut f = finding("x.zip", line * 10, Kind::CnMobile);
+            f.member = member.map(str::to_string);
+            f.line = line;
+            f
+        };
+        let parts = vec![
+            vec![at(Some("z.csv"), 1), at(Some("z.csv"), 2)],
+            vec![at(Some("a.csv"), 2), at(Some("a.csv"), 1)],
+            vec![
+                at(Some("z.csv"), 4),
+                at(None, 3),
+                at(Some("a.csv"), 3),
+                at(Some("z.csv"), 3),
+                at(None, 1),
+            ],
+        ];
+        let mut all: Vec<Finding> = parts.iter().flatten().cloned().collect();
+        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let want: Vec<String> = all.iter().map(fingerprint).collect();
+        for limit in [0, 3, 1000] {
+            let mut s = FindingStore::new(limit);
+            for p in &parts {
+                s.push(p.clone());
+            }
+            s.finish().unwrap();
+            let got: Vec<String> = s.iter().map(|f| fingerprint(&f.unwrap())).collect();
+            assert_eq!(got, want, "limit {limit}");
         }
     }
 

@@ -25,17 +25,22 @@ pub(super) fn unpack(
         return;
     }
     let consumed = Cell::new(0u64);
-    let mut dec = Members::new(BufReader::new(Counting::new(r, &consumed)));
-    let inner = default_name(name);
-    let counted = Compressed::Counted(&consumed);
-    let child = u.scan_member(&mut dec, counted, &inner, depth, budget);
+    let mut dec = BufReader::new(Members::new(BufReader::new(Counting::new(r, &consumed))));
+    // The first read parses the header, which may name the member: its findings carry that
+    // name even when they are handed out before the member is done. (A read error here
+    // comes again to the member's own first read.)
+    let _ = dec.fill_buf();
     let member = dec
+        .get_ref()
         .filename
+        .as_ref()
         .filter(|f| !f.is_empty())
-        .map(|f| member_name(&f))
-        .unwrap_or(inner);
+        .map(|f| member_name(f))
+        .unwrap_or_else(|| default_name(name));
+    let counted = Compressed::Counted(&consumed);
+    let child = u.scan_member(&mut dec, counted, &member, depth, budget);
     node.adopt(&member, child);
-    if dec.trailing {
+    if dec.get_ref().trailing {
         node.reason
             .get_or_insert("trailing bytes after the gzip data were ignored".into());
     }

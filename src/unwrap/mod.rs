@@ -18,9 +18,11 @@ mod sqlite;
 mod tar;
 mod zip;
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
@@ -124,6 +126,9 @@ pub struct Node {
     pub members: Vec<FileRecord>,
     /// Members not read because the member limit was reached.
     pub over_limit: u64,
+    /// Findings in it and in its members handed out before it was done (see
+    /// [`Unwrapper::flush`]); counted in its record, not held in `findings`.
+    pub flushed: u64,
 }
 
 impl Node {
@@ -138,6 +143,7 @@ impl Node {
             findings: Vec::new(),
             members: Vec::new(),
             over_limit: 0,
+            flushed: 0,
         }
     }
 
@@ -201,7 +207,8 @@ impl Node {
         rec.reason = child.reason;
         rec.content = Some(child.format.name());
         rec.encoding = child.encoding.map(Encoding::name);
-        rec.findings = child.findings.len() as u64;
+        rec.findings = child.findings.len() as u64 + child.flushed;
+        self.flushed += child.flushed;
         self.members.push(rec);
         for mut m in child.members {
             m.member = Some(join(name, m.member.as_deref()));
@@ -253,9 +260,12 @@ pub struct Unwrapper<'a> {
     pub limits: Limits,
     /// Told how many raw bytes of the input were read (for progress).
     pub on_read: &'a (dyn Fn(u64) + Sync),
-    /// Takes the findings of a top-level text or binary input as they become final, so a
-    /// huge input's findings are not all held (see [`crate::read::scan_stream_flushing`]).
+    /// Takes the findings of text or binary data (a top-level input, or an archive member,
+    /// with `member` set) as they become final, so a huge input's findings are not all held
+    /// (see [`crate::read::scan_stream_flushing`]).
     pub flush: Option<Flush<'a>>,
+    /// The names of the members being read, outermost first (their findings' `member`).
+    pub within: RefCell<Vec<String>>,
 }
 
 /// Reports raw bytes read to a progress callback.
@@ -430,6 +440,26 @@ impl Unwrapper<'_> {
         depth: u32,
         budget: &Budget,
     ) -> Node {
+        // What its findings' `member` will be once every container has adopted it.
+        let mut within = self.within.borrow_mut().clone();
+        within.push(name.to_string());
+        let path = within.join("!");
+        self.within.borrow_mut().push(name.to_string());
+        let node = self.scan_member_at(r, compressed, &path, name, depth, budget);
+        self.within.borrow_mut().pop();
+        node
+    }
+
+    /// [`Unwrapper::scan_member`] of the member at `path` (within the top-level input).
+    fn scan_member_at(
+        &self,
+        r: &mut dyn Read,
+        compressed: Compressed,
+        path: &str,
+        name: &str,
+        depth: u32,
+        budget: &Budget,
+    ) -> Node {
         let mut lim = Limited::new(r, budget, compressed);
         let mut head = Vec::with_capacity(HEAD);
         if let Err(e) = (&mut lim).take(HEAD as u64).read_to_end(&mut head) {
@@ -459,7 +489,24 @@ impl Unwrapper<'_> {
         } else {
             match format {
                 Format::Text | Format::Binary => {
-                    Node::from_scanned(scan_stream(&mut stream, self.det, self.opts, &|_| {}))
+                    // Findings handed out early carry the member's path.
+                    let flushed = AtomicU64::new(0);
+                    let outer = self.flush;
+                    let to_outer = |mut f: Vec<Finding>| {
+                        for x in &mut f {
+                            x.member = Some(path.to_string());
+                        }
+                        flushed.fetch_add(f.len() as u64, Ordering::Relaxed);
+                        if let Some(outer) = outer {
+                            outer(f);
+                        }
+                    };
+                    let flush: Option<Flush> = outer.map(|_| &to_outer as Flush);
+                    let scanned =
+                        scan_stream_flushing(&mut stream, self.det, self.opts, &|_| {}, flush);
+                    let mut n = Node::from_scanned(scanned);
+                    n.flushed = flushed.into_inner();
+                    n
                 }
                 Format::Gzip | Format::Tar => {
                     let mut h = Hashing::new(&mut stream);
@@ -623,6 +670,7 @@ mod tests {
                     limits: Limits::default(),
                     on_read: &|_| {},
                     flush: None,
+                    within: Default::default(),
                 };
                 let file = tmp.reopen().unwrap();
                 let node = u.scan_file(&file, tmp.path(), bytes.len() as u64);

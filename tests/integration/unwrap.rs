@@ -580,3 +580,119 @@ fn sqlite_values_on_overflow_pages_are_found_with_their_column() {
     }
     assert!(exact >= 110, "{exact} of 120 lie in one piece");
 }
+
+#[test]
+fn dense_members_hand_out_their_findings_and_the_report_keeps_its_order() {
+    // A zip whose members come in archive order z.csv, a.csv, inner.gz (holding b.csv by
+    // its header's name): z.csv and b.csv hold more findings than are held before they
+    // are handed out. The report lists them by member, then line, with the findings and
+    // counts a scan of the files themselves gives.
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let table = |n: u32, from: u32| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{i},user,1380013{:04},u{i}@example.com\n",
+                    (from + i) % 10_000
+                )
+            })
+            .collect()
+    };
+    let members = [
+        ("z.csv", table(6000, 0)),
+        ("a.csv", table(10, 77)),
+        ("b.csv", table(5000, 3000)),
+    ];
+    let mut gz = flate2::GzBuilder::new()
+        .filename("b.csv")
+        .write(Vec::new(), flate2::Compression::fast());
+    gz.write_all(members[2].1.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, text) in &members[..2] {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.start_file("inner.gz", opts).unwrap();
+    zip.write_all(&gz).unwrap();
+    std::fs::write(d.join("x.zip"), zip.finish().unwrap().into_inner()).unwrap();
+    for (name, text) in &members {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let scan = |path: &Path| -> Value {
+        let out = piiscan()
+            .args(["scan", "-q", "-f", "json", "--hash-key", "k"])
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let key = |f: &Value| {
+        (
+            f["type"].to_string(),
+            f["value"].to_string(),
+            f["offset"].as_u64(),
+            f["line"].as_u64(),
+            f["column"].as_u64(),
+            f["context"].to_string(),
+        )
+    };
+    let r = scan(&d.join("x.zip"));
+    let found = r["findings"].as_array().unwrap();
+    let order: Vec<(String, u64, u64)> = found
+        .iter()
+        .map(|f| {
+            let m = f["member"].as_str().unwrap().to_string();
+            (
+                m,
+                f["line"].as_u64().unwrap(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert!(order == sorted, "findings in order by member, line, offset");
+    let mut total = 0;
+    for (name, member) in [
+        ("a.csv", "a.csv"),
+        ("b.csv", "inner.gz!b.csv"),
+        ("z.csv", "z.csv"),
+    ] {
+        let alone = scan(&d.join(name));
+        let want: Vec<_> = alone["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(key)
+            .collect();
+        let got: Vec<_> = found
+            .iter()
+            .filter(|f| f["member"] == member)
+            .map(key)
+            .collect();
+        assert!(want.len() >= 20);
+        assert!(got == want, "{member}");
+        let rec = file(&r, "x.zip")["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["member"] == member)
+            .unwrap();
+        assert_eq!(rec["findings"], want.len(), "{member}");
+        total += want.len();
+    }
+    assert_eq!(file(&r, "x.zip")["findings"], total);
+    assert_eq!(found.len(), total);
+    let inner = file(&r, "x.zip")["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["member"] == "inner.gz")
+        .unwrap();
+    assert_eq!(inner["findings"], 10_000);
+}
