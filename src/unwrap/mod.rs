@@ -441,10 +441,11 @@ impl Unwrapper<'_> {
         budget: &Budget,
     ) -> Node {
         // What its findings' `member` will be once every container has adopted it.
-        let mut within = self.within.borrow_mut().clone();
-        within.push(name.to_string());
-        let path = within.join("!");
-        self.within.borrow_mut().push(name.to_string());
+        let path = {
+            let mut within = self.within.borrow_mut();
+            within.push(name.to_string());
+            within.join("!")
+        };
         let node = self.scan_member_at(r, compressed, &path, name, depth, budget);
         self.within.borrow_mut().pop();
         node
