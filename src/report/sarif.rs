@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{Report, Reporter};
+use super::{display_context_around, Report, Reporter};
 use crate::evidence::{Confidence, Finding, Kind};
 use crate::time::rfc3339_millis;
 
@@ -149,6 +149,7 @@ impl Reporter for Sarif {
             }
         }
         let result = |f: &Finding| -> Value {
+            let shown = r.display_value(f);
             let idx = index[&(f.path.clone(), f.member.clone())];
             let loc_uri = match &f.member {
                 Some(m) => uri(m),
@@ -167,7 +168,8 @@ impl Reporter for Sarif {
             }
             region.insert("byteOffset".into(), json!(f.offset));
             region.insert("byteLength".into(), json!(f.length));
-            region.insert("snippet".into(), json!({"text": r.display_context(f)}));
+            let snippet = display_context_around(r.config, f, &shown);
+            region.insert("snippet".into(), json!({"text": snippet}));
             let mut props = serde_json::Map::new();
             props.insert("confidence".into(), json!(f.confidence));
             props.insert("encoding".into(), json!(f.encoding));
@@ -181,7 +183,7 @@ impl Reporter for Sarif {
                 "message": {"text": format!(
                     "{} {} ({} confidence)",
                     rule_text(f.kind).1,
-                    r.display_value(f),
+                    shown,
                     f.confidence.name()
                 )},
                 "locations": [{"physicalLocation": {
