@@ -263,10 +263,14 @@ fn write_array<T>(
 /// [`FindingStore::rendering`]): each record starts with the separator `,\n    `, whose
 /// comma [`write_findings`] leaves out before the first.
 pub fn renderer(cfg: Arc<Config>) -> Render {
-    Box::new(move |f, out| {
-        out.extend_from_slice(b",\n    ");
-        serde_json::to_writer(&mut *out, &FindingJson::new(&cfg, f, None)).expect("in memory");
-    })
+    Box::new(move |f, out| record(&cfg, f, out))
+}
+
+/// Appends the record of `f` in the findings array: the separator `,\n    ` (whose comma
+/// is left out before the first record) and the entry.
+fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
+    out.extend_from_slice(b",\n    ");
+    serde_json::to_writer(&mut *out, &FindingJson::new(cfg, f, None)).expect("in memory");
 }
 
 /// Writes the findings array. Batches are parsed (spilled findings) and serialised in
@@ -286,7 +290,7 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         }
         return out.write_all(b"],\n");
     }
-    let render = |batch: Vec<Entry>, first: bool| -> io::Result<Vec<Vec<u8>>> {
+    let render = |batch: Vec<Entry>| -> io::Result<Vec<Vec<u8>>> {
         let mut chunks: Vec<Vec<Entry>> = Vec::new();
         let mut batch = batch.into_iter();
         loop {
@@ -298,17 +302,11 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         }
         chunks
             .into_par_iter()
-            .enumerate()
-            .map(|(c, chunk)| {
+            .map(|chunk| {
                 let mut buf = Vec::with_capacity(chunk.len() * 512);
-                for (i, e) in chunk.into_iter().enumerate() {
+                for e in chunk {
                     let f = e.finding()?;
-                    buf.extend_from_slice(if first && c == 0 && i == 0 {
-                        b"\n    "
-                    } else {
-                        b",\n    "
-                    });
-                    serde_json::to_writer(&mut buf, &FindingJson::new(cfg, &f, None))?;
+                    record(cfg, &f, &mut buf);
                 }
                 Ok(buf)
             })
@@ -317,8 +315,17 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     out.write_all(b"  \"findings\": [")?;
     let mut entries = r.outcome.findings.entries();
     let mut pending: Vec<Vec<u8>> = Vec::new();
+    // The comma before the first record is left out.
+    let mut skip = 1;
+    let mut write = |texts: Vec<Vec<u8>>, out: &mut dyn Write| -> io::Result<()> {
+        for t in texts {
+            let from = skip.min(t.len());
+            out.write_all(&t[from..])?;
+            skip -= from;
+        }
+        Ok(())
+    };
     std::thread::scope(|s| -> io::Result<()> {
-        let mut first = true;
         loop {
             let batch = entries
                 .by_ref()
@@ -327,18 +334,13 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             if batch.is_empty() {
                 break;
             }
-            let rendering = s.spawn(move || render(batch, first));
-            first = false;
-            for t in pending.drain(..) {
-                out.write_all(&t)?;
-            }
+            let rendering = s.spawn(move || render(batch));
+            write(std::mem::take(&mut pending), out)?;
             pending = rendering.join().expect("rendering does not panic")?;
         }
         Ok(())
     })?;
-    for t in pending {
-        out.write_all(&t)?;
-    }
+    write(pending, out)?;
     if !r.outcome.findings.is_empty() {
         out.write_all(b"\n  ")?;
     }
