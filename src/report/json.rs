@@ -273,23 +273,30 @@ fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
     serde_json::to_writer(&mut *out, &FindingJson::new(cfg, f, None)).expect("in memory");
 }
 
-/// Writes the findings array. Batches are parsed (spilled findings) and serialised in
-/// parallel (HMAC and masking per finding dominate the cost of a report with millions of
+/// Writes the findings array: the records a rendering store kept, or those of the kept
+/// findings.
+fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    out.write_all(b"  \"findings\": [")?;
+    if r.outcome.findings.is_rendered() {
+        r.outcome.findings.write_rendered(out, 1)?;
+    } else {
+        write_kept(out, r)?;
+    }
+    if !r.outcome.findings.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n")
+}
+
+/// Writes the records of kept findings. Batches are parsed (spilled findings) and rendered
+/// in parallel (HMAC and masking per finding dominate the cost of a report with millions of
 /// findings) on a thread of their own, while the batch before is written out in order, so
 /// memory holds two batches of text at a time.
-fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+fn write_kept(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     use rayon::prelude::*;
     const BATCH: usize = 1 << 13;
     const CHUNK: usize = 1 << 9;
     let cfg = r.config;
-    if r.outcome.findings.is_rendered() {
-        out.write_all(b"  \"findings\": [")?;
-        r.outcome.findings.write_rendered(out, 1)?;
-        if !r.outcome.findings.is_empty() {
-            out.write_all(b"\n  ")?;
-        }
-        return out.write_all(b"],\n");
-    }
     let render = |batch: Vec<Entry>| -> io::Result<Vec<Vec<u8>>> {
         let mut chunks: Vec<Vec<Entry>> = Vec::new();
         let mut batch = batch.into_iter();
@@ -312,7 +319,6 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             })
             .collect()
     };
-    out.write_all(b"  \"findings\": [")?;
     let mut entries = r.outcome.findings.entries();
     let mut pending: Vec<Vec<u8>> = Vec::new();
     // The comma before the first record is left out.
@@ -340,11 +346,7 @@ fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         }
         Ok(())
     })?;
-    write(pending, out)?;
-    if !r.outcome.findings.is_empty() {
-        out.write_all(b"\n  ")?;
-    }
-    out.write_all(b"],\n")
+    write(pending, out)
 }
 
 impl Reporter for Json {
