@@ -553,20 +553,31 @@ mod tests {
         )
     }
 
-    #[test]
-    fn spilled_and_kept_runs_read_back_the_same_in_report_order() {
-        let runs: Vec<Vec<Finding>> = ["c.txt", "a.txt", "d.txt", "b.txt"]
+    /// One run per path, `n` findings each, in reverse order, `step` bytes apart.
+    fn runs_of(paths: &[&str], n: u64, step: u64) -> Vec<Vec<Finding>> {
+        paths
             .iter()
             .enumerate()
             .map(|(r, p)| {
-                (0..40u64)
+                (0..n)
                     .rev()
-                    .map(|i| finding(p, i * 7 + r as u64, Kind::ALL[(i % 3) as usize]))
+                    .map(|i| finding(p, i * step + r as u64, Kind::ALL[(i % 3) as usize]))
                     .collect()
             })
-            .collect();
+            .collect()
+    }
+
+    /// All the findings of `runs`, sorted by the report's sort key.
+    fn in_report_order(runs: &[Vec<Finding>]) -> Vec<Finding> {
         let mut all: Vec<Finding> = runs.iter().flatten().cloned().collect();
         all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        all
+    }
+
+    #[test]
+    fn spilled_and_kept_runs_read_back_the_same_in_report_order() {
+        let runs = runs_of(&["c.txt", "a.txt", "d.txt", "b.txt"], 40, 7);
+        let all = in_report_order(&runs);
         let want: Vec<String> = all.iter().map(fingerprint).collect();
         for limit in [0, 50, 1000] {
             let mut s = FindingStore::new(limit);
@@ -615,8 +626,7 @@ mod tests {
                 at(None, 1),
             ],
         ];
-        let mut all: Vec<Finding> = parts.iter().flatten().cloned().collect();
-        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let all = in_report_order(&parts);
         let want: Vec<String> = all.iter().map(fingerprint).collect();
         for limit in [0, 3, 1000] {
             let mut s = FindingStore::new(limit);
@@ -631,18 +641,8 @@ mod tests {
 
     #[test]
     fn rendered_runs_write_the_records_in_report_order() {
-        let runs: Vec<Vec<Finding>> = ["c.txt", "a.txt", "b.txt"]
-            .iter()
-            .enumerate()
-            .map(|(r, p)| {
-                (0..30u64)
-                    .rev()
-                    .map(|i| finding(p, i * 5 + r as u64, Kind::ALL[(i % 3) as usize]))
-                    .collect()
-            })
-            .collect();
-        let mut all: Vec<Finding> = runs.iter().flatten().cloned().collect();
-        all.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let runs = runs_of(&["c.txt", "a.txt", "b.txt"], 30, 5);
+        let all = in_report_order(&runs);
         let record = |f: &Finding, out: &mut Vec<u8>| {
             out.extend_from_slice(format!(";{}", fingerprint(f)).as_bytes());
         };
