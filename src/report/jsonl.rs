@@ -109,6 +109,20 @@ impl<'a, W: Write> Jsonl<'a, W> {
         }
     }
 
+    /// The `finding` records of `findings`, a line each.
+    fn records(&self, findings: &[Finding]) -> Vec<u8> {
+        let mut records = Vec::with_capacity(findings.len() * 512);
+        for f in findings {
+            let r = serde_json::to_writer(
+                &mut records,
+                &FindingJson::new(self.cfg, f, Some("finding")),
+            );
+            r.expect("in memory");
+            records.push(b'\n');
+        }
+        records
+    }
+
     fn flush(&mut self) {
         if self.error.is_none() {
             if let Err(e) = self.out.flush() {
@@ -152,15 +166,7 @@ impl<W: Write> Sink for Jsonl<'_, W> {
     }
 
     fn findings(&mut self, input: &Path, findings: &[Finding]) {
-        let mut records = Vec::with_capacity(findings.len() * 512);
-        for f in findings {
-            let r = serde_json::to_writer(
-                &mut records,
-                &FindingJson::new(self.cfg, f, Some("finding")),
-            );
-            r.expect("in memory");
-            records.push(b'\n');
-        }
+        let records = self.records(findings);
         let held = self.held.entry(input.to_path_buf()).or_default();
         if let Err(e) = held.add(&records) {
             self.error.get_or_insert(e);
@@ -176,8 +182,11 @@ impl<W: Write> Sink for Jsonl<'_, W> {
                 }
             }
         }
-        for f in findings {
-            self.line(&FindingJson::new(self.cfg, f, Some("finding")));
+        let records = self.records(findings);
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(&records) {
+                self.error = Some(e);
+            }
         }
         self.flush();
     }
