@@ -169,6 +169,10 @@ pub struct ScanArgs {
     /// Follow symbolic links.
     #[arg(short = 'L', long)]
     pub follow: bool,
+    /// Read large files with read(2) instead of mapping them from the page cache (mapping
+    /// is faster; a file cut short while mapped still ends with a read error, not a crash).
+    #[arg(long)]
+    pub no_mmap: bool,
     /// Key for value fingerprints (HMAC-SHA-256), so reports of one case correlate.
     /// Also read from PIISCAN_HASH_KEY. Default: a random key per scan.
     #[arg(

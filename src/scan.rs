@@ -452,6 +452,7 @@ fn read_options(cfg: &Config, parallel: bool) -> ReadOptions {
         parallel: parallel && cfg.threads > 1,
         kinds: cfg.kinds,
         min_confidence: cfg.min_confidence,
+        map: cfg.map,
     }
 }
 

@@ -59,6 +59,8 @@ pub struct Config {
     pub quiet: bool,
     /// Window size.
     pub window: usize,
+    /// Map large files rather than read them (`--no-mmap` turns it off).
+    pub map: bool,
     /// Size from which inputs are scanned in parallel windows.
     pub parallel_threshold: u64,
     /// Unpacking limits.
@@ -424,6 +426,7 @@ impl Config {
             key,
             quiet: args.quiet,
             window: args.window_size.unwrap_or(DEFAULT_WINDOW),
+            map: !args.no_mmap,
             parallel_threshold: args
                 .parallel_threshold
                 .unwrap_or(DEFAULT_PARALLEL_THRESHOLD),

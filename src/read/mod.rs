@@ -11,7 +11,10 @@
 //!
 //! Memory is bounded by the batch size plus the look-around, whatever the input size.
 
+use std::fs::File;
 use std::io::Read;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 
 use rayon::prelude::*;
@@ -23,6 +26,9 @@ use crate::detect::{Candidate, Detector};
 use crate::evidence::fingerprint::hex;
 use crate::evidence::{Confidence, Finding, KindSet, ALLOW_MARKER};
 use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
+
+#[cfg(target_os = "linux")]
+mod map;
 
 thread_local! {
     /// Decoded text and its map, reused across the windows a thread scans.
@@ -68,6 +74,9 @@ pub struct ReadOptions {
     pub kinds: KindSet,
     /// Lowest confidence to keep.
     pub min_confidence: Confidence,
+    /// Map large regular files batch by batch rather than copy them out of the page cache
+    /// (Linux; see [`scan_file_flushing`]).
+    pub map: bool,
 }
 
 impl ReadOptions {
@@ -85,6 +94,7 @@ impl Default for ReadOptions {
             parallel: false,
             kinds: KindSet::all(),
             min_confidence: Confidence::Low,
+            map: true,
         }
     }
 }
@@ -127,7 +137,132 @@ pub type Flush<'a> = &'a (dyn Fn(Vec<Finding>) + Sync);
 /// A finding is final once its line is complete, since an allow marker later on its line
 /// could still suppress it. What `flush` was given is not in the returned findings.
 pub fn scan_stream_flushing<R: Read>(
-    mut reader: R,
+    reader: R,
+    det: &Detector,
+    opts: ReadOptions,
+    on_read: &(dyn Fn(u64) + Sync),
+    flush: Option<Flush>,
+) -> Scanned {
+    scan_source(Source::Reader(reader), det, opts, on_read, flush)
+}
+
+/// [`scan_stream_flushing`] of a regular file of `size` bytes (as the walk saw it). A
+/// large one is mapped batch by batch rather than read (unless `opts.map` is off): no copy
+/// out of the page cache. It is read up to `size`; if it was cut short meanwhile, the scan
+/// ends with a read error at the offset where its bytes ended, as a failed read would.
+pub fn scan_file_flushing(
+    file: &File,
+    size: u64,
+    det: &Detector,
+    opts: ReadOptions,
+    on_read: &(dyn Fn(u64) + Sync),
+    flush: Option<Flush>,
+) -> Scanned {
+    #[cfg(target_os = "linux")]
+    if opts.map && size >= map::MAP_AT_LEAST {
+        let source: Source<&File> = Source::File {
+            file,
+            size,
+            cut: Arc::new(AtomicU64::new(u64::MAX)),
+        };
+        return scan_source(source, det, opts, on_read, flush);
+    }
+    let _ = size;
+    scan_source(Source::Reader(file), det, opts, on_read, flush)
+}
+
+/// A batch of input bytes: read into a buffer, or mapped from a file.
+enum Batch {
+    Read(Vec<u8>),
+    #[cfg(target_os = "linux")]
+    Mapped(map::Mapped),
+}
+
+impl Deref for Batch {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Batch::Read(v) => v,
+            #[cfg(target_os = "linux")]
+            Batch::Mapped(m) => m,
+        }
+    }
+}
+
+/// Where a scan's bytes come from.
+enum Source<'f, R> {
+    /// A reader, copied into batch buffers.
+    Reader(R),
+    /// A large regular file of `size` bytes, mapped batch by batch; `cut` is lowered to
+    /// the offset where a mapped batch found the file cut short.
+    #[cfg(target_os = "linux")]
+    File {
+        file: &'f File,
+        size: u64,
+        cut: Arc<AtomicU64>,
+    },
+    #[cfg(not(target_os = "linux"))]
+    #[allow(dead_code)]
+    Never(std::marker::PhantomData<&'f File>),
+}
+
+impl<R: Read> Source<'_, R> {
+    /// The next batch: `carry` (the end of the batch before, at offset `at`) followed by
+    /// new bytes, `want` bytes in all unless the input ends first (`eof`). `spare` is a
+    /// buffer to read into; the bytes read are counted, and a read error recorded, in
+    /// `read`.
+    #[allow(clippy::too_many_arguments)]
+    fn next(
+        &mut self,
+        mut spare: Vec<u8>,
+        carry: &[u8],
+        at: u64,
+        want: usize,
+        eof: &mut bool,
+        read: (&mut u64, &mut Option<String>),
+        on_read: &(dyn Fn(u64) + Sync),
+    ) -> Batch {
+        spare.clear();
+        spare.extend_from_slice(carry);
+        match self {
+            Source::Reader(r) => fill(r, &mut spare, want, eof, read, at, on_read),
+            #[cfg(target_os = "linux")]
+            Source::File { file, size, cut } => {
+                use std::os::unix::fs::FileExt;
+                let end = (at + want as u64).min(*size);
+                let len = end.saturating_sub(at) as usize;
+                if let Some(m) = map::Mapped::new(file, at, len, cut) {
+                    let new = (len - carry.len()) as u64;
+                    *read.0 += new;
+                    if new > 0 {
+                        on_read(new);
+                    }
+                    *eof = end == *size;
+                    return Batch::Mapped(m);
+                }
+                // Out of mappings: read the batch.
+                struct At<'a>(&'a File, u64);
+                impl Read for At<'_> {
+                    fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                        let n = self.0.read_at(b, self.1)?;
+                        self.1 += n as u64;
+                        Ok(n)
+                    }
+                }
+                let from = at + carry.len() as u64;
+                let mut r = At(file, from).take(size.saturating_sub(from));
+                fill(&mut r, &mut spare, want, eof, read, at, on_read);
+            }
+            #[cfg(not(target_os = "linux"))]
+            Source::Never(_) => unreachable!(),
+        }
+        Batch::Read(spare)
+    }
+}
+
+/// [`scan_stream_flushing`] of bytes from `source`.
+fn scan_source<R: Read>(
+    mut source: Source<R>,
     det: &Detector,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
@@ -144,8 +279,6 @@ pub fn scan_stream_flushing<R: Read>(
         encoding: Encoding::Utf8,
     };
     // buf[0] is at absolute offset `base`; bytes before `own_from` were scanned already.
-    // Small at first: most inputs are small, and the buffer grows as it is filled.
-    let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
     let mut base: u64 = 0;
     let mut own_from = 0usize;
     let mut line_at_own_from: u64 = 1;
@@ -158,20 +291,22 @@ pub fn scan_stream_flushing<R: Read>(
 
     // The first batch holds at least what the encoding sniffer looks at.
     let first_want = (batch + LOOKAHEAD).max(SNIFF_BYTES);
-    fill(
-        &mut reader,
-        &mut buf,
+    // Small at first: most inputs are small, and the buffer grows as it is filled.
+    let mut buf = Arc::new(source.next(
+        Vec::with_capacity(64 << 10),
+        &[],
+        0,
         first_want,
         &mut eof,
         (&mut out.size, &mut out.error),
-        0,
         on_read,
-    );
-    let mut buf = Arc::new(buf);
+    ));
     // Where the bytes new in this batch start (they are hashed while it is scanned).
     let mut fresh_from = 0usize;
-    // The next batch, read while this one is scanned and hashed.
-    let mut next: Vec<u8> = Vec::new();
+    // The next batch, read while this one is scanned and hashed, and a buffer to read it
+    // into.
+    let mut next: Option<Batch> = None;
+    let mut spare: Vec<u8> = Vec::new();
 
     loop {
         // Whether this batch ends the input (`eof` may change as the next one is read).
@@ -296,15 +431,20 @@ pub fn scan_stream_flushing<R: Read>(
         // The next batch keeps the look-behind of this one and the held-back tail, and is
         // read on this thread while the pool scans this one.
         let keep_from = own_to.saturating_sub(LOOKBEHIND);
-        let mut read_next = |next: &mut Vec<u8>, eof: &mut bool, read| {
+        let mut read_next = |next: &mut Option<Batch>, eof: &mut bool, read| {
             if batch_eof {
                 return;
             }
-            next.clear();
-            next.extend_from_slice(&buf[keep_from..]);
             let want = own_to - keep_from + batch + LOOKAHEAD;
-            let next_base = base + buf.len() as u64 - next.len() as u64;
-            fill(&mut reader, next, want, eof, read, next_base, on_read);
+            *next = Some(source.next(
+                std::mem::take(&mut spare),
+                &buf[keep_from..],
+                base + keep_from as u64,
+                want,
+                eof,
+                read,
+                on_read,
+            ));
         };
         // The findings of windows are taken in order, a group at a time, and those of
         // complete lines handed to `flush` once enough are held, so memory holds a group's
@@ -361,17 +501,29 @@ pub fn scan_stream_flushing<R: Read>(
             break;
         }
         fresh_from = buf.len() - keep_from;
-        let done = std::mem::replace(&mut buf, Arc::new(std::mem::take(&mut next)));
+        let next = next.take().expect("read above, since the input goes on");
+        let done = std::mem::replace(&mut buf, Arc::new(next));
         // Reuse a buffer the hasher is done with (faulting fresh pages in costs time).
-        next = Arc::try_unwrap(done)
-            .ok()
-            .or_else(|| hashing.spare())
-            .unwrap_or_default();
+        spare = match Arc::try_unwrap(done) {
+            Ok(Batch::Read(v)) => v,
+            _ => hashing.spare().unwrap_or_default(),
+        };
         base += keep_from as u64;
         own_from = own_to - keep_from;
     }
     mark_allowed(&mut out.findings, &allow);
     let digest = hashing.finish();
+    drop(buf);
+    #[cfg(target_os = "linux")]
+    if let Source::File { cut, .. } = &source {
+        let at = cut.load(Ordering::Acquire);
+        if at != u64::MAX && out.error.is_none() {
+            out.error = Some(format!(
+                "read error at offset {at}: the file was cut short during the scan"
+            ));
+            out.size = out.size.min(at);
+        }
+    }
     if out.error.is_none() {
         out.sha256 = Some(hex(&digest));
     }
@@ -389,7 +541,7 @@ struct Hashing {
 
 /// A hashing thread: batches (and where their new bytes start) in, spent buffers back.
 struct HashThread {
-    batches: mpsc::SyncSender<(Arc<Vec<u8>>, usize)>,
+    batches: mpsc::SyncSender<(Arc<Batch>, usize)>,
     spent: mpsc::Receiver<Vec<u8>>,
     done: std::thread::JoinHandle<Sha256>,
 }
@@ -397,7 +549,7 @@ struct HashThread {
 impl Hashing {
     /// Hashes `buf[from..]`, on the hashing thread if there is one or if `background`
     /// asks for one (and one can be started).
-    fn update(&mut self, buf: &Arc<Vec<u8>>, from: usize, background: bool) {
+    fn update(&mut self, buf: &Arc<Batch>, from: usize, background: bool) {
         if background && self.thread.is_none() {
             self.thread = self.start();
         }
@@ -414,7 +566,7 @@ impl Hashing {
     fn start(&mut self) -> Option<HashThread> {
         // One batch queued while one is hashed: memory holds at most four batches
         // (hashed, queued, scanned, read).
-        let (batches, queue) = mpsc::sync_channel::<(Arc<Vec<u8>>, usize)>(1);
+        let (batches, queue) = mpsc::sync_channel::<(Arc<Batch>, usize)>(1);
         let (give_back, spent) = mpsc::channel();
         let mut h = self.here.clone();
         let done = std::thread::Builder::new()
@@ -422,7 +574,7 @@ impl Hashing {
             .spawn(move || {
                 for (buf, from) in queue {
                     h.update(&buf[from..]);
-                    if let Ok(v) = Arc::try_unwrap(buf) {
+                    if let Ok(Batch::Read(v)) = Arc::try_unwrap(buf) {
                         let _ = give_back.send(v);
                     }
                 }
@@ -871,6 +1023,97 @@ mod tests {
         ];
         assert_eq!(found, want);
         assert_eq!(values(&bin, 64, 100, true), want);
+    }
+
+    /// A file of `mib` MiB of lines, each with a mobile number, and its bytes.
+    #[cfg(target_os = "linux")]
+    fn file_of_lines(mib: usize) -> (tempfile::NamedTempFile, Vec<u8>) {
+        use std::io::Write;
+        let mut bytes = Vec::new();
+        let mut i = 0u64;
+        while bytes.len() < mib << 20 {
+            bytes.extend_from_slice(format!("row {i}, 1380{:07}\n", i % 10_000_000).as_bytes());
+            i += 1;
+        }
+        let mut t = tempfile::NamedTempFile::new().unwrap();
+        t.write_all(&bytes).unwrap();
+        t.flush().unwrap();
+        (t, bytes)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_mapped_file_gives_what_reading_it_gives() {
+        let (t, bytes) = file_of_lines(6);
+        assert!(bytes.len() as u64 >= map::MAP_AT_LEAST);
+        let det = Detector::new(false);
+        for parallel in [false, true] {
+            let opts = ReadOptions {
+                batch: 1 << 20,
+                window: 64 << 10,
+                parallel,
+                ..ReadOptions::default()
+            };
+            let file = File::open(t.path()).unwrap();
+            let size = bytes.len() as u64;
+            let read_bytes = AtomicU64::new(0);
+            let on_read = |n| {
+                read_bytes.fetch_add(n, Ordering::Relaxed);
+            };
+            let mapped = scan_file_flushing(&file, size, &det, opts, &on_read, None);
+            let opts_read = ReadOptions { map: false, ..opts };
+            let read = scan_file_flushing(&file, size, &det, opts_read, &|_| {}, None);
+            assert_eq!(read_bytes.load(Ordering::Relaxed), size);
+            assert_eq!((mapped.size, &mapped.error), (size, &None));
+            assert_eq!(mapped.sha256, Some(hex(&Sha256::digest(&bytes))));
+            assert_eq!(mapped.sha256, read.sha256);
+            let key = |s: &Scanned| -> Vec<(u64, u64, u64, String)> {
+                let f = &s.findings;
+                f.iter()
+                    .map(|f| (f.offset, f.line, f.column, f.value.clone()))
+                    .collect()
+            };
+            assert!(mapped.findings.len() > 200_000);
+            assert_eq!(key(&mapped), key(&read));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_cut_short_while_mapped_ends_with_a_read_error_and_keeps_what_came_before() {
+        let (t, bytes) = file_of_lines(6);
+        let det = Detector::new(false);
+        let opts = ReadOptions {
+            batch: 1 << 20,
+            window: 64 << 10,
+            parallel: true,
+            ..ReadOptions::default()
+        };
+        let file = File::open(t.path()).unwrap();
+        // Once the first batch is mapped, the file is cut to 1 MiB and a half: the first
+        // batch's pages past that are gone, and so is every later batch.
+        let cut_to = 3u64 << 19;
+        let cut_once = std::sync::Once::new();
+        let on_read = |_| {
+            cut_once.call_once(|| {
+                let w = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(t.path())
+                    .unwrap();
+                w.set_len(cut_to).unwrap();
+            })
+        };
+        let s = scan_file_flushing(&file, bytes.len() as u64, &det, opts, &on_read, None);
+        let error = s.error.expect("a cut file is a read error");
+        assert!(error.contains(&format!("offset {cut_to}")), "{error}");
+        assert!(error.contains("cut short"), "{error}");
+        assert_eq!(s.sha256, None);
+        assert_eq!(s.size, cut_to);
+        // Every item wholly before the cut is found, as in a scan of those bytes alone.
+        let head = scan_stream(&bytes[..cut_to as usize], &det, opts, &|_| {});
+        let offsets = |f: &[Finding]| f.iter().map(|f| f.offset).collect::<Vec<_>>();
+        assert_eq!(offsets(&s.findings), offsets(&head.findings));
+        assert!(s.findings.len() > 60_000);
     }
 
     #[test]

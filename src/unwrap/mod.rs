@@ -26,7 +26,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
-use crate::read::{scan_stream, scan_stream_flushing, Flush, ReadOptions, Scanned};
+use crate::read::{
+    scan_file_flushing, scan_stream, scan_stream_flushing, Flush, ReadOptions, Scanned,
+};
 use encoding::Encoding;
 use limits::{Budget, Compressed, Hashing, Limited, Limits};
 
@@ -294,8 +296,9 @@ impl Unwrapper<'_> {
             on_read: self.on_read,
         };
         match sniff(&head) {
-            Format::Text | Format::Binary => Node::from_scanned(scan_stream_flushing(
+            Format::Text | Format::Binary => Node::from_scanned(scan_file_flushing(
                 file,
+                size,
                 self.det,
                 self.opts,
                 self.on_read,

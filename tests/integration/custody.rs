@@ -8,7 +8,7 @@ use std::process::{Child, Command as Process, Stdio};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::util::{piiscan, testdata, truth};
+use crate::util::{piiscan, scan_json_meanwhile, testdata, truth};
 
 /// A fresh folder holding a copy of the text fixtures under `evidence/`.
 fn evidence_tree() -> tempfile::TempDir {
@@ -160,28 +160,13 @@ fn a_file_growing_while_it_is_read_is_flagged() {
     let path = dir.path().join("growing.log");
     let line = "2026-01-01 user phone 13912345678 ok\n".repeat(1 << 10);
     std::fs::write(&path, line.repeat(512)).unwrap(); // 38 MiB: read in parallel windows
-    let mut child = Process::new(env!("CARGO_BIN_EXE_piiscan"))
-        .current_dir(dir.path())
-        .args(["scan", "-q", "-f", "json", "growing.log"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).unwrap();
-        s
-    });
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .open(&path)
         .unwrap();
-    while child.try_wait().unwrap().is_none() {
+    let (_, r) = scan_json_meanwhile(dir.path(), "growing.log", || {
         f.write_all(b"more\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
-    let r: Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    });
     let rec = &r["files"][0];
     assert_eq!(rec["changed_during_scan"], true, "{rec}");
     assert!(rec["reason"]

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::util::scan_json;
+use crate::util::{scan_json, scan_json_meanwhile};
 
 fn record<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     r["files"]
@@ -329,6 +329,32 @@ fn files_deleted_while_the_scan_runs_are_errors_or_absent_never_fatal() {
             "error" => assert!(f["reason"].as_str().unwrap().contains("not found"), "{f}"),
             s => panic!("unexpected status {s}: {f}"),
         }
+    }
+}
+
+#[test]
+fn a_file_cut_short_while_it_is_mapped_is_a_read_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shrinking.log");
+    let line = "2026-01-01 user phone 13912345678 ok\n".repeat(1 << 10);
+    std::fs::write(&path, line.repeat(1024)).unwrap(); // 76 MiB: mapped batch by batch
+                                                       // Cut a megabyte off every millisecond while the scan runs: the pages past the end go
+                                                       // from the mappings, and reading them raises SIGBUS.
+    let f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    let mut len = f.metadata().unwrap().len();
+    let (status, r) = scan_json_meanwhile(dir.path(), "shrinking.log", || {
+        len = len.saturating_sub(1 << 20);
+        f.set_len(len).unwrap();
+    });
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}");
+    let rec = record(&r, "shrinking.log");
+    let reason = rec["reason"].as_str().unwrap_or_default();
+    // Cut while mapped (a read error at the new end), or before or after (then the size or
+    // mtime differs after reading).
+    let cut = rec["status"] == "error" && reason.contains("cut short during the scan");
+    assert!(cut || rec["changed_during_scan"] == true, "{rec}");
+    if cut {
+        assert!(rec["sha256"].is_null(), "{rec}");
     }
 }
 

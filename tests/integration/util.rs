@@ -40,6 +40,39 @@ pub fn scan_json(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap_or(-1), report)
 }
 
+/// Runs `piiscan scan -q -f json NAME` in `dir`, calling `meanwhile` every millisecond
+/// until it exits; returns its exit status and report.
+pub fn scan_json_meanwhile(
+    dir: &Path,
+    name: &str,
+    mut meanwhile: impl FnMut(),
+) -> (std::process::ExitStatus, Value) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_piiscan"))
+        .current_dir(dir)
+        .args(["scan", "-q", "-f", "json", name])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        meanwhile();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    };
+    let report = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    (status, report)
+}
+
 /// One expected or reported item: (file relative to testdata, member or "", type, value,
 /// offset, length).
 pub type Item = (String, String, String, String, u64, u64);

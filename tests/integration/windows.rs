@@ -78,10 +78,21 @@ fn items_straddling_every_power_of_two_are_found_once() {
         &["--window-size", "4096", "--parallel-threshold", "0"][..],
         &["--window-size", "65536"][..],
         &["--window-size", "1000000000"][..],
+        // Over 4 MiB, the file is mapped unless told otherwise.
+        &["--no-mmap"][..],
     ] {
         let f = scan_all(extra, p);
         let got: Vec<u64> = f.iter().map(|x| x["offset"].as_u64().unwrap()).collect();
         let want: Vec<u64> = expected.iter().map(|e| e.0).collect();
         assert_eq!(got, want, "with {extra:?}");
+    }
+    // Mapped or read, the file's hash is that of its bytes.
+    let sha = format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&buf));
+    for extra in [&[][..], &["--no-mmap"][..]] {
+        let mut args = extra.to_vec();
+        args.push(p);
+        let (_, report) = scan_json(&args);
+        assert!(buf.len() > 4 << 20);
+        assert_eq!(report["files"][0]["sha256"], sha.as_str(), "with {extra:?}");
     }
 }
