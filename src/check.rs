@@ -8,10 +8,10 @@
 //! valid, the type its shape suggests is named with the reason its validator gave.
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use crate::detect::{bank_card, cn_address, cn_id, cn_landline, cn_mobile, email};
-use crate::evidence::Kind;
+use crate::evidence::{Details, Kind};
 use crate::time::Date;
 
 /// The verdict on one value.
@@ -27,7 +27,7 @@ pub struct Verdict {
     /// The named rejection when not valid.
     pub reason: Option<&'static str>,
     /// What validation established.
-    pub details: Map<String, Value>,
+    pub details: Details,
 }
 
 /// Folds full-width forms to ASCII and drops zero-width characters.
@@ -43,13 +43,13 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-type Attempt = Result<(Map<String, Value>, String), &'static str>;
+type Attempt = Result<(Details, String), &'static str>;
 
 fn try_id(c: &str, today: Date) -> Attempt {
     cn_id::validate(c, today)
         .map(|i| {
             let mut d = i.details(true);
-            d.insert("value".into(), json!(i.value));
+            d.insert("value", json!(i.value));
             (d, i.value)
         })
         .map_err(|r| r.name())
@@ -88,7 +88,7 @@ fn try_card(c: &str) -> Attempt {
 fn try_address(c: &str) -> Attempt {
     cn_address::validate(c)
         .map(|(value, mut d)| {
-            d.insert("value".into(), json!(value));
+            d.insert("value", json!(value));
             (d, value)
         })
         .map_err(|r| r.name())
@@ -192,14 +192,14 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
             kind: Some(*kind),
             valid: false,
             reason: Some(reason),
-            details: Map::new(),
+            details: Details::new(),
         },
         _ => Verdict {
             input: input.to_string(),
             kind: None,
             valid: false,
             reason: Some("unrecognised"),
-            details: Map::new(),
+            details: Details::new(),
         },
     }
 }

@@ -9,13 +9,13 @@
 //! only with card context nearby (`卡号`, a card column), since one random 16-19 digit order
 //! number in ten passes Luhn and one in nine starts with 4.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::checksum::luhn_valid;
 use super::tables::{bin_lookup, Bin};
 use super::text::{Buf, Gap, Run};
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 
 /// Why a value is not a card number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,27 +115,24 @@ pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
 
 impl CardInfo {
     /// Details for reports.
-    pub fn details(&self, digits: &str) -> Map<String, Value> {
-        let mut m = Map::new();
+    pub fn details(&self, digits: &str) -> Details {
+        let mut m = Details::with_capacity(8);
         if let Some(b) = self.bin {
-            m.insert("bank".into(), json!(b.bank));
-            m.insert("bin".into(), json!(b.prefix));
+            m.insert("bank", json!(b.bank));
+            m.insert("bin", json!(b.prefix));
             if !b.card_type.is_empty() {
-                m.insert("card_type".into(), json!(b.card_type));
+                m.insert("card_type", json!(b.card_type));
             }
         }
         if let Some(n) = self.network {
-            m.insert("network".into(), json!(n));
+            m.insert("network", json!(n));
         }
-        m.insert("luhn".into(), json!(self.luhn));
+        m.insert("luhn", json!(self.luhn));
         if !self.luhn {
-            m.insert(
-                "note".into(),
-                json!("Luhn exception: known issuer, card context"),
-            );
+            m.insert("note", json!("Luhn exception: known issuer, card context"));
         }
         if KNOWN_TEST_VALUES.contains(&digits) {
-            m.insert("test_value".into(), json!(true));
+            m.insert("test_value", json!(true));
         }
         m
     }

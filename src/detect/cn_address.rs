@@ -36,12 +36,12 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::tables::{is_placeholder_name, DIVISIONS};
 use super::text::Buf;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 
 /// The longest address read, in characters.
 pub const MAX_CHARS: usize = 80;
@@ -796,7 +796,7 @@ fn resolve(divisions: &[&'static [u32]]) -> (Option<u32>, bool) {
 }
 
 /// Details of a resolved division code.
-fn division_details(code: u32, m: &mut Map<String, Value>) {
+fn division_details(code: u32, m: &mut Details) {
     let name = |c: u32| {
         DIVISIONS
             .get(c)
@@ -804,19 +804,19 @@ fn division_details(code: u32, m: &mut Map<String, Value>) {
             .map(|d| d.name)
     };
     if let Some(p) = name(code / 10_000 * 10_000) {
-        m.insert("province".into(), json!(p));
+        m.insert("province", json!(p));
     }
     if level(code) >= 2 {
         if let Some(c) = name(code / 100 * 100) {
-            m.insert("city".into(), json!(c));
+            m.insert("city", json!(c));
         }
     }
     if level(code) == 3 {
         if let Some(d) = name(code) {
-            m.insert("district".into(), json!(d));
+            m.insert("district", json!(d));
         }
     }
-    m.insert("division_code".into(), json!(format!("{code:06}")));
+    m.insert("division_code", json!(format!("{code:06}")));
 }
 
 /// Why a text is not an address (for `check`).
@@ -858,14 +858,14 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
         return None;
     };
     let (code, consistent) = resolve(&p.divisions);
-    let mut details = Map::new();
+    let mut details = Details::with_capacity(8);
     if let Some(code) = code {
         division_details(code, &mut details);
     }
     let mut confidence = base;
     if consistent && p.fine >= 1 && p.generic == 0 {
         confidence = confidence.raise();
-        details.insert("consistent".into(), Value::Bool(true));
+        details.insert("consistent", Value::Bool(true));
     }
     if levels >= 1 && p.road_number && p.room {
         confidence = confidence.raise();
@@ -887,7 +887,7 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
 /// Rejections: [`Rejection::NoStructure`] (no division and no road with a number),
 /// [`Rejection::DivisionsOnly`] (`北京市朝阳区`, `上海天气`), [`Rejection::TrailingText`]
 /// (`北京市朝阳区建国路88号附近`).
-pub fn validate(s: &str) -> Result<(String, Map<String, Value>), Rejection> {
+pub fn validate(s: &str) -> Result<(String, Details), Rejection> {
     let b = s.trim().as_bytes();
     let c = candidate(b, 0, false).ok_or_else(|| {
         let p = parse(b, 0);
@@ -970,7 +970,7 @@ mod tests {
     use super::*;
     use crate::time::Date;
 
-    pub(super) fn found(text: &str) -> Vec<(String, Confidence, Map<String, Value>)> {
+    pub(super) fn found(text: &str) -> Vec<(String, Confidence, Details)> {
         let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
         let b = text.as_bytes();
         let fc = d.file_context(b);

@@ -6,13 +6,13 @@
 //! and are reported only with a label or an ID column nearby. Numbers starting with 9 are
 //! the 2023 foreign permanent-resident card: 9, a province code, a nationality code.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::tables::{is_placeholder_name, DIVISIONS};
 use super::text::{Buf, Gap, Run, Sep};
 use super::{Candidate, Scan};
 use crate::detect::checksum::mod11_2_check_char;
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 use crate::time::Date;
 
 /// Why a value is not a resident identity number.
@@ -107,30 +107,24 @@ impl IdInfo {
     }
 
     /// Details for reports. With `reveal` false only the birth year is given.
-    pub fn details(&self, reveal: bool) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert(
-            "division_code".into(),
-            json!(format!("{:06}", self.division_code)),
-        );
+    pub fn details(&self, reveal: bool) -> Details {
+        let mut m = Details::with_capacity(8);
+        m.insert("division_code", json!(format!("{:06}", self.division_code)));
         if !self.region.is_empty() {
-            m.insert("region".into(), json!(self.region));
+            m.insert("region", json!(self.region));
         }
-        m.insert("division_status".into(), json!(self.status.name()));
+        m.insert("division_status", json!(self.status.name()));
         if reveal {
-            m.insert("birth_date".into(), json!(self.birth.to_string()));
+            m.insert("birth_date", json!(self.birth.to_string()));
         } else {
-            m.insert("birth_year".into(), json!(self.birth.year));
+            m.insert("birth_year", json!(self.birth.year));
         }
-        m.insert(
-            "sex".into(),
-            json!(if self.male { "male" } else { "female" }),
-        );
+        m.insert("sex", json!(if self.male { "male" } else { "female" }));
         if self.legacy {
-            m.insert("legacy_15_digit".into(), json!(true));
+            m.insert("legacy_15_digit", json!(true));
         }
         if KNOWN_TEST_VALUES.contains(&self.value.as_str()) {
-            m.insert("test_value".into(), json!(true));
+            m.insert("test_value", json!(true));
         }
         m
     }

@@ -10,12 +10,12 @@
 //! and go to `details`. Service numbers (`400`/`800`, `95xxx`) have no area code and never
 //! match.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::tables::{LandlineArea, LANDLINE_AREAS};
 use super::text::{digit_at, Buf, Gap, Run, Sep};
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 
 /// Why a value is not a landline number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,17 +87,17 @@ pub fn validate(value: &str) -> Result<&'static LandlineArea, Rejection> {
 }
 
 /// Details of a valid number.
-pub fn details(area: &LandlineArea, extension: Option<&str>) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("area_code".into(), json!(format!("0{}", area.code)));
+pub fn details(area: &LandlineArea, extension: Option<&str>) -> Details {
+    let mut m = Details::with_capacity(6);
+    m.insert("area_code", json!(format!("0{}", area.code)));
     if !area.city.is_empty() {
-        m.insert("city".into(), json!(area.city));
+        m.insert("city", json!(area.city));
     }
     if !area.province.is_empty() {
-        m.insert("province".into(), json!(area.province));
+        m.insert("province", json!(area.province));
     }
     if let Some(ext) = extension {
-        m.insert("extension".into(), json!(ext));
+        m.insert("extension", json!(ext));
     }
     m
 }
@@ -162,7 +162,7 @@ fn push(
     // Real local numbers start with 2-9 (1xx are service codes), yet `010-12345678`-style
     // numbers are common in forms and samples: report them, at low confidence.
     let confidence = if local.starts_with('1') {
-        details.insert("note".into(), json!("local number starts with 1"));
+        details.insert("note", json!("local number starts with 1"));
         Confidence::Low
     } else {
         confidence

@@ -6,12 +6,12 @@
 //! groups with one kind of separator, `+86`/`0086`/`86-`/`(+86)` prefixes, a trunk `0`,
 //! carrier-select prefixes `17951`/`12593`, full-width digits.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::tables::{mobile_segment, MobileSegment};
 use super::text::{Buf, Gap, Run};
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 
 /// Why a value is not a mobile number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,20 +63,20 @@ pub fn validate(digits: &str) -> Result<&'static MobileSegment, Rejection> {
 }
 
 /// Details of a valid number.
-pub fn details(digits: &str, seg: &MobileSegment, form: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("segment".into(), json!(seg.prefix));
+pub fn details(digits: &str, seg: &MobileSegment, form: &str) -> Details {
+    let mut m = Details::with_capacity(6);
+    m.insert("segment", json!(seg.prefix));
     if !seg.carrier.is_empty() {
-        m.insert("carrier_allocated".into(), json!(seg.carrier));
+        m.insert("carrier_allocated", json!(seg.carrier));
     }
     if !seg.note.is_empty() {
-        m.insert("segment_note".into(), json!(seg.note));
+        m.insert("segment_note", json!(seg.note));
     }
     if !form.is_empty() {
-        m.insert("prefix".into(), json!(form));
+        m.insert("prefix", json!(form));
     }
     if KNOWN_TEST_VALUES.contains(&digits) {
-        m.insert("test_value".into(), json!(true));
+        m.insert("test_value", json!(true));
     }
     m
 }

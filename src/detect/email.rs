@@ -5,11 +5,11 @@
 //! least two labels and an alphabetic top-level domain that is not a file extension
 //! (`logo@2x.png` is an image name). The value is lower-cased.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::text::Buf;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Kind};
+use crate::evidence::{Confidence, Details, Kind};
 
 /// Why a value is not an e-mail address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,10 +82,10 @@ fn validate_domain(domain: &str) -> Result<(), Rejection> {
 }
 
 /// Details of an address.
-pub fn details(value: &str) -> Map<String, Value> {
-    let mut m = Map::new();
+pub fn details(value: &str) -> Details {
+    let mut m = Details::with_capacity(6);
     if let Some((_, d)) = value.rsplit_once('@') {
-        m.insert("domain".into(), json!(d));
+        m.insert("domain", json!(d));
     }
     m
 }

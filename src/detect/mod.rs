@@ -40,9 +40,9 @@ pub mod text;
 
 use std::ops::Range;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::evidence::{Confidence, Context, Kind};
+use crate::evidence::{Confidence, Context, Details, Kind};
 use crate::time::Date;
 use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
 use text::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
@@ -69,7 +69,7 @@ pub struct Candidate {
     /// True if the candidate may only be reported with context.
     pub needs_context: bool,
     /// What validation established.
-    pub details: Map<String, Value>,
+    pub details: Details,
 }
 
 /// The state detectors push into while generating candidates.
@@ -246,7 +246,7 @@ impl Detector {
             }
             if has {
                 c.confidence = c.confidence.raise();
-                c.details.insert("context".into(), Value::Bool(true));
+                c.details.insert("context", Value::Bool(true));
                 return true;
             }
             let decoy = has_decoy(labels) || has_decoy(column);

@@ -4,12 +4,14 @@
 //! [`mask`] (unless the user passed `--reveal`) and [`fingerprint`] so that no raw value can
 //! reach a report, a log or an error message by accident.
 
+pub mod details;
 pub mod fingerprint;
 pub mod mask;
 pub mod store;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+
+pub use details::Details;
 
 /// The kinds of identifier piiscan reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -173,7 +175,7 @@ pub struct Finding {
     /// The raw bytes around the item, decoded lossily, and the item's byte range in it.
     pub context: Context,
     /// What validation established.
-    pub details: Map<String, Value>,
+    pub details: Details,
     /// True if its line carries the inline marker [`ALLOW_MARKER`]: it is suppressed.
     pub allowed: bool,
 }

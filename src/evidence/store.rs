@@ -17,9 +17,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use super::{Confidence, Context, Finding, Kind};
+use super::{Confidence, Context, Details, Finding, Kind};
 use crate::unwrap::encoding::Encoding;
 
 /// Findings held in memory before runs are spilled (about 1.3 KB each).
@@ -42,7 +41,7 @@ struct Out<'a> {
     b: &'a str,
     i: &'a str,
     a: &'a str,
-    d: &'a Map<String, Value>,
+    d: &'a Details,
 }
 
 /// A finding as read back from the spill.
@@ -62,7 +61,7 @@ struct In {
     b: String,
     i: String,
     a: String,
-    d: Map<String, Value>,
+    d: Details,
 }
 
 impl In {

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use super::{display_context_around, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
 use crate::evidence::store::{Entry, FindingStore, Render};
-use crate::evidence::{Confidence, FileRecord, Finding, Kind};
+use crate::evidence::{Confidence, Details, FileRecord, Finding, Kind};
 use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
@@ -86,7 +86,7 @@ pub struct FindingJson<'a> {
     encoding: &'a str,
     confidence: Confidence,
     context: String,
-    details: &'a Map<String, Value>,
+    details: &'a Details,
 }
 
 fn is_zero(n: &u64) -> bool {

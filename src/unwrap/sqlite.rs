@@ -185,7 +185,7 @@ pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
             if !wal {
                 let page = f.offset / page_size + 1;
                 f.details
-                    .insert("sqlite".into(), place(&schema, page, None, false, None));
+                    .insert("sqlite", place(&schema, page, None, false, None));
             }
             out.push(f);
         }
@@ -381,7 +381,7 @@ fn flush(
         f.encoding = "binary";
         let column = column_name(schema, field);
         f.details.insert(
-            "sqlite".into(),
+            "sqlite",
             place(
                 schema,
                 field.page,
