@@ -28,7 +28,7 @@ use crate::evidence::{Confidence, Finding, KindSet, ALLOW_MARKER};
 use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
 
 #[cfg(target_os = "linux")]
-mod map;
+pub(crate) mod map;
 
 thread_local! {
     /// Decoded text and its map, reused across the windows a thread scans.
