@@ -11,6 +11,7 @@ use piiscan::cli::{
     CheckArgs, Cli, Command, ConfigArgs, Format, MergeArgs, SimpleFormat, VerifyArgs,
 };
 use piiscan::config::Config;
+use piiscan::evidence::store::Stream;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
 use piiscan::report::csv::Csv;
@@ -71,11 +72,31 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     let stop = Arc::clone(&interrupt.stop);
     let (outcome, written) = if cfg.format == Format::Jsonl {
         let mut stream = Jsonl::new(&cfg, out);
-        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut stream);
+        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut stream, None);
         let written = stream.finish(&outcome).and_then(Output::finish);
         (outcome, written)
     } else {
-        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut NoSink);
+        // A JSON report file is written as the scan goes, while findings come in report
+        // order (a single file read front to back): no spill, and nothing to copy after.
+        let mut out = out;
+        let streams = cfg.format == Format::Json && cfg.write_baseline.is_none() && out.is_file();
+        let mut stream = None;
+        let mut out = if streams {
+            match piiscan::report::json::begin(&mut out) {
+                Ok(n) => {
+                    stream = Some((Box::new(out) as Box<dyn Stream>, n));
+                    None
+                }
+                Err(e) => {
+                    eprintln!("piiscan: cannot write report: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+        } else {
+            Some(out)
+        };
+        let mut outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut NoSink, stream);
+        let streamed = outcome.findings.take_stream();
         let report = Report {
             config: &cfg,
             outcome: &outcome,
@@ -88,8 +109,21 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
             Format::Sarif => &Sarif,
             Format::Html => &Html,
         };
-        let mut out = out;
-        let written = reporter.write(&report, &mut out).and_then(|_| out.finish());
+        let written = match streamed {
+            Ok(Some(mut s)) => piiscan::report::json::end(&report, &mut s).and_then(|_| s.finish()),
+            Ok(None) => {
+                // Not streamed, or given up: the report is written whole now.
+                let out = match out.take() {
+                    Some(o) => Ok(o),
+                    None => Output::file(cfg.output.as_deref().expect("streams to a file"), true),
+                };
+                out.and_then(|mut out| {
+                    reporter.write(&report, &mut out)?;
+                    out.finish()
+                })
+            }
+            Err(e) => Err(e),
+        };
         (outcome, written)
     };
     if let Err(e) = written {

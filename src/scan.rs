@@ -31,7 +31,7 @@ use indicatif::{HumanBytes, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::Format;
 use crate::config::Config;
 use crate::detect::Detector;
-use crate::evidence::store::FindingStore;
+use crate::evidence::store::{FindingStore, Stream};
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::{Flush, ReadOptions};
 use crate::suppress::{Suppression, Suppressor};
@@ -154,19 +154,29 @@ enum Msg {
     End(bool),
 }
 
-/// Runs a scan as configured. `stop` interrupts it (see the module docs).
-pub fn run(cfg: Arc<Config>, stop: Arc<AtomicBool>, sink: &mut dyn Sink) -> Outcome {
+/// Runs a scan as configured. `stop` interrupts it (see the module docs). A JSON report
+/// file whose opening is written (of that many bytes) may be given as `stream`: findings
+/// are written there as they come while they come in report order (see
+/// [`FindingStore::streaming`]).
+pub fn run(
+    cfg: Arc<Config>,
+    stop: Arc<AtomicBool>,
+    sink: &mut dyn Sink,
+    stream: Option<(Box<dyn Stream>, u64)>,
+) -> Outcome {
     let started = SystemTime::now();
     sink.begin(started);
     let progress = Arc::new(Progress::new(cfg.quiet));
     let mut files = Vec::new();
     // A JSON report only writes each finding's record, and a JSON Lines report has written
     // them as the scan went: unless a baseline is written from the findings, keep just that.
-    let mut findings = match (cfg.format, cfg.write_baseline.is_some()) {
-        (Format::Json, false) => {
-            FindingStore::rendering(cfg.spill_after, crate::report::json::renderer(cfg.clone()))
+    let render = || crate::report::json::renderer(cfg.clone());
+    let mut findings = match (cfg.format, cfg.write_baseline.is_some(), stream) {
+        (Format::Json, false, Some((out, written))) => {
+            FindingStore::streaming(cfg.spill_after, render(), out, written)
         }
-        (Format::Jsonl, false) => FindingStore::counting(),
+        (Format::Json, false, None) => FindingStore::rendering(cfg.spill_after, render()),
+        (Format::Jsonl, false, _) => FindingStore::counting(),
         _ => FindingStore::new(cfg.spill_after),
     };
     let mut root_errors = 0;

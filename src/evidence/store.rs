@@ -11,6 +11,13 @@
 //!
 //! The counts by kind are kept as findings arrive, so summaries never read the spill.
 //! If the spill cannot be written (a full disk), runs stay in memory: nothing is lost.
+//!
+//! A store that renders records may also be given the report file itself as a *stream*
+//! ([`FindingStore::streaming`]): runs that arrive in report order (all of them, for a
+//! single file read front to back) are written there at once and nowhere else, so the
+//! report is done when the scan is, without a spill to write and copy back. The first run
+//! out of order ends the streaming: later runs are kept as above, and the report is written
+//! anew at the end, reading the streamed runs back from the stream's file.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -105,6 +112,36 @@ enum Body {
         offset: u64,
         len: u64,
     },
+    /// Rendered records written to the stream; `first` if they were the first, written
+    /// without the separator's comma.
+    Streamed {
+        offset: u64,
+        len: u64,
+        first: bool,
+    },
+}
+
+/// A report being written as runs come (see [`FindingStore::streaming`]).
+pub trait Stream: Write + Send {
+    /// Flushes it and gives up on it: the bytes written, as a file to read streamed runs
+    /// back from while the report is written anew.
+    fn into_file(self: Box<Self>) -> io::Result<File>;
+    /// Completes it (everything has been written to it).
+    fn finish(self: Box<Self>) -> io::Result<String>;
+}
+
+/// The stream of a store, while runs come in report order.
+struct Streaming {
+    out: Box<dyn Stream>,
+    /// Bytes written to `out` (the report's opening, then runs).
+    len: u64,
+    /// The path and member of the last run written.
+    last: Option<(String, Option<String>)>,
+    /// Whether a record has been written (later ones keep their comma).
+    any: bool,
+    /// A run came out of order, or writing failed: streaming is over.
+    over: bool,
+    error: Option<io::Error>,
 }
 
 /// One input's findings.
@@ -151,6 +188,15 @@ pub struct FindingStore {
     spill: Option<BufWriter<File>>,
     spill_len: u64,
     spill_failed: bool,
+    stream: Option<Streaming>,
+    /// The stream's bytes once it was given up, to read its runs back from.
+    streamed: Option<File>,
+}
+
+impl std::fmt::Debug for Streaming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Streaming({} bytes, over: {})", self.len, self.over)
+    }
 }
 
 impl Default for FindingStore {
@@ -172,6 +218,8 @@ impl FindingStore {
             spill: None,
             spill_len: 0,
             spill_failed: false,
+            stream: None,
+            streamed: None,
         }
     }
 
@@ -184,6 +232,82 @@ impl FindingStore {
             keep: Keep::Rendered(render),
             ..FindingStore::new(limit)
         }
+    }
+
+    /// A rendering store ([`FindingStore::rendering`]) that writes runs arriving in report
+    /// order to `out`, a report whose first `written` bytes (its opening) are written.
+    /// Once all findings are in, [`FindingStore::take_stream`] says how to finish it.
+    pub fn streaming(
+        limit: usize,
+        render: Render,
+        out: Box<dyn Stream>,
+        written: u64,
+    ) -> FindingStore {
+        FindingStore {
+            stream: Some(Streaming {
+                out,
+                len: written,
+                last: None,
+                any: false,
+                over: false,
+                error: None,
+            }),
+            ..FindingStore::rendering(limit, render)
+        }
+    }
+
+    /// After [`FindingStore::finish`], the stream of a [`FindingStore::streaming`] store,
+    /// if every run went to it in order: the report is then completed by writing the rest
+    /// of it there. `None` if there was no stream, or if it was given up (then write the
+    /// report anew; [`FindingStore::write_rendered`] reads the streamed runs back).
+    pub fn take_stream(&mut self) -> io::Result<Option<Box<dyn Stream>>> {
+        let Some(s) = self.stream.take() else {
+            return Ok(None);
+        };
+        if let Some(e) = s.error {
+            return Err(e);
+        }
+        if !s.over {
+            return Ok(Some(s.out));
+        }
+        self.streamed = Some(s.out.into_file()?);
+        Ok(None)
+    }
+
+    /// Writes a run's records to the stream if it is streaming and the run comes in report
+    /// order; returns the run's body there.
+    fn stream_run(&mut self, text: &[u8], path: &str, member: &Option<String>) -> Option<Body> {
+        let s = self.stream.as_mut().filter(|s| !s.over)?;
+        let in_order = s
+            .last
+            .as_ref()
+            .is_none_or(|(p, m)| (p.as_str(), m) <= (path, member));
+        if !in_order {
+            s.over = true;
+            return None;
+        }
+        // The first record of the report goes without the separator's comma.
+        let first = !s.any && !text.is_empty();
+        let bytes = &text[usize::from(first)..];
+        if let Err(e) = s.out.write_all(bytes) {
+            s.error = Some(e);
+            s.over = true;
+            return None;
+        }
+        let body = Body::Streamed {
+            offset: s.len,
+            len: bytes.len() as u64,
+            first,
+        };
+        s.len += bytes.len() as u64;
+        s.any |= !text.is_empty();
+        if s.last
+            .as_ref()
+            .is_none_or(|(p, m)| (p.as_str(), m) != (path, member))
+        {
+            s.last = Some((path.to_string(), member.clone()));
+        }
+        Some(body)
     }
 
     /// A store that keeps only the counts of findings, for a report streamed as the scan
@@ -233,6 +357,10 @@ impl FindingStore {
                 render(f, &mut text);
             }
             drop(findings);
+            if let Some(body) = self.stream_run(&text, &path, &member) {
+                self.runs.push(Run { path, member, body });
+                return;
+            }
             match keep_here {
                 true => Body::Text(text),
                 false => match self.spill_bytes(&text) {
@@ -369,22 +497,16 @@ impl FindingStore {
                 Body::Text(t) => write(t)?,
                 Body::SpilledText { offset, len } => {
                     let file = self.spill.as_ref().expect("a spilled run has a spill");
-                    let file = file.get_ref();
-                    let (mut at, end) = (*offset, offset + len);
-                    while at < end {
-                        // Mapped rather than read where it can be: the copy was a third of
-                        // writing a large report, after the scan, on one thread.
-                        let want = (end - at).min(SPILL_CHUNK) as usize;
-                        #[cfg(target_os = "linux")]
-                        if let Some(n) = write_mapped(file, at, want, &mut write)? {
-                            at += n as u64;
-                            continue;
-                        }
-                        chunk.resize(want, 0);
-                        io::Read::read_exact(&mut At { file, pos: at }, &mut chunk)?;
-                        write(&chunk)?;
-                        at += want as u64;
+                    copy_from(file.get_ref(), *offset, *len, &mut chunk, &mut write)?;
+                }
+                Body::Streamed { offset, len, first } => {
+                    let file = self.streamed.as_ref().ok_or_else(|| {
+                        io::Error::other("the report is being streamed: finish it instead")
+                    })?;
+                    if *first {
+                        write(b",")?;
                     }
+                    copy_from(file, *offset, *len, &mut chunk, &mut write)?;
                 }
                 Body::Memory(_) | Body::Spilled { .. } => {
                     return Err(io::Error::other("findings were kept, not rendered"));
@@ -448,6 +570,32 @@ struct At<'a> {
 /// Spilled text is copied to the report this many bytes at a time.
 const SPILL_CHUNK: u64 = 8 << 20;
 
+/// Hands `len` bytes of `file` from `offset` to `write`, a chunk at a time: mapped rather
+/// than read where they can be (the copy was a third of writing a large report, after the
+/// scan, on one thread), else read into `chunk`.
+fn copy_from(
+    file: &File,
+    offset: u64,
+    len: u64,
+    chunk: &mut Vec<u8>,
+    write: &mut impl FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let (mut at, end) = (offset, offset + len);
+    while at < end {
+        let want = (end - at).min(SPILL_CHUNK) as usize;
+        #[cfg(target_os = "linux")]
+        if let Some(n) = write_mapped(file, at, want, write)? {
+            at += n as u64;
+            continue;
+        }
+        chunk.resize(want, 0);
+        io::Read::read_exact(&mut At { file, pos: at }, chunk)?;
+        write(chunk)?;
+        at += want as u64;
+    }
+    Ok(())
+}
+
 /// Hands `len` bytes of the spill from `at` to `write` through a mapping; `None` if they
 /// could not be mapped (then read them).
 #[cfg(target_os = "linux")]
@@ -464,7 +612,8 @@ fn write_mapped(
     };
     write(&m)?;
     drop(m);
-    // The spill is this process's unnamed file: nothing else can cut it short.
+    // The spill and a given-up stream are this process's unlinked files: nothing else can
+    // cut them short.
     match cut.load(Ordering::Acquire) {
         u64::MAX => Ok(Some(len)),
         c => Err(io::Error::other(format!("spill cut short at {c}"))),
@@ -501,7 +650,7 @@ impl<'a> Iterator for Entries<'a> {
                         return Some(self.read_spilled(*offset));
                     }
                 }
-                Body::Text(_) | Body::SpilledText { .. } => {
+                Body::Text(_) | Body::SpilledText { .. } | Body::Streamed { .. } => {
                     self.run = self.store.runs.len();
                     return Some(Err(io::Error::other(
                         "findings were rendered for the report, not kept",
@@ -697,5 +846,85 @@ mod tests {
         }
         assert_eq!((s.len(), s.count(Kind::ALL[0])), (90, 30));
         assert!(!s.spilled() && s.iter().next().unwrap().is_err());
+    }
+
+    /// A report file for tests: written to an unlinked file, read back by `finish`.
+    struct FileStream(File);
+
+    impl Write for FileStream {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.write(b)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Stream for FileStream {
+        fn into_file(self: Box<Self>) -> io::Result<File> {
+            Ok(self.0)
+        }
+        fn finish(mut self: Box<Self>) -> io::Result<String> {
+            let mut s = String::new();
+            io::Seek::rewind(&mut self.0)?;
+            io::Read::read_to_string(&mut self.0, &mut s)?;
+            Ok(s)
+        }
+    }
+
+    #[test]
+    fn runs_in_report_order_are_streamed_and_others_written_anew_the_same() {
+        let record = |f: &Finding, out: &mut Vec<u8>| {
+            out.extend_from_slice(format!(",{}", fingerprint(f)).as_bytes());
+        };
+        let head = "[";
+        // In order: a single file's parts (split in two), then another path, then members.
+        let a = runs_of(&["a.txt"], 30, 5).remove(0);
+        let (mut a1, mut a2) = (a.clone(), a);
+        a1.sort_by_key(|f| f.offset);
+        let a2 = a2.split_off(0).into_iter().map(|mut f| {
+            f.offset += 1000;
+            f.line += 100;
+            f
+        });
+        let a1_2: Vec<Finding> = a1.drain(15..).collect();
+        let mut in_order = vec![a1, a1_2, a2.collect(), runs_of(&["b.txt"], 7, 3).remove(0)];
+        // Parts of one input come in order only if they are of one member.
+        in_order.iter_mut().flatten().for_each(|f| f.member = None);
+        // Out of order: the third run sorts before the second.
+        let out_of_order = runs_of(&["a.txt", "c.txt", "b.txt", "d.txt"], 9, 4);
+        for (runs, streams) in [(in_order, true), (out_of_order, false)] {
+            let mut want = String::from(head);
+            for f in in_report_order(&runs) {
+                let mut r = Vec::new();
+                record(&f, &mut r);
+                want.push_str(std::str::from_utf8(&r).unwrap());
+            }
+            want.remove(head.len());
+            for limit in [0, 10, 1000] {
+                let mut out = FileStream(tempfile::tempfile().unwrap());
+                out.write_all(head.as_bytes()).unwrap();
+                let mut s = FindingStore::streaming(limit, Box::new(record), Box::new(out), 1);
+                for r in &runs {
+                    s.push(r.clone());
+                }
+                s.finish().unwrap();
+                let got = match s.take_stream().unwrap() {
+                    Some(stream) => {
+                        assert!(streams, "a run out of order is not streamed");
+                        // Everything is in the stream already, nothing kept or spilled.
+                        assert!(!s.spilled());
+                        stream.finish().unwrap()
+                    }
+                    None => {
+                        assert!(!streams, "runs in order are streamed");
+                        let mut got = head.as_bytes().to_vec();
+                        s.write_rendered(&mut got, 1).unwrap();
+                        String::from_utf8(got).unwrap()
+                    }
+                };
+                assert!(got == want, "limit {limit}, streams {streams}");
+            }
+        }
     }
 }

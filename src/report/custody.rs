@@ -176,7 +176,9 @@ pub fn partial_path(report: &Path) -> PathBuf {
 /// if anything (a file, a planted symbolic link) is already there.
 fn create_private(path: &Path) -> io::Result<File> {
     let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
+    // Readable too: a report streamed as the scan went may be read back (see
+    // `Output::into_file`).
+    o.read(true).write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -283,6 +285,33 @@ impl Output {
             }
         }
         Ok(sha)
+    }
+}
+
+impl Output {
+    /// Whether it is a regular file (written atomically at [`Output::finish`]), which can
+    /// be read back.
+    pub fn is_file(&self) -> bool {
+        matches!(self.sink, Sink::File { .. })
+    }
+}
+
+impl crate::evidence::store::Stream for Output {
+    /// Flushes the file, removes its `.partial` name (so a report can be written there
+    /// anew) and gives back the open file.
+    fn into_file(self: Box<Self>) -> io::Result<File> {
+        match self.sink {
+            Sink::File { w, partial, .. } => {
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                std::fs::remove_file(&partial)?;
+                Ok(f)
+            }
+            _ => Err(io::Error::other("only a report file can be read back")),
+        }
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<String> {
+        Output::finish(*self)
     }
 }
 

@@ -273,19 +273,41 @@ fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
     serde_json::to_writer(&mut *out, &FindingJson::new(cfg, f, None)).expect("in memory");
 }
 
-/// Writes the findings array: the records a rendering store kept, or those of the kept
+/// Writes the findings array's records: those a rendering store kept, or those of the kept
 /// findings.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
-    out.write_all(b"  \"findings\": [")?;
     if r.outcome.findings.is_rendered() {
         r.outcome.findings.write_rendered(out, 1)?;
     } else {
         write_kept(out, r)?;
     }
+    Ok(())
+}
+
+/// Writes the opening of the document, up to the findings' records, and returns its
+/// length. The findings come before `files` and `scan`, which are only known at the end,
+/// so that a report can be written as the scan goes (see
+/// [`crate::evidence::store::FindingStore::streaming`]).
+pub fn begin(out: &mut dyn Write) -> io::Result<u64> {
+    let head = format!(
+        "{{\n  \"schema\": {},\n  \"tool\": {},\n  \"findings\": [",
+        json!(SCHEMA),
+        tool_json()
+    );
+    out.write_all(head.as_bytes())?;
+    Ok(head.len() as u64)
+}
+
+/// Writes the rest of the document after the findings' records.
+pub fn end(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     if !r.outcome.findings.is_empty() {
         out.write_all(b"\n  ")?;
     }
-    out.write_all(b"],\n")
+    out.write_all(b"],\n")?;
+    write_array(out, "files", &r.outcome.files, false, file_json)?;
+    writeln!(out, "  \"scan\": {},", r.scan_json())?;
+    writeln!(out, "  \"summary\": {}", r.summary_json())?;
+    out.write_all(b"}\n")
 }
 
 /// Writes the records of kept findings. Batches are parsed (spilled findings) and rendered
@@ -353,13 +375,8 @@ impl Reporter for Json {
     /// Streams the document: one line per file and per finding, so a report of millions of
     /// findings never exists as one value in memory.
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(b"{\n")?;
-        writeln!(out, "  \"schema\": {},", json!(SCHEMA))?;
-        writeln!(out, "  \"tool\": {},", tool_json())?;
-        writeln!(out, "  \"scan\": {},", r.scan_json())?;
-        write_array(out, "files", &r.outcome.files, false, file_json)?;
+        begin(out)?;
         write_findings(out, r)?;
-        writeln!(out, "  \"summary\": {}", r.summary_json())?;
-        out.write_all(b"}\n")
+        end(r, out)
     }
 }

@@ -351,3 +351,54 @@ fn findings_handed_out_early_give_the_same_report_every_way() {
     }
     assert!(findings(&[], true) == want, "standard input");
 }
+
+#[test]
+fn a_report_file_written_as_the_scan_goes_equals_the_report_written_at_the_end() {
+    // With -o, a JSON report takes findings as they come while they come in report order
+    // (one file: all of them) and is written anew at the end otherwise (two inputs read in
+    // the reverse of report order); on standard output it is always written at the end.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let r = report.to_str().unwrap();
+    let cases: [&[&str]; 3] = [
+        &["testdata/dump.sql"],
+        &["-j", "1", "testdata/users.csv", "testdata/dump.sql"],
+        &["testdata"],
+    ];
+    for inputs in cases {
+        let run = |to_file: bool| {
+            let mut args = vec!["scan", "-q", "-f", "json", "--hash-key", "k"];
+            if to_file {
+                args.extend(["-o", r]);
+            }
+            args.extend(inputs);
+            let out = piiscan().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{inputs:?}");
+            let text = match to_file {
+                true => std::fs::read_to_string(&report).unwrap(),
+                false => String::from_utf8(out.stdout).unwrap(),
+            };
+            // The `scan` line differs (times, the command line); nothing else may.
+            let lines: Vec<String> = text
+                .lines()
+                .filter(|l| !l.starts_with("  \"scan\": "))
+                .map(String::from)
+                .collect();
+            (text, lines)
+        };
+        let (text, streamed) = run(true);
+        let (_, written) = run(false);
+        assert!(streamed.len() > 20, "{inputs:?}");
+        assert!(streamed == written, "{inputs:?}: the reports differ");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(v["findings"].as_array().unwrap().len() > 10);
+        let digest = std::fs::read_to_string(dir.path().join("r.json.sha256")).unwrap();
+        assert_eq!(
+            digest[..64],
+            format!("{:x}", Sha256::digest(text.as_bytes()))
+        );
+        assert!(!dir.path().join("r.json.partial").exists());
+        let verify = piiscan().args(["verify", "-q", r]).output().unwrap();
+        assert_eq!(verify.status.code(), Some(0), "{inputs:?}");
+    }
+}
