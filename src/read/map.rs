@@ -27,7 +27,7 @@ struct Slot {
     cut: AtomicUsize,
 }
 
-/// Batches mapped at once: a scan holds at most four (hashed, queued, scanned, mapped
+/// Batches mapped at once: a scan holds at most six (hashed, three queued, scanned, mapped
 /// ahead), so this allows dozens of large files scanned at once; past it, batches are read.
 const SLOTS: usize = 256;
 

@@ -539,6 +539,9 @@ struct Hashing {
     thread: Option<HashThread>,
 }
 
+/// Batches queued for the hashing thread.
+const HASH_QUEUE: usize = 3;
+
 /// A hashing thread: batches (and where their new bytes start) in, spent buffers back.
 struct HashThread {
     batches: mpsc::SyncSender<(Arc<Batch>, usize)>,
@@ -564,9 +567,10 @@ impl Hashing {
 
     /// Starts the hashing thread, carrying on from what was hashed here.
     fn start(&mut self) -> Option<HashThread> {
-        // One batch queued while one is hashed: memory holds at most four batches
-        // (hashed, queued, scanned, read).
-        let (batches, queue) = mpsc::sync_channel::<(Arc<Batch>, usize)>(1);
+        // Three batches queued while one is hashed, so the pool does not wait for the hash
+        // whenever it runs a little behind (1 GiB dump: 1.37 s -> 1.28 s, medians of 9 on a
+        // busy host): memory holds at most six batches (hashed, queued, scanned, read).
+        let (batches, queue) = mpsc::sync_channel::<(Arc<Batch>, usize)>(HASH_QUEUE);
         let (give_back, spent) = mpsc::channel();
         let mut h = self.here.clone();
         let done = std::thread::Builder::new()
