@@ -123,11 +123,11 @@ read -r P1 P1R < <(time_runs "$BIN" scan -q -f json -o "$WORK/r.json" "$WORK/dum
 row "piiscan dump.sql (-j $(nproc))" "$P1" "$((P1R / 1024)) MiB"
 read -r PJ1 RSS < <(time_runs "$BIN" scan -q -j 1 -f json -o "$WORK/r.json" "$WORK/dump.sql")
 row "piiscan -j 1 dump.sql" "$PJ1" "$((RSS / 1024)) MiB"
+FOUND=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['findings_total'])" "$WORK/r.json")
 read -r R1 RSS < <(time_runs rg -c -e "$REGEX" "$WORK/dump.sql")
 row "rg -c REGEX dump.sql" "$R1" "$((RSS / 1024)) MiB"
 read -r S1 RSS < <(time_runs openssl dgst -sha256 "$WORK/dump.sql")
 row "openssl dgst -sha256 dump.sql" "$S1" "$((RSS / 1024)) MiB"
-FOUND=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary']['findings_total'])" "$WORK/r.json")
 RUNS_SAVED=$RUNS; RUNS=1
 read -r P4 P4R < <(time_runs "$BIN" scan -q -f json -o "$WORK/r4.json" "$WORK/dump4.sql")
 row "piiscan dump4.sql (1 run)" "$P4" "$((P4R / 1024)) MiB"
