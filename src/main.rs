@@ -52,8 +52,8 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let cfg = match Config::from_args(args, io::stdout().is_terminal()) {
-        Ok(c) => Arc::new(c),
+    let mut cfg = match Config::from_args(args, io::stdout().is_terminal()) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("piiscan: {e}");
             return EXIT_ERROR;
@@ -69,6 +69,9 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         },
         None => Output::stdout(),
     };
+    // The report being written (it fills as the scan goes) is not an input.
+    cfg.walk.own.extend(out.identity());
+    let cfg = Arc::new(cfg);
     let stop = Arc::clone(&interrupt.stop);
     let (outcome, written) = if cfg.format == Format::Jsonl {
         let mut stream = Jsonl::new(&cfg, out);

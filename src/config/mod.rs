@@ -420,6 +420,7 @@ impl Config {
                 threads,
                 exclude: glob_set(&exclude_globs, "--exclude")?,
                 include: glob_set(&include_globs, "--include")?,
+                own: Vec::new(),
             },
             max_filesize,
             exit_zero: args.exit_zero,

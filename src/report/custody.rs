@@ -294,6 +294,17 @@ impl Output {
     pub fn is_file(&self) -> bool {
         matches!(self.sink, Sink::File { .. })
     }
+
+    /// The device and inode of the file being written, if it is a file (so that a scan
+    /// of the folder it is in does not read it).
+    pub fn identity(&self) -> Option<(u64, u64)> {
+        #[cfg(unix)]
+        if let Sink::File { w, .. } = &self.sink {
+            use std::os::unix::fs::MetadataExt;
+            return w.get_ref().metadata().ok().map(|m| (m.dev(), m.ino()));
+        }
+        None
+    }
 }
 
 impl crate::evidence::store::Stream for Output {

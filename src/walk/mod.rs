@@ -53,6 +53,9 @@ pub struct WalkOptions {
     /// Files to read, if not all: matched like `exclude`; folders are always walked and
     /// files named as roots always read.
     pub include: Option<globset::GlobSet>,
+    /// Files the scan itself writes (its report, while it is written), by device and inode:
+    /// not inputs, even in a folder that is scanned.
+    pub own: Vec<(u64, u64)>,
 }
 
 /// Walks `roots` in parallel, calling `visit` for every input. `make_visitor` is called
@@ -114,8 +117,10 @@ where
                 Ok(e) => {
                     // A root named on the command line is followed like ripgrep does.
                     let follow = opts.follow || e.depth() == 0;
-                    if let Some(input) = classify(e.path(), e.file_type(), follow) {
-                        visit(input);
+                    match classify(e.path(), e.file_type(), follow) {
+                        Some(Input::File { meta, .. }) if is_own(&opts.own, &meta) => {}
+                        Some(input) => visit(input),
+                        None => {}
                     }
                 }
                 Err(err) => visit(Input::Error {
@@ -126,6 +131,20 @@ where
             WalkState::Continue
         })
     });
+}
+
+/// Whether `meta` is of one of the files `own` lists (device, inode).
+fn is_own(own: &[(u64, u64)], meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        own.contains(&(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (own, meta);
+        false
+    }
 }
 
 /// Classifies one walked path from its file type, reading metadata without opening it.

@@ -402,3 +402,34 @@ fn a_report_file_written_as_the_scan_goes_equals_the_report_written_at_the_end()
         assert_eq!(verify.status.code(), Some(0), "{inputs:?}");
     }
 }
+
+#[test]
+fn the_report_being_written_is_not_an_input_of_its_own_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(testdata().join("dump.sql"), dir.path().join("dump.sql")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let report = dir.path().join("report.json");
+    let out = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "json",
+            "-o",
+            report.to_str().unwrap(),
+            d,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let paths: Vec<&str> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with("dump.sql"), "{paths:?}");
+}
