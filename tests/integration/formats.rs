@@ -165,12 +165,7 @@ fn csv_is_one_masked_finding_a_row() {
 fn exclude_globs_max_filesize_and_exit_zero() {
     let (code, r) = scan_json(&["--exclude", "*.csv", "--exclude", "unwrap/**", "testdata"]);
     assert_eq!(code, 1);
-    let paths: Vec<&str> = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::file_paths(&r);
     assert!(!paths.iter().any(|p| p.ends_with(".csv")), "{paths:?}");
     assert!(
         !paths.iter().any(|p| p.contains("testdata/unwrap/")),

@@ -104,12 +104,7 @@ fn gitignore_only_when_asked() {
     let (_, all) = scan_json(&[d.to_str().unwrap()]);
     assert_eq!(all["findings"].as_array().unwrap().len(), 2);
     let (_, ci) = scan_json(&["--gitignore", d.to_str().unwrap()]);
-    let paths: Vec<&str> = ci["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::file_paths(&ci);
     assert!(
         !paths.iter().any(|p| Path::new(p).ends_with("secret.txt")),
         "{paths:?}"

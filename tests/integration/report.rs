@@ -424,12 +424,7 @@ fn the_report_being_written_is_not_an_input_of_its_own_scan() {
     assert_eq!(out.status.code(), Some(1));
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let paths: Vec<&str> = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = crate::util::file_paths(&r);
     assert_eq!(paths.len(), 1, "{paths:?}");
     assert!(paths[0].ends_with("dump.sql"), "{paths:?}");
 }

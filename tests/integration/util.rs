@@ -73,6 +73,16 @@ pub fn scan_json_meanwhile(
     (status, report)
 }
 
+/// The paths of a report's `files`, in report order.
+pub fn file_paths(report: &Value) -> Vec<&str> {
+    report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["path"].as_str().expect("a path"))
+        .collect()
+}
+
 /// One expected or reported item: (file relative to testdata, member or "", type, value,
 /// offset, length).
 pub type Item = (String, String, String, String, u64, u64);

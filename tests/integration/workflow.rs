@@ -374,12 +374,7 @@ fn include_globs_pick_files_but_named_files_are_always_read() {
         None,
         &["--no-config", "--include", "*.csv", "a", "a/notes.txt"],
     );
-    let mut paths: Vec<&str> = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let mut paths = crate::util::file_paths(&r);
     paths.sort();
     assert_eq!(paths, ["a/b/more.csv", "a/notes.txt", "a/users.csv"]);
 }
