@@ -148,8 +148,9 @@ pub fn scan_stream_flushing<R: Read>(
 
 /// [`scan_stream_flushing`] of a regular file of `size` bytes (as the walk saw it). A
 /// large one is mapped batch by batch rather than read (unless `opts.map` is off): no copy
-/// out of the page cache. It is read up to `size`; if it was cut short meanwhile, the scan
-/// ends with a read error at the offset where its bytes ended, as a failed read would.
+/// out of the page cache. It is read up to its size when opened; if it was cut short
+/// meanwhile, the scan ends with a read error at the offset where its bytes ended, as a
+/// failed read would.
 pub fn scan_file_flushing(
     file: &File,
     size: u64,
@@ -158,6 +159,8 @@ pub fn scan_file_flushing(
     on_read: &(dyn Fn(u64) + Sync),
     flush: Option<Flush>,
 ) -> Scanned {
+    #[cfg(target_os = "linux")]
+    let size = file.metadata().map_or(size, |m| m.len());
     #[cfg(target_os = "linux")]
     if opts.map && size >= map::MAP_AT_LEAST {
         let source: Source<&File> = Source::File {
