@@ -7,24 +7,53 @@
 //! therefore maps zero-filled pages over the rest of a batch that faults, and records
 //! where; the scan then ends that file with a read error at that offset, as a failed read
 //! would, and its hash is not reported. A fault outside a batch goes to the handler that
-//! was there before (Rust's stack-overflow handler, or the default action).
+//! was there before (Rust's stack-overflow handler, or the default action), and so does
+//! one the handler cannot map zeros for (the process's limit of mappings reached).
+//!
+//! A file cut inside its last page, or changed in place, raises no fault: the scan compares
+//! the file's size and times after reading (see [`Stamp`] and `scan_file_flushing`).
 
 use std::fs::File;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// Large regular files are mapped; smaller ones are read (a mapping costs system calls
 /// that a copy of a few megabytes does not).
 pub const MAP_AT_LEAST: u64 = 4 << 20;
 
-/// A batch's byte range in memory while it is mapped; `start == 0` marks a free slot.
-/// `cut` is the address of the first page the handler replaced with zeros (or
-/// `usize::MAX`).
+/// A batch's byte range in memory while it is mapped (`start == 0`: none), and `cut`, the
+/// address of the first page the handler replaced with zeros (or `usize::MAX`). `used`
+/// claims the slot for one batch; `seq` is odd while the range changes, so the handler
+/// never takes the start of one range with the end of another (a seqlock).
 struct Slot {
+    used: AtomicBool,
+    seq: AtomicUsize,
     start: AtomicUsize,
     end: AtomicUsize,
     cut: AtomicUsize,
+}
+
+impl Slot {
+    /// Sets the range (its owner only).
+    fn set(&self, start: usize, end: usize) {
+        self.seq.fetch_add(1, Ordering::Relaxed);
+        fence(Ordering::Release);
+        self.start.store(start, Ordering::Relaxed);
+        self.end.store(end, Ordering::Relaxed);
+        self.seq.fetch_add(1, Ordering::Release);
+    }
+
+    /// The range, if it was not being changed while read.
+    fn range(&self) -> Option<(usize, usize)> {
+        let seq = self.seq.load(Ordering::Acquire);
+        let range = (
+            self.start.load(Ordering::Relaxed),
+            self.end.load(Ordering::Relaxed),
+        );
+        fence(Ordering::Acquire);
+        (seq % 2 == 0 && self.seq.load(Ordering::Relaxed) == seq).then_some(range)
+    }
 }
 
 /// Batches mapped at once: a scan holds at most six (hashed, three queued, scanned, mapped
@@ -33,6 +62,8 @@ const SLOTS: usize = 256;
 
 #[allow(clippy::declare_interior_mutable_const)]
 const FREE: Slot = Slot {
+    used: AtomicBool::new(false),
+    seq: AtomicUsize::new(0),
     start: AtomicUsize::new(0),
     end: AtomicUsize::new(0),
     cut: AtomicUsize::new(usize::MAX),
@@ -65,11 +96,16 @@ fn handler_installed() -> bool {
 }
 
 extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
-    // SAFETY: the kernel passes a valid siginfo for a handler installed with SA_SIGINFO.
-    let addr = unsafe { (*info).si_addr() } as usize;
+    // SAFETY: the kernel passes a valid siginfo for a handler installed with SA_SIGINFO;
+    // errno is the thread's own, put back as it was before returning.
+    let (addr, errno) = unsafe { ((*info).si_addr() as usize, *libc::__errno_location()) };
+    let restore_errno = || unsafe { *libc::__errno_location() = errno };
     for slot in &MAPPED {
-        let start = slot.start.load(Ordering::Acquire);
-        let end = slot.end.load(Ordering::Acquire);
+        // The faulting thread's own batch does not change under it; others may be
+        // changing, and those are not where the fault is.
+        let Some((start, end)) = slot.range() else {
+            continue;
+        };
         if start == 0 || addr < start || addr >= end {
             continue;
         }
@@ -89,9 +125,11 @@ extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc
         };
         if p != libc::MAP_FAILED {
             slot.cut.fetch_min(page, Ordering::AcqRel);
+            restore_errno();
             // Returning retries the read, which now finds zeros.
             return;
         }
+        // No memory to split the mapping (vm.max_map_count): the previous action, below.
         break;
     }
     // Not ours: put the previous action back; the retried access raises it again.
@@ -104,6 +142,7 @@ extern "C" fn on_sigbus(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc
             libc::sigaction(libc::SIGBUS, previous, std::ptr::null_mut());
         }
     }
+    restore_errno();
 }
 
 fn page_size() -> usize {
@@ -117,6 +156,24 @@ fn page_size() -> usize {
             p
         }
         p => p,
+    }
+}
+
+/// What says whether a file changed: its size, and its modification and change times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    pub len: u64,
+    times: [i64; 4],
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata.
+    pub fn of(m: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            len: m.len(),
+            times: [m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec()],
+        }
     }
 }
 
@@ -154,8 +211,8 @@ impl Mapped {
         let skip = (offset - at) as usize;
         let map_len = skip + len;
         let slot = MAPPED.iter().position(|s| {
-            s.start
-                .compare_exchange(0, usize::MAX, Ordering::AcqRel, Ordering::Relaxed)
+            s.used
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Relaxed)
                 .is_ok()
         })?;
         // SAFETY: a fresh read-only shared mapping of an open file; the kernel picks the
@@ -172,12 +229,11 @@ impl Mapped {
         };
         let s = &MAPPED[slot];
         if base == libc::MAP_FAILED {
-            s.start.store(0, Ordering::Release);
+            s.used.store(false, Ordering::Release);
             return None;
         }
         s.cut.store(usize::MAX, Ordering::Relaxed);
-        s.end.store(base as usize + map_len, Ordering::Release);
-        s.start.store(base as usize, Ordering::Release);
+        s.set(base as usize, base as usize + map_len);
         Some(Mapped {
             base,
             map_len,
@@ -207,12 +263,12 @@ impl Drop for Mapped {
             let offset = self.at + (cut - self.base as usize) as u64;
             self.cut.fetch_min(offset, Ordering::AcqRel);
         }
-        s.end.store(0, Ordering::Release);
-        s.start.store(0, Ordering::Release);
+        s.set(0, 0);
         // SAFETY: unmaps exactly the mapping made in `new`, once.
         unsafe {
             libc::munmap(self.base, self.map_len);
         }
+        s.used.store(false, Ordering::Release);
     }
 }
 

@@ -148,9 +148,11 @@ pub fn scan_stream_flushing<R: Read>(
 
 /// [`scan_stream_flushing`] of a regular file of `size` bytes (as the walk saw it). A
 /// large one is mapped batch by batch rather than read (unless `opts.map` is off): no copy
-/// out of the page cache. It is read up to its size when opened; if it was cut short
-/// meanwhile, the scan ends with a read error at the offset where its bytes ended, as a
-/// failed read would.
+/// out of the page cache. It is read up to its size when opened. A mapped file's bytes are
+/// read where they lie, more than once (hashed, scanned, looked back at), so if the file
+/// changed meanwhile (its size or times differ after the scan) the bytes hashed may not be
+/// those scanned: the scan then ends with an error and no hash, at the offset where its
+/// bytes ended if it was cut short, as a failed read would.
 pub fn scan_file_flushing(
     file: &File,
     size: u64,
@@ -160,15 +162,20 @@ pub fn scan_file_flushing(
     flush: Option<Flush>,
 ) -> Scanned {
     #[cfg(target_os = "linux")]
-    let size = file.metadata().map_or(size, |m| m.len());
+    let opened = file.metadata().ok().map(|m| map::Stamp::of(&m));
+    #[cfg(target_os = "linux")]
+    let size = opened.map_or(size, |s| s.len);
     #[cfg(target_os = "linux")]
     if opts.map && size >= map::MAP_AT_LEAST {
-        let source: Source<&File> = Source::File {
-            file,
-            size,
-            cut: Arc::new(AtomicU64::new(u64::MAX)),
-        };
-        return scan_source(source, det, opts, on_read, flush);
+        if let Some(opened) = opened {
+            let source: Source<&File> = Source::File {
+                file,
+                size,
+                opened,
+                cut: Arc::new(AtomicU64::new(u64::MAX)),
+            };
+            return scan_source(source, det, opts, on_read, flush);
+        }
     }
     let _ = size;
     scan_source(Source::Reader(file), det, opts, on_read, flush)
@@ -196,12 +203,14 @@ impl Deref for Batch {
 enum Source<'f, R> {
     /// A reader, copied into batch buffers.
     Reader(R),
-    /// A large regular file of `size` bytes, mapped batch by batch; `cut` is lowered to
-    /// the offset where a mapped batch found the file cut short.
+    /// A large regular file of `size` bytes (`opened` when it was opened), mapped batch
+    /// by batch; `cut` is lowered to the offset where a mapped batch found the file cut
+    /// short.
     #[cfg(target_os = "linux")]
     File {
         file: &'f File,
         size: u64,
+        opened: map::Stamp,
         cut: Arc<AtomicU64>,
     },
     #[cfg(not(target_os = "linux"))]
@@ -230,7 +239,9 @@ impl<R: Read> Source<'_, R> {
         match self {
             Source::Reader(r) => fill(r, &mut spare, want, eof, read, at, on_read),
             #[cfg(target_os = "linux")]
-            Source::File { file, size, cut } => {
+            Source::File {
+                file, size, cut, ..
+            } => {
                 use std::os::unix::fs::FileExt;
                 let end = (at + want as u64).min(*size);
                 let len = end.saturating_sub(at) as usize;
@@ -518,13 +529,28 @@ fn scan_source<R: Read>(
     let digest = hashing.finish();
     drop(buf);
     #[cfg(target_os = "linux")]
-    if let Source::File { cut, .. } = &source {
-        let at = cut.load(Ordering::Acquire);
-        if at != u64::MAX && out.error.is_none() {
-            out.error = Some(format!(
-                "read error at offset {at}: the file was cut short during the scan"
-            ));
-            out.size = out.size.min(at);
+    if let Source::File {
+        file, opened, cut, ..
+    } = &source
+    {
+        let now = file.metadata().ok().map(|m| map::Stamp::of(&m));
+        let cut = cut.load(Ordering::Acquire);
+        if out.error.is_none() && (now != Some(*opened) || cut != u64::MAX) {
+            // Cut short: where its bytes end now (a fault says which page, not where in it).
+            let end = now.map_or(cut, |n| n.len.min(cut));
+            out.error = Some(if end < out.size {
+                out.size = end;
+                // Held findings past the end are of bytes that are gone (those handed out
+                // already cannot be taken back).
+                out.findings
+                    .retain(|f| f.offset + u64::from(f.length) <= end);
+                format!("read error at offset {end}: the file was cut short during the scan")
+            } else {
+                "changed while mapped (size or times differ after reading): the bytes hashed \
+                 may not be those scanned, so no hash is given; scan it again (or with \
+                 --no-mmap)"
+                    .to_string()
+            });
         }
     }
     if out.error.is_none() {
@@ -1096,31 +1122,73 @@ mod tests {
             parallel: true,
             ..ReadOptions::default()
         };
+        // Once the first batch is mapped, the file is cut to about 1 MiB and a half (inside
+        // a page): the first batch's pages past that are gone, and so is every later batch;
+        // or cut by a few bytes only, inside its last page, which raises no fault at all.
+        for cut_to in [(3u64 << 19) + 1234, bytes.len() as u64 - 100] {
+            std::fs::write(t.path(), &bytes).unwrap();
+            let file = File::open(t.path()).unwrap();
+            let cut_once = std::sync::Once::new();
+            let on_read = |_| {
+                cut_once.call_once(|| {
+                    let w = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(t.path())
+                        .unwrap();
+                    w.set_len(cut_to).unwrap();
+                })
+            };
+            let s = scan_file_flushing(&file, bytes.len() as u64, &det, opts, &on_read, None);
+            let error = s.error.expect("a cut file is a read error");
+            assert!(error.contains(&format!("offset {cut_to}")), "{error}");
+            assert!(error.contains("cut short"), "{error}");
+            assert_eq!(s.sha256, None);
+            assert_eq!(s.size, cut_to);
+            // Every item wholly before the cut is found, as in a scan of those bytes alone.
+            let head = scan_stream(&bytes[..cut_to as usize], &det, opts, &|_| {});
+            let offsets = |f: &[Finding]| f.iter().map(|f| f.offset).collect::<Vec<_>>();
+            assert_eq!(offsets(&s.findings), offsets(&head.findings));
+            assert!(s.findings.len() > 60_000);
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_changed_in_place_while_mapped_gets_no_hash() {
+        use std::os::unix::fs::FileExt;
+        let (t, bytes) = file_of_lines(6);
+        let det = Detector::new(false);
+        let opts = ReadOptions {
+            batch: 1 << 20,
+            window: 64 << 10,
+            parallel: true,
+            ..ReadOptions::default()
+        };
         let file = File::open(t.path()).unwrap();
-        // Once the first batch is mapped, the file is cut to 1 MiB and a half: the first
-        // batch's pages past that are gone, and so is every later batch.
-        let cut_to = 3u64 << 19;
-        let cut_once = std::sync::Once::new();
+        // Once the first batch is mapped, bytes of the second are overwritten (same size):
+        // what is hashed and what is scanned of them may differ.
+        let once = std::sync::Once::new();
         let on_read = |_| {
-            cut_once.call_once(|| {
+            once.call_once(|| {
+                // Past the coarse clock's tick, for kernels without fine-grained times.
+                std::thread::sleep(std::time::Duration::from_millis(20));
                 let w = std::fs::OpenOptions::new()
                     .write(true)
                     .open(t.path())
                     .unwrap();
-                w.set_len(cut_to).unwrap();
+                w.write_all_at(&[b'x'; 30], (1 << 20) + 100).unwrap();
             })
         };
         let s = scan_file_flushing(&file, bytes.len() as u64, &det, opts, &on_read, None);
-        let error = s.error.expect("a cut file is a read error");
-        assert!(error.contains(&format!("offset {cut_to}")), "{error}");
-        assert!(error.contains("cut short"), "{error}");
+        let error = s.error.expect("a changed mapped file gets no hash");
+        assert!(error.contains("changed while mapped"), "{error}");
         assert_eq!(s.sha256, None);
-        assert_eq!(s.size, cut_to);
-        // Every item wholly before the cut is found, as in a scan of those bytes alone.
-        let head = scan_stream(&bytes[..cut_to as usize], &det, opts, &|_| {});
-        let offsets = |f: &[Finding]| f.iter().map(|f| f.offset).collect::<Vec<_>>();
-        assert_eq!(offsets(&s.findings), offsets(&head.findings));
-        assert!(s.findings.len() > 60_000);
+        assert_eq!(s.size, bytes.len() as u64);
+        // Read rather than mapped, the same file gets the hash of the bytes read (a change
+        // is flagged by the caller, from the size and times).
+        let read = ReadOptions { map: false, ..opts };
+        let s = scan_file_flushing(&file, 0, &det, read, &|_| {}, None);
+        assert!(s.error.is_none() && s.sha256.is_some());
     }
 
     #[test]
