@@ -321,6 +321,8 @@ fn scan_source<R: Read>(
     // into.
     let mut next: Option<Batch> = None;
     let mut spare: Vec<u8> = Vec::new();
+    // Whether the last group of windows held many findings (see below).
+    let mut dense = false;
 
     loop {
         // Whether this batch ends the input (`eof` may change as the next one is read).
@@ -496,11 +498,22 @@ fn scan_source<R: Read>(
         };
         let read = (&mut out.size, &mut out.error);
         if opts.parallel && windows.len() > 1 {
-            let group = rayon::current_num_threads().max(1);
+            let threads = rayon::current_num_threads().max(1);
             rayon::in_place_scope(|s| {
                 s.spawn(|_| {
-                    for g in windows.chunks(group) {
-                        take(g.par_iter().map(scan_one).collect());
+                    // Windows are scanned a group at a time: four per thread, so the pool
+                    // waits at the end of a group less often (1 GiB dump: 1.01 s -> 0.98 s,
+                    // medians of 9), or one per thread after a group dense with findings,
+                    // which are held until the group is taken (150 MiB of table rows peaked
+                    // at 324 MiB with four).
+                    let mut at = 0;
+                    while at < windows.len() {
+                        let group = if dense { threads } else { 4 * threads };
+                        let g = &windows[at..(at + group).min(windows.len())];
+                        let found: Vec<Window> = g.par_iter().map(scan_one).collect();
+                        dense = found.iter().map(|w| w.found.len()).sum::<usize>() > FLUSH_AT / 4;
+                        take(found);
+                        at += g.len();
                     }
                 });
                 read_next(&mut next, &mut eof, read);
