@@ -135,10 +135,9 @@ struct Streaming {
     out: Box<dyn Stream>,
     /// Bytes written to `out` (the report's opening, then runs).
     len: u64,
-    /// The path and member of the last run written.
+    /// The path and member of the last run written (none yet: the next run's first record
+    /// goes without its comma).
     last: Option<(String, Option<String>)>,
-    /// Whether a record has been written (later ones keep their comma).
-    any: bool,
     /// A run came out of order, or writing failed: streaming is over.
     over: bool,
     error: Option<io::Error>,
@@ -248,7 +247,6 @@ impl FindingStore {
                 out,
                 len: written,
                 last: None,
-                any: false,
                 over: false,
                 error: None,
             }),
@@ -287,7 +285,7 @@ impl FindingStore {
             return None;
         }
         // The first record of the report goes without the separator's comma.
-        let first = !s.any && !text.is_empty();
+        let first = s.last.is_none();
         let bytes = &text[usize::from(first)..];
         if let Err(e) = s.out.write_all(bytes) {
             s.error = Some(e);
@@ -300,7 +298,6 @@ impl FindingStore {
             first,
         };
         s.len += bytes.len() as u64;
-        s.any |= !text.is_empty();
         if s.last
             .as_ref()
             .is_none_or(|(p, m)| (p.as_str(), m) != (path, member))
