@@ -81,22 +81,19 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     } else {
         // A JSON report file is written as the scan goes, while findings come in report
         // order (a single file read front to back): no spill, and nothing to copy after.
-        let mut out = out;
         let streams = cfg.format == Format::Json && cfg.write_baseline.is_none() && out.is_file();
-        let mut stream = None;
-        let mut out = if streams {
-            match piiscan::report::json::begin(&mut out) {
-                Ok(n) => {
-                    stream = Some((Box::new(out) as Box<dyn Stream>, n));
-                    None
-                }
-                Err(e) => {
-                    eprintln!("piiscan: cannot write report: {e}");
-                    return EXIT_ERROR;
+        let (mut out, stream) = match streams {
+            false => (Some(out), None),
+            true => {
+                let mut out = out;
+                match piiscan::report::json::begin(&mut out) {
+                    Ok(n) => (None, Some((Box::new(out) as Box<dyn Stream>, n))),
+                    Err(e) => {
+                        eprintln!("piiscan: cannot write report: {e}");
+                        return EXIT_ERROR;
+                    }
                 }
             }
-        } else {
-            Some(out)
         };
         let mut outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut NoSink, stream);
         let streamed = outcome.findings.take_stream();
