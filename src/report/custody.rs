@@ -286,9 +286,7 @@ impl Output {
         }
         Ok(sha)
     }
-}
 
-impl Output {
     /// Whether it is a regular file (written atomically at [`Output::finish`]), which can
     /// be read back.
     pub fn is_file(&self) -> bool {
