@@ -1087,6 +1087,23 @@ mod tests {
         (t, bytes)
     }
 
+    /// Batches of 1 MiB in windows of 64 KiB: a file of a few MiB spans several.
+    #[cfg(target_os = "linux")]
+    fn mib_batches(parallel: bool) -> ReadOptions {
+        ReadOptions {
+            batch: 1 << 20,
+            window: 64 << 10,
+            parallel,
+            ..ReadOptions::default()
+        }
+    }
+
+    /// The file at `path`, opened to change it under a scan.
+    #[cfg(target_os = "linux")]
+    fn writer(path: &std::path::Path) -> File {
+        std::fs::OpenOptions::new().write(true).open(path).unwrap()
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn a_mapped_file_gives_what_reading_it_gives() {
@@ -1094,12 +1111,7 @@ mod tests {
         assert!(bytes.len() as u64 >= map::MAP_AT_LEAST);
         let det = Detector::new(false);
         for parallel in [false, true] {
-            let opts = ReadOptions {
-                batch: 1 << 20,
-                window: 64 << 10,
-                parallel,
-                ..ReadOptions::default()
-            };
+            let opts = mib_batches(parallel);
             let file = File::open(t.path()).unwrap();
             let size = bytes.len() as u64;
             let read_bytes = AtomicU64::new(0);
@@ -1129,12 +1141,7 @@ mod tests {
     fn a_file_cut_short_while_mapped_ends_with_a_read_error_and_keeps_what_came_before() {
         let (t, bytes) = file_of_lines(6);
         let det = Detector::new(false);
-        let opts = ReadOptions {
-            batch: 1 << 20,
-            window: 64 << 10,
-            parallel: true,
-            ..ReadOptions::default()
-        };
+        let opts = mib_batches(true);
         // Once the first batch is mapped, the file is cut to about 1 MiB and a half (inside
         // a page): the first batch's pages past that are gone, and so is every later batch;
         // or cut by a few bytes only, inside its last page, which raises no fault at all.
@@ -1144,11 +1151,7 @@ mod tests {
             let cut_once = std::sync::Once::new();
             let on_read = |_| {
                 cut_once.call_once(|| {
-                    let w = std::fs::OpenOptions::new()
-                        .write(true)
-                        .open(t.path())
-                        .unwrap();
-                    w.set_len(cut_to).unwrap();
+                    writer(t.path()).set_len(cut_to).unwrap();
                 })
             };
             let s = scan_file_flushing(&file, bytes.len() as u64, &det, opts, &on_read, None);
@@ -1171,12 +1174,7 @@ mod tests {
         use std::os::unix::fs::FileExt;
         let (t, bytes) = file_of_lines(6);
         let det = Detector::new(false);
-        let opts = ReadOptions {
-            batch: 1 << 20,
-            window: 64 << 10,
-            parallel: true,
-            ..ReadOptions::default()
-        };
+        let opts = mib_batches(true);
         let file = File::open(t.path()).unwrap();
         // Once the first batch is mapped, bytes of the second are overwritten (same size):
         // what is hashed and what is scanned of them may differ.
@@ -1185,11 +1183,9 @@ mod tests {
             once.call_once(|| {
                 // Past the coarse clock's tick, for kernels without fine-grained times.
                 std::thread::sleep(std::time::Duration::from_millis(20));
-                let w = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(t.path())
+                writer(t.path())
+                    .write_all_at(&[b'x'; 30], (1 << 20) + 100)
                     .unwrap();
-                w.write_all_at(&[b'x'; 30], (1 << 20) + 100).unwrap();
             })
         };
         let s = scan_file_flushing(&file, bytes.len() as u64, &det, opts, &on_read, None);
