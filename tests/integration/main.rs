@@ -8,6 +8,7 @@ mod formats;
 mod forms;
 mod hostile;
 mod independent;
+mod parity;
 mod report;
 mod shard;
 mod truth;
