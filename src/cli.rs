@@ -1,5 +1,5 @@
 //! The command line, as clap derive structs: one field per flag with its help text.
-//! Nothing here touches the filesystem; [`crate::config`] resolves these into settings.
+//! Nothing here touches the filesystem; the `config` module resolves these into settings.
 
 use std::path::PathBuf;
 

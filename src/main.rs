@@ -20,8 +20,7 @@ use piiscan::report::evidence_list::EvidenceList;
 use piiscan::report::html::Html;
 use piiscan::report::jsonl::Jsonl;
 use piiscan::report::sarif::Sarif;
-use piiscan::report::{json::Json, manifest, text::Text, Report, Reporter};
-use piiscan::scan::NoSink;
+use piiscan::report::{json::Json, manifest, text::Text, NoSink, Report, Reporter};
 use piiscan::suppress::baseline::{Baseline, Entry};
 use piiscan::time::Date;
 

@@ -34,7 +34,8 @@ use crate::detect::Detector;
 use crate::evidence::store::{FindingStore, Stream};
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::{Flush, ReadOptions};
-use crate::suppress::{Suppression, Suppressor};
+use crate::report::{Outcome, Sink};
+use crate::suppress::Suppressor;
 use crate::time::rfc3339;
 use crate::unwrap::{Node, Unwrapper};
 use crate::walk::{io_reason, special_reason, walk_until, Input};
@@ -47,51 +48,6 @@ pub const GRACE: Duration = Duration::from_secs(2);
 pub const ABANDONED: &str = "interrupted: abandoned while being read";
 /// The reason given for a queued input never started because the scan was interrupted.
 pub const NOT_STARTED: &str = "interrupted: not scanned";
-
-/// The result of a scan.
-#[derive(Debug)]
-pub struct Outcome {
-    /// Every input, sorted by path.
-    pub files: Vec<FileRecord>,
-    /// Every reported finding, sorted by path, member, line, offset, kind (spilled to a
-    /// temporary file beyond a bound, so memory does not grow with their number).
-    pub findings: FindingStore,
-    /// Start time.
-    pub started: SystemTime,
-    /// End time.
-    pub finished: SystemTime,
-    /// Number of roots that could not be read at all.
-    pub root_errors: usize,
-    /// False if the scan was interrupted before it met and read every input.
-    pub complete: bool,
-    /// What was suppressed (inline markers, allowlists, baseline).
-    pub suppression: Suppression,
-}
-
-/// Receives the results of a scan as they arrive (push model), on the calling thread.
-pub trait Sink {
-    /// The scan starts.
-    fn begin(&mut self, _started: SystemTime) {}
-    /// Findings of an input still being read that are final (path filled in, in order):
-    /// they belong before the ones [`Sink::file`] is given for the same input.
-    fn findings(&mut self, _input: &Path, _findings: &[Finding]) {}
-    /// An input is done: its record and its (remaining) findings (path filled in, not
-    /// sorted). `input` is the path it was read from, if findings of it may have come
-    /// earlier.
-    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]);
-    /// Returns true if and only if the sink cannot take more (its output failed); the
-    /// scan then stops as if interrupted.
-    fn failed(&self) -> bool {
-        false
-    }
-}
-
-/// A sink that ignores everything (the sorted [`Outcome`] is all that is wanted).
-pub struct NoSink;
-
-impl Sink for NoSink {
-    fn file(&mut self, _input: Option<&Path>, _rec: &FileRecord, _findings: &[Finding]) {}
-}
 
 /// Findings sent to the collector and not yet taken: a fast scan of an input dense with
 /// items waits for the collector rather than queueing findings without end.
@@ -181,7 +137,7 @@ pub fn run(
     };
     let mut root_errors = 0;
     let mut stdin_count = 0;
-    let mut suppressor = Suppressor::new(&cfg);
+    let mut suppressor = Suppressor::new(&cfg.allowlist, cfg.baseline.as_ref(), &cfg.key);
     // Findings already received of inputs still being read.
     let mut flushed: std::collections::HashMap<PathBuf, u64> = Default::default();
 
@@ -332,8 +288,7 @@ fn work(
     stdin_count: usize,
     tx: Outbox,
 ) {
-    let det = Detector::with_keywords(cfg.reveal, &cfg.keywords)
-        .with_addresses(cfg.kinds.contains(crate::evidence::Kind::CnAddress));
+    let det = Detector::with_keywords(cfg.reveal, &cfg.keywords).with_kinds(cfg.kinds);
     let det = &det;
     let stopped_early = AtomicBool::new(false);
     let large = Mutex::new(Vec::new());

@@ -2,6 +2,10 @@
 //! ([`file`]): flags win, lists are joined, built-in defaults fill the rest.
 
 pub mod file;
+pub mod host;
+
+pub use crate::suppress::Allowlist;
+pub use host::HostInfo;
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +13,6 @@ use crate::cli::{Format, MinConfidence, ScanArgs};
 use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
-use crate::report::custody::HostInfo;
 use crate::suppress::baseline::Baseline;
 use crate::unwrap::limits::Limits;
 use crate::walk::WalkOptions;
@@ -115,17 +118,6 @@ pub struct ConfigSource {
     pub path: PathBuf,
     /// Its SHA-256.
     pub sha256: String,
-}
-
-/// What is allowed: findings under these paths or with these fingerprints are suppressed.
-#[derive(Debug, Default)]
-pub struct Allowlist {
-    /// Path globs as given.
-    pub path_globs: Vec<String>,
-    /// The globs as a set (`None` when there are none).
-    pub paths: Option<globset::GlobSet>,
-    /// Keyed fingerprints (lower-case hex).
-    pub fingerprints: Vec<String>,
 }
 
 fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {

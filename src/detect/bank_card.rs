@@ -12,10 +12,38 @@
 use serde_json::json;
 
 use super::checksum::luhn_valid;
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{bin_lookup, Bin};
 use super::text::{Buf, Gap, Run};
+use super::Details;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Details, Kind};
+
+/// Payment card numbers.
+static SPEC: KindSpec = KindSpec {
+    name: "bank_card",
+    label: "银行卡号",
+    rank: 4,
+    find: Finder::Digits(candidates),
+    optional: false,
+    mask: Mask::Ends(|_| (6, 4)),
+    check: Check {
+        fits: |s| s.all_digits && (15..=19).contains(&s.compact.len()),
+        suggested: |s| (16..=19).contains(&s.compact.len()),
+        attempt: |s, _| match validate(s.compact) {
+            Ok(info) if info.luhn => Ok((info.details(s.compact), s.compact.to_string())),
+            Ok(_) => Err(Rejection::Luhn.name()),
+            Err(r) => Err(r.name()),
+        },
+    },
+    rule: Rule {
+        name: "BankCardNumber",
+        short: "银行卡号 / Bank card number",
+        help: "银行卡号属于金融账户信息（敏感个人信息）：请删除、脱敏或加密。\nA bank card number is financial account information (sensitive personal information): remove, mask or encrypt it.",
+    },
+};
+
+/// The kind of payment card numbers.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// Why a value is not a card number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,7 +172,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, digits: &str) {
     }
     let Ok(info) = validate(digits) else { return };
     s.out.push(Candidate {
-        kind: Kind::BankCard,
+        kind: KIND,
         start,
         end,
         value: digits.to_string(),

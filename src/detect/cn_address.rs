@@ -38,10 +38,41 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use serde_json::{json, Value};
 
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{is_placeholder_name, DIVISIONS};
 use super::text::Buf;
+use super::Details;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Details, Kind};
+
+/// Postal addresses in mainland China.
+static SPEC: KindSpec = KindSpec {
+    name: "cn_address",
+    label: "住址",
+    rank: 0,
+    find: Finder::Range(candidates),
+    optional: true,
+    mask: Mask::Address,
+    check: Check {
+        fits: |s| s.text.chars().any(is_han),
+        suggested: |s| s.text.chars().any(is_han),
+        attempt: |s, _| {
+            validate(s.text)
+                .map(|(value, mut d)| {
+                    d.insert("value", json!(value));
+                    (d, value)
+                })
+                .map_err(|r| r.name())
+        },
+    },
+    rule: Rule {
+        name: "ChinesePostalAddress",
+        short: "住址 / Postal address",
+        help: "住址可定位到个人或家庭，属于行踪轨迹类敏感信息：请删除或脱敏门牌和房号。\nA postal address locates a person or household: remove it, or mask house and room numbers.",
+    },
+};
+
+/// The kind of postal addresses.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// The longest address read, in characters.
 pub const MAX_CHARS: usize = 80;
@@ -872,7 +903,7 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
     }
     let value = String::from_utf8_lossy(&b[start..p.end]).into_owned();
     Some(Candidate {
-        kind: Kind::CnAddress,
+        kind: KIND,
         start,
         end: p.end,
         value,
@@ -971,12 +1002,13 @@ mod tests {
     use crate::time::Date;
 
     pub(super) fn found(text: &str) -> Vec<(String, Confidence, Details)> {
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true)
+            .with_kinds(crate::detect::KindSet::all());
         let b = text.as_bytes();
         let fc = d.file_context(b);
         d.scan(Buf::whole(b), 0..b.len(), &fc)
             .into_iter()
-            .filter(|c| c.kind == Kind::CnAddress)
+            .filter(|c| c.kind == KIND)
             .map(|c| (c.value, c.confidence, c.details))
             .collect()
     }
@@ -1248,7 +1280,7 @@ mod tests {
                 cut in 0usize..400,
             ) {
                 let bytes: Vec<u8> = pieces.concat();
-                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_addresses(true);
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_kinds(crate::detect::KindSet::all());
                 let fc = d.file_context(&bytes);
                 let cut = cut.min(bytes.len());
                 let key = |c: &Candidate| (c.kind, c.start, c.end, c.value.clone());

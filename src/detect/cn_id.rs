@@ -8,12 +8,44 @@
 
 use serde_json::json;
 
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{is_placeholder_name, DIVISIONS};
 use super::text::{Buf, Gap, Run, Sep};
+use super::Details;
 use super::{Candidate, Scan};
 use crate::detect::checksum::mod11_2_check_char;
-use crate::evidence::{Confidence, Details, Kind};
 use crate::time::Date;
+
+/// Resident identity numbers (GB 11643-1999), 18 characters or legacy 15 digits.
+static SPEC: KindSpec = KindSpec {
+    name: "cn_id",
+    label: "身份证号",
+    rank: 5,
+    find: Finder::Digits(candidates),
+    optional: false,
+    mask: Mask::Ends(|v| if v.chars().count() == 18 { (6, 4) } else { (6, 3) }),
+    check: Check {
+        fits: |s| s.id_shape || (s.all_digits && s.compact.len() == 15),
+        suggested: |s| s.id_shape || s.compact.len() == 15,
+        attempt: |s, today| {
+            validate(s.compact, today)
+                .map(|i| {
+                    let mut d = i.details(true);
+                    d.insert("value", json!(i.value));
+                    (d, i.value)
+                })
+                .map_err(|r| r.name())
+        },
+    },
+    rule: Rule {
+        name: "ChineseResidentIdNumber",
+        short: "居民身份证号码 / Resident identity card number",
+        help: "居民身份证号码属于敏感个人信息（《个人信息保护法》第二十八条）：请删除、脱敏或加密。\nA PRC resident identity number is sensitive personal information (PIPL art. 28): remove, mask or encrypt it.",
+    },
+};
+
+/// The kind of resident identity numbers.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// Why a value is not a resident identity number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,7 +264,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
         return;
     };
     s.out.push(Candidate {
-        kind: Kind::CnId,
+        kind: KIND,
         start,
         end,
         value: info.value.clone(),

@@ -12,10 +12,50 @@
 
 use serde_json::json;
 
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{LandlineArea, LANDLINE_AREAS};
 use super::text::{digit_at, Buf, Gap, Run, Sep};
+use super::Details;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Details, Kind};
+
+/// Mainland landline numbers: trunk 0, area code and local number.
+static SPEC: KindSpec = KindSpec {
+    name: "cn_landline",
+    label: "固定电话",
+    rank: 2,
+    find: Finder::Digits(candidates),
+    optional: false,
+    mask: Mask::Ends(|v| {
+        let area = if v.starts_with("01") || v.starts_with("02") {
+            3
+        } else {
+            4
+        };
+        (area.min(v.chars().count().saturating_sub(4)), 4)
+    }),
+    check: Check {
+        fits: |s| s.all_digits && (s.compact.starts_with('0') || s.compact.starts_with('+')),
+        suggested: |s| s.compact.starts_with('0'),
+        attempt: |s, _| {
+            let national = match s.without_country() {
+                Some(rest) if !rest.starts_with('0') => format!("0{rest}"),
+                Some(rest) => rest.to_string(),
+                None => s.compact.to_string(),
+            };
+            validate(&national)
+                .map(|a| (details(a, None), national.clone()))
+                .map_err(|r| r.name())
+        },
+    },
+    rule: Rule {
+        name: "ChineseLandlineNumber",
+        short: "固定电话号码 / Landline number",
+        help: "固定电话号码可能识别个人或家庭：请确认是否需要保留并脱敏。\nA landline number may identify a person or household: check whether it must be kept, and mask it.",
+    },
+};
+
+/// The kind of mainland landline numbers.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// Why a value is not a landline number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +208,7 @@ fn push(
         confidence
     };
     s.out.push(Candidate {
-        kind: Kind::CnLandline,
+        kind: KIND,
         start,
         end,
         value: format!("0{area}{local}"),
@@ -323,7 +363,7 @@ mod tests {
             let got: Vec<String> = d
                 .scan(buf, 0..text.len(), &fcx)
                 .into_iter()
-                .filter(|c| c.kind == Kind::CnLandline)
+                .filter(|c| c.kind == KIND)
                 .map(|c| c.value)
                 .collect();
             assert_eq!(got.first().map(String::as_str), want, "{text}");

@@ -8,10 +8,45 @@
 
 use serde_json::json;
 
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{mobile_segment, MobileSegment};
 use super::text::{Buf, Gap, Run};
+use super::Details;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Details, Kind};
+
+/// Mainland mobile numbers, 11 digits.
+static SPEC: KindSpec = KindSpec {
+    name: "cn_mobile",
+    label: "手机号",
+    rank: 3,
+    find: Finder::Digits(candidates),
+    optional: false,
+    mask: Mask::Ends(|_| (3, 4)),
+    check: Check {
+        fits: |s| s.all_digits && (11..=15).contains(&s.digits.len()),
+        suggested: |s| {
+            s.compact.len() == 11 && s.compact.starts_with('1') || s.compact.starts_with("+86")
+        },
+        attempt: |s, _| {
+            let body = s.without_country().unwrap_or(s.compact);
+            let body = match body.len() {
+                12 if body.starts_with("01") => &body[1..],
+                _ => body,
+            };
+            validate(body)
+                .map(|seg| (details(body, seg, ""), body.to_string()))
+                .map_err(|r| r.name())
+        },
+    },
+    rule: Rule {
+        name: "ChineseMobileNumber",
+        short: "手机号码 / Mobile phone number",
+        help: "手机号码是可识别自然人的个人信息：请删除、脱敏或加密。\nA mobile number identifies a person: remove, mask or encrypt it.",
+    },
+};
+
+/// The kind of mainland mobile numbers.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// Why a value is not a mobile number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +131,7 @@ fn push(
     }
     let Ok(seg) = validate(digits) else { return };
     s.out.push(Candidate {
-        kind: Kind::CnMobile,
+        kind: KIND,
         start,
         end,
         value: digits.to_string(),

@@ -10,16 +10,16 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memrchr;
 
+use super::kind::{Kind, KindSet};
 use super::tables::{DECOY_KEYWORDS, KEYWORDS};
 use super::text::Buf;
-use crate::evidence::KindSet;
 
-/// The bit a decoy label (`订单号`, `IMEI`) sets in the [`KindSet`] of a text.
-pub const DECOY: KindSet = KindSet(0x80);
+/// The mark a decoy label (`订单号`, `IMEI`) sets in the [`KindSet`] of a text.
+pub const DECOY: KindSet = KindSet::DECOY;
 
-/// Returns true if and only if `set` holds the decoy bit.
+/// Returns true if and only if `set` holds the decoy mark.
 pub fn has_decoy(set: KindSet) -> bool {
-    set.0 & DECOY.0 != 0
+    set.has_decoy()
 }
 
 /// How many bytes before an item a label may stand.
@@ -45,17 +45,17 @@ impl Keywords {
     }
 
     /// Builds the matcher from `patterns/keywords.tsv` and `extra` labels.
-    pub fn with_extra(extra: &[(crate::evidence::Kind, String)]) -> Keywords {
+    pub fn with_extra(extra: &[(Kind, String)]) -> Keywords {
         let mut words: Vec<&str> = Vec::new();
         let mut kinds: Vec<KindSet> = Vec::new();
         let labelled = KEYWORDS
             .iter()
-            .map(|(k, w)| (KindSet(k.bit()), *w))
+            .map(|(k, w)| (KindSet::of(*k), *w))
             .chain(DECOY_KEYWORDS.iter().map(|w| (DECOY, *w)))
-            .chain(extra.iter().map(|(k, w)| (KindSet(k.bit()), w.as_str())));
+            .chain(extra.iter().map(|(k, w)| (KindSet::of(*k), w.as_str())));
         for (set, w) in labelled {
             match words.iter().position(|x| x.eq_ignore_ascii_case(w)) {
-                Some(p) => kinds[p].0 |= set.0,
+                Some(p) => kinds[p].union_with(set),
                 None => {
                     words.push(w);
                     kinds.push(set);
@@ -79,7 +79,7 @@ impl Keywords {
             if self.ascii[p] && m.start() > 0 && text[m.start() - 1].is_ascii_alphabetic() {
                 continue;
             }
-            out.0 |= self.kinds[p].0;
+            out.union_with(self.kinds[p]);
         }
         out
     }
@@ -137,7 +137,7 @@ impl FileContext {
             .split(|c| *c == delim)
             .map(|f| keywords.kinds_in(f))
             .collect();
-        if columns.iter().all(|k| k.0 == 0) {
+        if columns.iter().all(|k| k.is_empty()) {
             return FileContext::default();
         }
         FileContext {
@@ -276,12 +276,12 @@ pub fn labels_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let region = &buf.bytes[from..start];
     let near = from + after_last_number(region);
     let mut own = keywords.kinds_in(&buf.bytes[near..start]);
-    own.0 |= label_line_before(keywords, buf, start).0;
-    if own.0 != 0 || near == from {
+    own.union_with(label_line_before(keywords, buf, start));
+    if !own.is_empty() || near == from {
         return own;
     }
     let mut far = keywords.kinds_in(region);
-    far.0 &= !DECOY.0;
+    far.subtract(DECOY);
     far
 }
 
@@ -336,7 +336,7 @@ fn label_line_before(keywords: &Keywords, buf: &Buf, start: usize) -> KindSet {
     let mut out = KindSet::default();
     for m in keywords.ac.find_overlapping_iter(line) {
         if m.start() == 0 && m.end() == line.len() {
-            out.0 |= keywords.kinds[m.pattern().as_usize()].0;
+            out.union_with(keywords.kinds[m.pattern().as_usize()]);
         }
     }
     out
@@ -374,15 +374,22 @@ fn after_last_number(b: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::Kind;
 
     #[test]
     fn keywords_by_kind() {
         let k = Keywords::new();
-        assert!(k.kinds_in("身份证号：".as_bytes()).contains(Kind::CnId));
-        assert!(k.kinds_in(b"\"Mobile\": \"").contains(Kind::CnMobile));
-        assert!(!k.kinds_in(b"hotel ").contains(Kind::CnMobile));
-        assert!(k.kinds_in("联系电话".as_bytes()).contains(Kind::CnLandline));
+        assert!(k
+            .kinds_in("身份证号：".as_bytes())
+            .contains(crate::detect::cn_id::KIND));
+        assert!(k
+            .kinds_in(b"\"Mobile\": \"")
+            .contains(crate::detect::cn_mobile::KIND));
+        assert!(!k
+            .kinds_in(b"hotel ")
+            .contains(crate::detect::cn_mobile::KIND));
+        assert!(k
+            .kinds_in("联系电话".as_bytes())
+            .contains(crate::detect::cn_landline::KIND));
         assert!(has_decoy(k.kinds_in("订单号：".as_bytes())));
         assert!(!has_decoy(k.kinds_in("卡号：".as_bytes())));
     }
@@ -399,7 +406,7 @@ mod tests {
             "交易流水号20240324346012332604，付款卡6212266397145264176",
             "6212",
         );
-        assert!(l.contains(Kind::BankCard) && !has_decoy(l));
+        assert!(l.contains(crate::detect::bank_card::KIND) && !has_decoy(l));
         let l = at(
             "交易流水号20240324346012332604，6212266397145264176",
             "6212",
@@ -410,21 +417,21 @@ mod tests {
             "卡号6228 4842 2130 9622 692，订单号4902167462461926424",
             "4902",
         );
-        assert!(has_decoy(l) && !l.contains(Kind::BankCard));
+        assert!(has_decoy(l) && !l.contains(crate::detect::bank_card::KIND));
         let l = at(
             "{\"bankCard\":\"6222020000000000000\",\"orderId\":\"6207",
             "6207",
         );
-        assert!(has_decoy(l) && !l.contains(Kind::BankCard));
+        assert!(has_decoy(l) && !l.contains(crate::detect::bank_card::KIND));
         // A list after one label: the label reaches every item.
         let l = at(
             "身份证号：110101490101001、110101490101002",
             "110101490101002",
         );
-        assert!(l.contains(Kind::CnId));
+        assert!(l.contains(crate::detect::cn_id::KIND));
         // An index in a label is not a number.
         let l = at("手机1: 13800138000", "1380");
-        assert!(l.contains(Kind::CnMobile));
+        assert!(l.contains(crate::detect::cn_mobile::KIND));
         assert_eq!(after_last_number("ab１２３c".as_bytes()), 11);
     }
 
@@ -435,16 +442,18 @@ mod tests {
             let buf = Buf::whole(t.as_bytes());
             labels_before(&k, &buf, t.rfind(item).unwrap())
         };
-        assert!(at("地址：\n北京市朝阳区", "北京").contains(Kind::CnAddress));
-        assert!(at("收货地址:\r\n  上海市浦东新区", "上海").contains(Kind::CnAddress));
+        assert!(at("地址：\n北京市朝阳区", "北京").contains(crate::detect::cn_address::KIND));
+        assert!(
+            at("收货地址:\r\n  上海市浦东新区", "上海").contains(crate::detect::cn_address::KIND)
+        );
         // However long the padding of a form.
         let padded = format!("  通讯地址：{}\n\t北京市朝阳区", " ".repeat(60));
-        assert!(at(&padded, "北京").contains(Kind::CnAddress));
+        assert!(at(&padded, "北京").contains(crate::detect::cn_address::KIND));
         let padded = format!("详细地址\n{}北京市朝阳区", "\u{3000}".repeat(20));
-        assert!(at(&padded, "北京").contains(Kind::CnAddress));
+        assert!(at(&padded, "北京").contains(crate::detect::cn_address::KIND));
         // Not a line with more than the label, nor a label two lines up, nor an item
         // in the middle of its line.
-        let far = |t: String| at(&t, "北京").contains(Kind::CnAddress);
+        let far = |t: String| at(&t, "北京").contains(crate::detect::cn_address::KIND);
         assert!(!far(format!(
             "地址不详，见附件{}\n北京市朝阳区",
             "。".repeat(20)
@@ -463,10 +472,16 @@ mod tests {
         assert_eq!(h.delim, b',');
         let buf = Buf::whole(text.as_bytes());
         let id_at = text.find("110105").unwrap();
-        assert!(fc.column_kinds(&buf, id_at).contains(Kind::CnId));
+        assert!(fc
+            .column_kinds(&buf, id_at)
+            .contains(crate::detect::cn_id::KIND));
         let m_at = text.find("1380").unwrap();
-        assert!(fc.column_kinds(&buf, m_at).contains(Kind::CnMobile));
-        assert!(!fc.column_kinds(&buf, m_at).contains(Kind::CnId));
+        assert!(fc
+            .column_kinds(&buf, m_at)
+            .contains(crate::detect::cn_mobile::KIND));
+        assert!(!fc
+            .column_kinds(&buf, m_at)
+            .contains(crate::detect::cn_id::KIND));
     }
 
     #[test]
@@ -476,12 +491,12 @@ mod tests {
                     '110105491231002','x'),(2,'c','110105491231002','y');";
         let buf = Buf::whole(text.as_bytes());
         let first = text.find("110105").unwrap();
-        assert!(sql_column_kinds(&k, &buf, first).contains(Kind::CnId));
+        assert!(sql_column_kinds(&k, &buf, first).contains(crate::detect::cn_id::KIND));
         let second = text.rfind("110105").unwrap();
-        assert!(sql_column_kinds(&k, &buf, second).contains(Kind::CnId));
+        assert!(sql_column_kinds(&k, &buf, second).contains(crate::detect::cn_id::KIND));
         let phone = text.find("'x'").unwrap() + 1;
-        assert!(!sql_column_kinds(&k, &buf, phone).contains(Kind::CnId));
-        assert!(sql_column_kinds(&k, &buf, phone).contains(Kind::CnMobile));
+        assert!(!sql_column_kinds(&k, &buf, phone).contains(crate::detect::cn_id::KIND));
+        assert!(sql_column_kinds(&k, &buf, phone).contains(crate::detect::cn_mobile::KIND));
     }
 
     #[test]
@@ -493,11 +508,11 @@ mod tests {
                     later 110105491231004\n";
         let buf = Buf::whole(text.as_bytes());
         let second = text.find("110105491231003").unwrap();
-        assert!(sql_column_kinds(&k, &buf, second).contains(Kind::CnId));
+        assert!(sql_column_kinds(&k, &buf, second).contains(crate::detect::cn_id::KIND));
         let mobile = text.find("13900139000").unwrap();
-        assert!(!sql_column_kinds(&k, &buf, mobile).contains(Kind::CnId));
+        assert!(!sql_column_kinds(&k, &buf, mobile).contains(crate::detect::cn_id::KIND));
         let after = text.find("110105491231004").unwrap();
-        assert!(!sql_column_kinds(&k, &buf, after).contains(Kind::CnId));
+        assert!(!sql_column_kinds(&k, &buf, after).contains(crate::detect::cn_id::KIND));
     }
 
     #[test]

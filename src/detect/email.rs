@@ -7,9 +7,37 @@
 
 use serde_json::json;
 
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::text::Buf;
+use super::Details;
 use super::{Candidate, Scan};
-use crate::evidence::{Confidence, Details, Kind};
+
+/// E-mail addresses.
+static SPEC: KindSpec = KindSpec {
+    name: "email",
+    label: "电子邮箱",
+    rank: 1,
+    find: Finder::Around(b'@', candidate_at),
+    optional: false,
+    mask: Mask::Email,
+    check: Check {
+        fits: |s| s.text.contains('@'),
+        suggested: |_| true,
+        attempt: |s, _| {
+            validate(s.text)
+                .map(|v| (details(&v), v))
+                .map_err(|r| r.name())
+        },
+    },
+    rule: Rule {
+        name: "EmailAddress",
+        short: "电子邮箱地址 / E-mail address",
+        help: "电子邮箱地址可识别个人：请确认是否需要保留并脱敏。\nAn e-mail address identifies a person: check whether it must be kept, and mask it.",
+    },
+};
+
+/// The kind of e-mail addresses.
+pub const KIND: Kind = Kind::of(&SPEC);
 
 /// Why a value is not an e-mail address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,7 +175,7 @@ pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
     };
     let Ok(value) = validate(text) else { return };
     s.out.push(Candidate {
-        kind: Kind::Email,
+        kind: KIND,
         start,
         end,
         details: details(&value),

@@ -34,7 +34,9 @@ pub mod cn_id;
 pub mod cn_landline;
 pub mod cn_mobile;
 pub mod context;
+pub mod details;
 pub mod email;
+pub mod kind;
 pub mod tables;
 pub mod text;
 
@@ -42,16 +44,26 @@ use std::ops::Range;
 
 use serde_json::Value;
 
-use crate::evidence::{Confidence, Context, Details, Kind};
 use crate::time::Date;
 use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
+pub use details::Details;
+pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
+use kind::{AroundFinder, DigitsFinder, RangeFinder};
 use text::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
+
+/// The registry of kinds, in report order: each detector's [`KindSpec`].
+pub const KINDS: [Kind; 6] = [
+    cn_id::KIND,
+    cn_mobile::KIND,
+    cn_landline::KIND,
+    bank_card::KIND,
+    email::KIND,
+    cn_address::KIND,
+];
 
 /// How far outside the owned range candidates are generated, so that every candidate that
 /// could overlap an owned one takes part in conflict resolution.
 const MARGIN: usize = 384;
-/// Context snippet width on each side of an item, in bytes.
-const SNIPPET: usize = 40;
 
 /// A validated item in a buffer, before provenance is attached.
 #[derive(Clone, Debug)]
@@ -87,8 +99,11 @@ pub struct Detector {
     today: Date,
     reveal: bool,
     keywords: Keywords,
-    /// Look for postal addresses (an opt-in kind).
-    addresses: bool,
+    /// The finders of the kinds looked for, by how they find (see [`Finder`]), in falling
+    /// rank.
+    digits: Vec<DigitsFinder>,
+    around: Vec<(u8, AroundFinder)>,
+    ranges: Vec<RangeFinder>,
 }
 
 /// A cheap test that run `i` may start an item, so the detectors skip the many short
@@ -127,9 +142,23 @@ impl Detector {
         Detector::with_today(Date::today_utc(), reveal)
     }
 
-    /// The same detector, looking for addresses too (or not).
-    pub fn with_addresses(mut self, on: bool) -> Detector {
-        self.addresses = on;
+    /// The same detector, looking for the optional kinds (see [`KindSpec::optional`]) of
+    /// `kinds` too; every other kind is always looked for.
+    pub fn with_kinds(mut self, kinds: KindSet) -> Detector {
+        let mut specs: Vec<&KindSpec> = KINDS
+            .iter()
+            .filter(|k| !k.spec().optional || kinds.contains(**k))
+            .map(|k| k.spec())
+            .collect();
+        specs.sort_by_key(|s| std::cmp::Reverse(s.rank));
+        (self.digits, self.around, self.ranges) = (Vec::new(), Vec::new(), Vec::new());
+        for s in specs {
+            match s.find {
+                Finder::Digits(f) => self.digits.push(f),
+                Finder::Around(b, f) => self.around.push((b, f)),
+                Finder::Range(f) => self.ranges.push(f),
+            }
+        }
         self
     }
 
@@ -147,8 +176,11 @@ impl Detector {
             today,
             reveal,
             keywords: Keywords::new(),
-            addresses: false,
+            digits: Vec::new(),
+            around: Vec::new(),
+            ranges: Vec::new(),
         }
+        .with_kinds(KindSet::default())
     }
 
     /// What the first bytes of an input say about all of it (a CSV header).
@@ -217,20 +249,21 @@ impl Detector {
             if !could_start(buf.bytes, runs, i) {
                 continue;
             }
-            cn_id::candidates(&mut s, &buf, runs, i);
-            bank_card::candidates(&mut s, &buf, runs, i);
-            cn_mobile::candidates(&mut s, &buf, runs, i);
-            cn_landline::candidates(&mut s, &buf, runs, i);
+            for find in &self.digits {
+                find(&mut s, &buf, runs, i);
+            }
         }
-        for at in memchr::memchr_iter(b'@', &buf.bytes[lo..hi]) {
-            email::candidate_at(&mut s, &buf, lo + at);
+        for &(byte, find) in &self.around {
+            for at in memchr::memchr_iter(byte, &buf.bytes[lo..hi]) {
+                find(&mut s, &buf, lo + at);
+            }
         }
-        if self.addresses {
-            cn_address::candidates(&mut s, &buf, lo, hi);
+        for find in &self.ranges {
+            find(&mut s, &buf, lo, hi);
         }
 
         // Groups of a UUID are not identifiers.
-        out.retain(|c| c.kind == Kind::Email || !buf.in_uuid(c.start, c.end));
+        out.retain(|c| c.kind == crate::detect::email::KIND || !buf.in_uuid(c.start, c.end));
 
         // Context: a label of the item's kind or its CSV column raises confidence; a decoy
         // label (order, transaction, device) without one drops card-like numbers, medium IDs
@@ -250,9 +283,9 @@ impl Detector {
                 return true;
             }
             let decoy = has_decoy(labels) || has_decoy(column);
-            let weak = c.kind == Kind::BankCard
+            let weak = c.kind == crate::detect::bank_card::KIND
                 || c.confidence == Confidence::Low
-                || (c.kind == Kind::CnId && c.confidence == Confidence::Medium);
+                || (c.kind == crate::detect::cn_id::KIND && c.confidence == Confidence::Medium);
             !(c.needs_context || decoy && weak)
         });
 
@@ -279,47 +312,12 @@ impl Detector {
         }
         keep
     }
-
-    /// The raw text around an item, cut at line breaks and character boundaries.
-    pub fn snippet(buf: &Buf, start: usize, end: usize) -> Context {
-        let b = buf.bytes;
-        let mut from = start.saturating_sub(SNIPPET);
-        while from < start && (b[from] & 0xC0) == 0x80 {
-            from += 1;
-        }
-        if let Some(nl) = memchr::memrchr(b'\n', &b[from..start]) {
-            from += nl + 1;
-        }
-        let mut to = (end + SNIPPET).min(b.len());
-        while to > end && to < b.len() && (b[to] & 0xC0) == 0x80 {
-            to -= 1;
-        }
-        if let Some(nl) = memchr::memchr(b'\n', &b[end..to]) {
-            to = end + nl;
-        }
-        Context {
-            before: String::from_utf8_lossy(&b[from..start]).into_owned(),
-            item: String::from_utf8_lossy(&b[start..end]).into_owned(),
-            after: String::from_utf8_lossy(&b[end..to]).into_owned(),
-        }
-    }
-}
-
-fn rank(k: Kind) -> u8 {
-    match k {
-        Kind::CnId => 5,
-        Kind::BankCard => 4,
-        Kind::CnMobile => 3,
-        Kind::CnLandline => 2,
-        Kind::Email => 1,
-        Kind::CnAddress => 0,
-    }
 }
 
 /// Returns true if and only if `a` wins a conflict with `b` (a strict order on distinct
 /// candidates; for identical ones the later in sort order loses).
 fn better(a: &Candidate, b: &Candidate) -> bool {
-    let key = |c: &Candidate| (c.end - c.start, rank(c.kind), c.confidence);
+    let key = |c: &Candidate| (c.end - c.start, c.kind.spec().rank, c.confidence);
     key(a) > key(b)
 }
 
@@ -341,7 +339,7 @@ mod tests {
     fn id_after_han_characters() {
         assert_eq!(
             found("身份证号11010519491231002x。"),
-            vec![(Kind::CnId, "11010519491231002X".into())]
+            vec![(crate::detect::cn_id::KIND, "11010519491231002X".into())]
         );
     }
 
@@ -358,7 +356,10 @@ mod tests {
     #[test]
     fn valid_id_is_not_also_a_card() {
         let f = found("440524188001010014");
-        assert_eq!(f, vec![(Kind::CnId, "440524188001010014".into())]);
+        assert_eq!(
+            f,
+            vec![(crate::detect::cn_id::KIND, "440524188001010014".into())]
+        );
     }
 
     #[test]
@@ -376,7 +377,7 @@ mod tests {
         ] {
             assert_eq!(
                 found(t),
-                vec![(Kind::CnMobile, "13800138000".into())],
+                vec![(crate::detect::cn_mobile::KIND, "13800138000".into())],
                 "{t}"
             );
         }
@@ -402,7 +403,11 @@ mod tests {
             ("电话：010-82345678转8001。", "01082345678"),
             ("01082345678", "01082345678"),
         ] {
-            assert_eq!(found(t), vec![(Kind::CnLandline, v.into())], "{t}");
+            assert_eq!(
+                found(t),
+                vec![(crate::detect::cn_landline::KIND, v.into())],
+                "{t}"
+            );
         }
         assert!(
             found("0571-8888888").is_empty(),
@@ -415,7 +420,10 @@ mod tests {
     #[test]
     fn card_groups_are_one_card_not_landlines() {
         let f = found("卡号 6222 0200 0000 0000 000");
-        assert_eq!(f, vec![(Kind::BankCard, "6222020000000000000".into())]);
+        assert_eq!(
+            f,
+            vec![(crate::detect::bank_card::KIND, "6222020000000000000".into())]
+        );
         assert!(
             found("6222 0200 0000 0000 0000 1234").is_empty(),
             "longer group run"
@@ -426,7 +434,7 @@ mod tests {
     fn grouped_id() {
         assert_eq!(
             found("110105 19491231 002X"),
-            vec![(Kind::CnId, "11010519491231002X".into())]
+            vec![(crate::detect::cn_id::KIND, "11010519491231002X".into())]
         );
     }
 
@@ -434,7 +442,7 @@ mod tests {
     fn email_wins_over_mobile_inside_it() {
         assert_eq!(
             found("13800138000@qq.com"),
-            vec![(Kind::Email, "13800138000@qq.com".into())]
+            vec![(crate::detect::email::KIND, "13800138000@qq.com".into())]
         );
     }
 
@@ -453,18 +461,8 @@ mod tests {
         assert!(found("编号 110105491231002").is_empty());
         assert_eq!(
             found("身份证号：110105491231002"),
-            vec![(Kind::CnId, "110105491231002".into())]
+            vec![(crate::detect::cn_id::KIND, "110105491231002".into())]
         );
-    }
-
-    #[test]
-    fn snippet_cuts_at_lines() {
-        let t = "line one\n手机13800138000 ok\nnext";
-        let s = t.find("138").unwrap();
-        let c = Detector::snippet(&Buf::whole(t.as_bytes()), s, s + 11);
-        assert_eq!(c.before, "手机");
-        assert_eq!(c.item, "13800138000");
-        assert_eq!(c.after, " ok");
     }
 
     /// Every kind's shortest written forms (11 digits, the fewest `item_runs` keeps) are
@@ -472,18 +470,30 @@ mod tests {
     #[test]
     fn the_shortest_written_forms_are_found() {
         let forms = [
-            ("010-82345678", Kind::CnLandline, "电话"),
-            ("0310-2345678", Kind::CnLandline, "电话"),
-            ("+86 10 82345678", Kind::CnLandline, "电话"),
-            ("(010)82345678", Kind::CnLandline, "电话"),
-            ("（０１０）８２３４５６７８", Kind::CnLandline, "电话"),
-            ("0310-234-5678", Kind::CnLandline, "电话"),
-            ("13800138000", Kind::CnMobile, "手机"),
-            ("138 0013 8000", Kind::CnMobile, "手机"),
-            ("１３８００１３８０００", Kind::CnMobile, "手机"),
-            ("138\u{200b}00138000", Kind::CnMobile, "手机"),
-            ("110105491231002", Kind::CnId, "身份证号"),
-            ("370246123456783", Kind::BankCard, "卡号"),
+            ("010-82345678", crate::detect::cn_landline::KIND, "电话"),
+            ("0310-2345678", crate::detect::cn_landline::KIND, "电话"),
+            ("+86 10 82345678", crate::detect::cn_landline::KIND, "电话"),
+            ("(010)82345678", crate::detect::cn_landline::KIND, "电话"),
+            (
+                "（０１０）８２３４５６７８",
+                crate::detect::cn_landline::KIND,
+                "电话",
+            ),
+            ("0310-234-5678", crate::detect::cn_landline::KIND, "电话"),
+            ("13800138000", crate::detect::cn_mobile::KIND, "手机"),
+            ("138 0013 8000", crate::detect::cn_mobile::KIND, "手机"),
+            (
+                "１３８００１３８０００",
+                crate::detect::cn_mobile::KIND,
+                "手机",
+            ),
+            (
+                "138\u{200b}00138000",
+                crate::detect::cn_mobile::KIND,
+                "手机",
+            ),
+            ("110105491231002", crate::detect::cn_id::KIND, "身份证号"),
+            ("370246123456783", crate::detect::bank_card::KIND, "卡号"),
         ];
         let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
         for (form, kind, label) in forms {
@@ -553,7 +563,7 @@ mod tests {
                 let cut = cut.min(bytes.len());
                 for c in d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc) {
                     prop_assert!(c.start >= cut && c.start < c.end && c.end <= bytes.len());
-                    let _ = Detector::snippet(&Buf::whole(&bytes), c.start, c.end);
+                    let _ = crate::evidence::Context::around(&bytes, c.start, c.end);
                 }
             }
         }

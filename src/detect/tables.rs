@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::evidence::Kind;
+use super::Kind;
 
 static DIVISIONS_TSV: &str = include_str!("../../patterns/divisions.tsv");
 static MOBILE_TSV: &str = include_str!("../../patterns/mobile_segments.tsv");
@@ -301,7 +301,7 @@ mod tests {
         }
         assert!(KEYWORDS
             .iter()
-            .any(|(k, w)| *k == Kind::CnId && *w == "身份证"));
+            .any(|(k, w)| *k == crate::detect::cn_id::KIND && *w == "身份证"));
     }
 
     #[test]

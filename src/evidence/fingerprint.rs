@@ -92,10 +92,19 @@ mod tests {
     fn same_key_same_fingerprint_other_key_differs() {
         let a = FingerprintKey::from_secret(b"case-42");
         let b = FingerprintKey::from_secret(b"case-43");
-        let fa = a.fingerprint(Kind::CnMobile, "13800138000");
-        assert_eq!(fa, a.fingerprint(Kind::CnMobile, "13800138000"));
-        assert_ne!(fa, b.fingerprint(Kind::CnMobile, "13800138000"));
-        assert_ne!(fa, a.fingerprint(Kind::CnLandline, "13800138000"));
+        let fa = a.fingerprint(crate::detect::cn_mobile::KIND, "13800138000");
+        assert_eq!(
+            fa,
+            a.fingerprint(crate::detect::cn_mobile::KIND, "13800138000")
+        );
+        assert_ne!(
+            fa,
+            b.fingerprint(crate::detect::cn_mobile::KIND, "13800138000")
+        );
+        assert_ne!(
+            fa,
+            a.fingerprint(crate::detect::cn_landline::KIND, "13800138000")
+        );
         assert_eq!(fa.len(), 64);
         assert!(!fa.contains("13800138000"));
         assert_eq!(a.id(), FingerprintKey::from_secret(b"case-42").id());
@@ -108,8 +117,8 @@ mod tests {
         let a = FingerprintKey::random();
         let b = FingerprintKey::random();
         assert_ne!(
-            a.fingerprint(Kind::Email, "a@b.cn"),
-            b.fingerprint(Kind::Email, "a@b.cn")
+            a.fingerprint(crate::detect::email::KIND, "a@b.cn"),
+            b.fingerprint(crate::detect::email::KIND, "a@b.cn")
         );
         assert!(!format!("{a:?}").contains("key:"));
     }

@@ -8,6 +8,7 @@
 //! four or more digits, any word cut by the snippet's edge, and e-mail local parts become `*`.
 
 use super::{Context, Kind};
+use crate::detect::kind::Mask;
 
 /// Masks a normalised value of `kind`.
 pub fn mask_value(kind: Kind, value: &str) -> String {
@@ -29,38 +30,19 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
         s.push_str(&value[t..]);
         s
     };
-    match kind {
-        Kind::CnAddress => mask_address(value),
-        Kind::Email => match value.split_once('@') {
+    match kind.spec().mask {
+        Mask::Address => mask_address(value),
+        Mask::Email => match value.split_once('@') {
             Some((local, domain)) => {
                 let first: String = local.chars().take(1).collect();
                 format!("{first}***@{domain}")
             }
             None => "*".repeat(n),
         },
-        _ => {
-            let (head, tail) = kept_ends(kind, value, n);
+        Mask::Ends(kept) => {
+            let (head, tail) = kept(value);
             keep(head, tail)
         }
-    }
-}
-
-/// How many leading and trailing characters the mask of a number of `kind` (`n`
-/// characters) shows: the region, segment, issuer or area, and the last four.
-fn kept_ends(kind: Kind, value: &str, n: usize) -> (usize, usize) {
-    match kind {
-        Kind::CnId if n == 18 => (6, 4),
-        Kind::CnId => (6, 3),
-        Kind::CnMobile => (3, 4),
-        Kind::CnLandline => {
-            let area = if value.starts_with("01") || value.starts_with("02") {
-                3
-            } else {
-                4
-            };
-            (area.min(n.saturating_sub(4)), 4)
-        }
-        _ => (6, 4),
     }
 }
 
@@ -220,7 +202,7 @@ mod tests {
     /// The first, character-by-character implementation, kept as the reference that the
     /// faster one must match exactly.
     mod reference {
-        use super::super::{is_alnum, is_digit, is_local_part, kept_ends};
+        use super::super::{is_alnum, is_digit, is_local_part, Mask};
         use crate::evidence::{Context, Kind};
 
         pub fn mask_value(kind: Kind, value: &str) -> String {
@@ -235,12 +217,12 @@ mod tests {
                 s.extend(&chars[n - tail..]);
                 s
             };
-            match kind {
-                Kind::CnAddress | Kind::Email => super::super::mask_value(kind, value),
-                _ => {
-                    let (head, tail) = kept_ends(kind, value, n);
+            match kind.spec().mask {
+                Mask::Ends(kept) => {
+                    let (head, tail) = kept(value);
                     keep(head, tail)
                 }
+                _ => super::super::mask_value(kind, value),
             }
         }
 
@@ -342,13 +324,15 @@ mod tests {
 
         /// How many of a value's characters its mask may show at most.
         fn shown_at_most(kind: Kind, value: &str) -> usize {
+            use crate::detect::{bank_card, cn_address, cn_id, cn_landline, cn_mobile, email};
             match kind {
-                Kind::CnId => 10,
-                Kind::CnMobile => 7,
-                Kind::CnLandline => 8,
-                Kind::BankCard => 10,
-                Kind::Email => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
-                Kind::CnAddress => 0,
+                k if k == cn_id::KIND => 10,
+                k if k == cn_mobile::KIND => 7,
+                k if k == cn_landline::KIND => 8,
+                k if k == bank_card::KIND => 10,
+                k if k == email::KIND => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
+                k if k == cn_address::KIND => 0,
+                k => panic!("no documented mask for {k}"),
             }
         }
 
@@ -361,13 +345,13 @@ mod tests {
                 local in "[a-z0-9._]{1,30}",
                 domain in "[a-z]{1,10}\\.(cn|com)",
             ) {
-                let value = if kind == Kind::Email { format!("{local}@{domain}") } else { digits };
+                let value = if kind == crate::detect::email::KIND { format!("{local}@{domain}") } else { digits };
                 let m = mask_value(kind, &value);
-                prop_assert_eq!(m.chars().count(), if kind == Kind::Email { m.chars().count() } else { value.chars().count() });
+                prop_assert_eq!(m.chars().count(), if kind == crate::detect::email::KIND { m.chars().count() } else { value.chars().count() });
                 let shown = m.chars().filter(|&c| c != '*').count();
                 prop_assert!(shown <= shown_at_most(kind, &value), "{} shows {}", m, shown);
                 // What is shown stands where it stood: a mask never invents characters.
-                if kind != Kind::Email {
+                if kind != crate::detect::email::KIND {
                     for (a, b) in m.chars().zip(value.chars()) {
                         prop_assert!(a == '*' || a == b);
                     }
@@ -395,19 +379,34 @@ mod tests {
     #[test]
     fn masks_each_kind() {
         assert_eq!(
-            mask_value(Kind::CnId, "11010119900307123X"),
+            mask_value(crate::detect::cn_id::KIND, "11010119900307123X"),
             "110101********123X"
         );
-        assert_eq!(mask_value(Kind::CnId, "110105491231002"), "110105******002");
-        assert_eq!(mask_value(Kind::CnMobile, "13800138000"), "138****8000");
-        assert_eq!(mask_value(Kind::CnLandline, "01012345678"), "010****5678");
-        assert_eq!(mask_value(Kind::CnLandline, "075587654321"), "0755****4321");
         assert_eq!(
-            mask_value(Kind::BankCard, "6222021234567890123"),
+            mask_value(crate::detect::cn_id::KIND, "110105491231002"),
+            "110105******002"
+        );
+        assert_eq!(
+            mask_value(crate::detect::cn_mobile::KIND, "13800138000"),
+            "138****8000"
+        );
+        assert_eq!(
+            mask_value(crate::detect::cn_landline::KIND, "01012345678"),
+            "010****5678"
+        );
+        assert_eq!(
+            mask_value(crate::detect::cn_landline::KIND, "075587654321"),
+            "0755****4321"
+        );
+        assert_eq!(
+            mask_value(crate::detect::bank_card::KIND, "6222021234567890123"),
             "622202*********0123"
         );
-        assert_eq!(mask_value(Kind::Email, "zhang.san@qq.com"), "z***@qq.com");
-        assert_eq!(mask_value(Kind::CnMobile, "123"), "***");
+        assert_eq!(
+            mask_value(crate::detect::email::KIND, "zhang.san@qq.com"),
+            "z***@qq.com"
+        );
+        assert_eq!(mask_value(crate::detect::cn_mobile::KIND, "123"), "***");
     }
 
     #[test]

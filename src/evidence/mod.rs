@@ -4,145 +4,13 @@
 //! [`mask`] (unless the user passed `--reveal`) and [`fingerprint`] so that no raw value can
 //! reach a report, a log or an error message by accident.
 
-pub mod details;
 pub mod fingerprint;
 pub mod mask;
 pub mod store;
 
 use serde::Serialize;
 
-pub use details::Details;
-
-/// The kinds of identifier piiscan reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Resident identity number (GB 11643-1999), 18 characters or legacy 15 digits.
-    CnId,
-    /// Mainland mobile number, 11 digits.
-    CnMobile,
-    /// Mainland landline number: trunk 0, area code and local number.
-    CnLandline,
-    /// Payment card number.
-    BankCard,
-    /// E-mail address.
-    Email,
-    /// Postal address in mainland China.
-    CnAddress,
-}
-
-impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 6] = [
-        Kind::CnId,
-        Kind::CnMobile,
-        Kind::CnLandline,
-        Kind::BankCard,
-        Kind::Email,
-        Kind::CnAddress,
-    ];
-
-    /// The name used in reports and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::CnId => "cn_id",
-            Kind::CnMobile => "cn_mobile",
-            Kind::CnLandline => "cn_landline",
-            Kind::BankCard => "bank_card",
-            Kind::Email => "email",
-            Kind::CnAddress => "cn_address",
-        }
-    }
-
-    /// Parses a kind name.
-    pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.name() == s)
-    }
-
-    /// Bit of this kind in a [`KindSet`].
-    pub fn bit(self) -> u8 {
-        1 << (self as u8)
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A small set of kinds as a bit set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct KindSet(pub u8);
-
-impl KindSet {
-    /// The set of every kind.
-    pub fn all() -> KindSet {
-        KindSet(Kind::ALL.iter().fold(0, |a, k| a | k.bit()))
-    }
-
-    /// The set with `kind` added.
-    pub fn with(mut self, kind: Kind) -> KindSet {
-        self.insert(kind);
-        self
-    }
-
-    /// Returns true if and only if `kind` is in the set.
-    pub fn contains(self, kind: Kind) -> bool {
-        self.0 & kind.bit() != 0
-    }
-
-    /// Adds a kind.
-    pub fn insert(&mut self, kind: Kind) {
-        self.0 |= kind.bit();
-    }
-
-    /// Removes a kind.
-    pub fn remove(&mut self, kind: Kind) {
-        self.0 &= !kind.bit();
-    }
-}
-
-/// How sure piiscan is that a finding is a real identifier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Confidence {
-    /// Shape and semantics fit, but nothing else supports it.
-    Low,
-    /// Validated, without a checksum or without supporting context.
-    Medium,
-    /// Checksum-validated, or validated with supporting context.
-    High,
-}
-
-impl Confidence {
-    /// Parses `low`, `medium` or `high`.
-    pub fn from_name(s: &str) -> Option<Confidence> {
-        match s {
-            "low" => Some(Confidence::Low),
-            "medium" => Some(Confidence::Medium),
-            "high" => Some(Confidence::High),
-            _ => None,
-        }
-    }
-
-    /// The name used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-
-    /// One step up, saturating at `High`.
-    pub fn raise(self) -> Confidence {
-        match self {
-            Confidence::Low => Confidence::Medium,
-            _ => Confidence::High,
-        }
-    }
-}
+pub use crate::detect::{Confidence, Details, Kind, KindSet};
 
 /// One occurrence of an identifier, with the raw value (never written unmasked unless the
 /// user asked for it).
@@ -193,6 +61,35 @@ pub struct Context {
     pub item: String,
     /// Text after the item.
     pub after: String,
+}
+
+/// Context snippet width on each side of an item, in bytes.
+const SNIPPET: usize = 40;
+
+impl Context {
+    /// The raw text around the item at `start..end` of `b`, cut at line breaks and
+    /// character boundaries.
+    pub fn around(b: &[u8], start: usize, end: usize) -> Context {
+        let mut from = start.saturating_sub(SNIPPET);
+        while from < start && (b[from] & 0xC0) == 0x80 {
+            from += 1;
+        }
+        if let Some(nl) = memchr::memrchr(b'\n', &b[from..start]) {
+            from += nl + 1;
+        }
+        let mut to = (end + SNIPPET).min(b.len());
+        while to > end && to < b.len() && (b[to] & 0xC0) == 0x80 {
+            to -= 1;
+        }
+        if let Some(nl) = memchr::memchr(b'\n', &b[end..to]) {
+            to = end + nl;
+        }
+        Context {
+            before: String::from_utf8_lossy(&b[from..start]).into_owned(),
+            item: String::from_utf8_lossy(&b[start..end]).into_owned(),
+            after: String::from_utf8_lossy(&b[end..to]).into_owned(),
+        }
+    }
 }
 
 impl Finding {
@@ -290,5 +187,20 @@ pub fn display_path(path: &std::path::Path) -> (String, Option<String>) {
                 Some(fingerprint::hex(&raw)),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_cuts_at_lines() {
+        let t = "line one\n手机13800138000 ok\nnext";
+        let s = t.find("138").unwrap();
+        let c = Context::around(t.as_bytes(), s, s + 11);
+        assert_eq!(c.before, "手机");
+        assert_eq!(c.item, "13800138000");
+        assert_eq!(c.after, " ok");
     }
 }

@@ -26,7 +26,6 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use serde::{Deserialize, Serialize};
 
 use super::{Confidence, Context, Details, Finding, Kind};
-use crate::unwrap::encoding::Encoding;
 
 /// Findings held in memory before runs are spilled (about 1.3 KB each).
 pub const DEFAULT_LIMIT: usize = 16 * 1024;
@@ -84,7 +83,7 @@ impl In {
             length: self.n,
             line: self.l,
             column: self.c,
-            encoding: Encoding::static_name(&self.e).ok_or_else(|| bad("encoding"))?,
+            encoding: encoding_named(&self.e).ok_or_else(|| bad("encoding"))?,
             cell: self.x,
             confidence: Confidence::from_name(&self.f).ok_or_else(|| bad("confidence"))?,
             context: Context {
@@ -96,6 +95,27 @@ impl In {
             allowed: false,
         })
     }
+}
+
+/// The encoding names of the findings spilled so far, to give a finding read back the
+/// `&'static str` it held (a handful: the text encodings read knows).
+static ENCODINGS: std::sync::RwLock<Vec<&'static str>> = std::sync::RwLock::new(Vec::new());
+
+/// Records the encoding name of a finding being spilled.
+fn remember_encoding(name: &'static str) {
+    let known = ENCODINGS.read().expect("not poisoned").contains(&name);
+    if !known {
+        let mut names = ENCODINGS.write().expect("not poisoned");
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+}
+
+/// The name of a spilled finding's encoding, as recorded by [`remember_encoding`].
+fn encoding_named(name: &str) -> Option<&'static str> {
+    let names = ENCODINGS.read().expect("not poisoned");
+    names.iter().copied().find(|n| *n == name)
 }
 
 /// Where a run is.
@@ -409,7 +429,12 @@ impl FindingStore {
     /// Appends a run to the spill file; returns its offset.
     fn spill_run(&mut self, findings: &[Finding]) -> io::Result<u64> {
         let mut lines = Vec::with_capacity(findings.len() * 512);
+        let mut last = "";
         for f in findings {
+            if f.encoding != last {
+                remember_encoding(f.encoding);
+                last = f.encoding;
+            }
             serde_json::to_writer(
                 &mut lines,
                 &Out {
@@ -604,7 +629,7 @@ fn write_mapped(
 ) -> io::Result<Option<usize>> {
     use std::sync::atomic::{AtomicU64, Ordering};
     let cut = std::sync::Arc::new(AtomicU64::new(u64::MAX));
-    let Some(m) = crate::read::map::Mapped::new(file, at, len, &cut) else {
+    let Some(m) = crate::sys::map::Mapped::new(file, at, len, &cut) else {
         return Ok(None);
     };
     write(&m)?;
@@ -619,7 +644,7 @@ fn write_mapped(
 
 impl io::Read for At<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = crate::unwrap::read_at(self.file, buf, self.pos);
+        let n = crate::sys::read_at(self.file, buf, self.pos);
         self.pos += n as u64;
         Ok(n)
     }
@@ -764,8 +789,10 @@ mod tests {
             assert_eq!(s.spilled(), limit < 160, "limit {limit}");
             assert_eq!(s.len(), 160);
             assert_eq!(
-                s.count(Kind::CnId),
-                all.iter().filter(|f| f.kind == Kind::CnId).count() as u64
+                s.count(crate::detect::cn_id::KIND),
+                all.iter()
+                    .filter(|f| f.kind == crate::detect::cn_id::KIND)
+                    .count() as u64
             );
             let got: Vec<String> = s.iter().map(|f| fingerprint(&f.unwrap())).collect();
             assert_eq!(got, want, "limit {limit}");
@@ -785,7 +812,7 @@ mod tests {
         // a), and the rest comes with the input, members mixed: the report is in order by
         // member, then line.
         let at = |member: Option<&str>, line: u64| {
-            let mut f = finding("x.zip", line * 10, Kind::CnMobile);
+            let mut f = finding("x.zip", line * 10, crate::detect::cn_mobile::KIND);
             f.member = member.map(str::to_string);
             f.line = line;
             f

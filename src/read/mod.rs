@@ -24,11 +24,12 @@ use crate::detect::context::FileContext;
 use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
 use crate::detect::{Candidate, Detector};
 use crate::evidence::fingerprint::hex;
-use crate::evidence::{Confidence, Finding, KindSet, ALLOW_MARKER};
-use crate::unwrap::encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
-
+use crate::evidence::{Confidence, Context, Finding, KindSet, ALLOW_MARKER};
 #[cfg(target_os = "linux")]
-pub(crate) mod map;
+use crate::sys::map;
+use encoding::{decode, sniff, Encoding, TextMap, SNIFF_BYTES};
+
+pub mod encoding;
 
 thread_local! {
     /// Decoded text and its map, reused across the windows a thread scans.
@@ -833,7 +834,7 @@ fn finding(c: Candidate, b: &Buf, offset: u64, length: usize, line: u64, enc: En
         encoding: enc.name(),
         cell: None,
         confidence: c.confidence,
-        context: Detector::snippet(b, c.start, c.end),
+        context: Context::around(b.bytes, c.start, c.end),
         details: c.details,
         value: c.value,
         allowed: false,
@@ -952,13 +953,13 @@ mod tests {
                  地址：四川省成都市武侯区\n"
             ));
         }
-        let det = Detector::new(true).with_addresses(true);
+        let det = Detector::new(true).with_kinds(KindSet::all());
         let run = |window: usize, batch: usize, parallel: bool| -> Found {
             let opts = ReadOptions {
                 window,
                 batch,
                 parallel,
-                kinds: KindSet::all().with(crate::evidence::Kind::CnAddress),
+                kinds: KindSet::all().with(crate::detect::cn_address::KIND),
                 ..ReadOptions::default()
             };
             scan_stream(text.as_bytes(), &det, opts, &|_| {})
@@ -1345,7 +1346,7 @@ mod tests {
                         _ => codec,
                     };
                     let raw = codec.decode_without_bom_handling(&bytes[o..o + n]).0;
-                    let email = f.kind == crate::evidence::Kind::Email;
+                    let email = f.kind == crate::detect::email::KIND;
                     let folded: String = crate::check::fold(&raw)
                         .chars()
                         .filter(|c| email || c.is_ascii_alphanumeric())

@@ -29,18 +29,6 @@ pub const HEADER: [&str; 7] = [
     "校验算法",
 ];
 
-/// The Chinese name of a kind of data, as the 类别 column shows it.
-pub fn kind_label(k: Kind) -> &'static str {
-    match k {
-        Kind::CnId => "身份证号",
-        Kind::CnMobile => "手机号",
-        Kind::CnLandline => "固定电话",
-        Kind::BankCard => "银行卡号",
-        Kind::Email => "电子邮箱",
-        Kind::CnAddress => "住址",
-    }
-}
-
 /// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 pub fn csv_field(s: &str) -> String {
     let guarded;
@@ -87,7 +75,7 @@ impl Reporter for EvidenceList {
             let labels: Vec<&str> = Kind::ALL
                 .iter()
                 .filter(|k| set.contains(**k))
-                .map(|k| kind_label(*k))
+                .map(|k| k.spec().label)
                 .collect();
             let format = match (f.content, f.encoding) {
                 (Some(c), Some(e)) if c != e => format!("{c} ({e})"),

@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::sarif::rule_text;
 use super::{Report, Reporter};
 use crate::evidence::{Kind, Status};
 use crate::time::rfc3339;
@@ -106,7 +105,7 @@ fn chart(by_kind: &[(Kind, u64)]) -> String {
              <text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" font-size=\"13\">{title}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{len}\" height=\"20\" rx=\"2\" fill=\"{colour}\"/>\
              <text x=\"{nx}\" y=\"{ty}\" font-size=\"13\">{n}</text></g>",
-            title = escape(rule_text(*k).1),
+            title = escape(k.spec().rule.short),
             lx = LABEL - 8,
             ty = y + 15,
             nx = LABEL + len + 6,
@@ -229,7 +228,7 @@ impl Reporter for Html {
                 out,
                 "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td></tr>",
                 k.name(),
-                escape(rule_text(*k).1)
+                escape(k.spec().rule.short)
             )?;
         }
         writeln!(out, "</tbody>\n</table>\n</section>")?;
@@ -387,7 +386,11 @@ mod tests {
 
     #[test]
     fn the_chart_scales_bars_to_the_largest_count() {
-        let svg = chart(&[(Kind::CnId, 10), (Kind::CnMobile, 5), (Kind::Email, 0)]);
+        let svg = chart(&[
+            (crate::detect::cn_id::KIND, 10),
+            (crate::detect::cn_mobile::KIND, 5),
+            (crate::detect::email::KIND, 0),
+        ]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("width=\"420\""), "{svg}");
         assert!(svg.contains("width=\"210\""), "{svg}");

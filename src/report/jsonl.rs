@@ -24,9 +24,9 @@ use std::time::SystemTime;
 use serde_json::{json, Map, Value};
 
 use super::json::{file_json, scan_json, summary_json, tool_json, FindingJson};
+use super::{Outcome, Sink};
 use crate::config::Config;
 use crate::evidence::{FileRecord, Finding};
-use crate::scan::{Outcome, Sink};
 use crate::time::rfc3339_millis;
 
 /// The schema of the stream.

@@ -19,6 +19,7 @@ pub mod json;
 pub mod jsonl;
 pub mod manifest;
 pub mod sarif;
+pub mod sink;
 pub mod text;
 
 use std::io::{self, Write};
@@ -27,7 +28,7 @@ use crate::config::Config;
 use crate::evidence::mask::{mask_context, mask_value, reveal_context};
 use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding, Kind, Status};
-use crate::scan::Outcome;
+pub use sink::{NoSink, Outcome, Sink};
 
 /// The report schema identifier.
 pub const SCHEMA: &str = "piiscan.report/1";

@@ -22,42 +22,6 @@ pub struct Sarif;
 /// The size and SHA-256 of a file or member, as its artifact describes it.
 type Described<'a> = (Option<u64>, Option<&'a str>);
 
-/// (name, short description, help) per kind, in Chinese and English.
-pub(crate) fn rule_text(k: Kind) -> (&'static str, &'static str, &'static str) {
-    match k {
-        Kind::CnId => (
-            "ChineseResidentIdNumber",
-            "居民身份证号码 / Resident identity card number",
-            "居民身份证号码属于敏感个人信息（《个人信息保护法》第二十八条）：请删除、脱敏或加密。\nA PRC resident identity number is sensitive personal information (PIPL art. 28): remove, mask or encrypt it.",
-        ),
-        Kind::CnMobile => (
-            "ChineseMobileNumber",
-            "手机号码 / Mobile phone number",
-            "手机号码是可识别自然人的个人信息：请删除、脱敏或加密。\nA mobile number identifies a person: remove, mask or encrypt it.",
-        ),
-        Kind::CnLandline => (
-            "ChineseLandlineNumber",
-            "固定电话号码 / Landline number",
-            "固定电话号码可能识别个人或家庭：请确认是否需要保留并脱敏。\nA landline number may identify a person or household: check whether it must be kept, and mask it.",
-        ),
-        Kind::BankCard => (
-            "BankCardNumber",
-            "银行卡号 / Bank card number",
-            "银行卡号属于金融账户信息（敏感个人信息）：请删除、脱敏或加密。\nA bank card number is financial account information (sensitive personal information): remove, mask or encrypt it.",
-        ),
-        Kind::CnAddress => (
-            "ChinesePostalAddress",
-            "住址 / Postal address",
-            "住址可定位到个人或家庭，属于行踪轨迹类敏感信息：请删除或脱敏门牌和房号。\nA postal address locates a person or household: remove it, or mask house and room numbers.",
-        ),
-        Kind::Email => (
-            "EmailAddress",
-            "电子邮箱地址 / E-mail address",
-            "电子邮箱地址可识别个人：请确认是否需要保留并脱敏。\nAn e-mail address identifies a person: check whether it must be kept, and mask it.",
-        ),
-    }
-}
-
 /// The SARIF level of a confidence.
 fn level(c: Confidence) -> &'static str {
     match c {
@@ -89,13 +53,13 @@ impl Reporter for Sarif {
         let rules: Vec<Value> = Kind::ALL
             .iter()
             .map(|&k| {
-                let (name, short, help) = rule_text(k);
+                let rule = &k.spec().rule;
                 json!({
                     "id": k.name(),
-                    "name": name,
-                    "shortDescription": {"text": short},
-                    "fullDescription": {"text": help},
-                    "help": {"text": help},
+                    "name": rule.name,
+                    "shortDescription": {"text": rule.short},
+                    "fullDescription": {"text": rule.help},
+                    "help": {"text": rule.help},
                     "defaultConfiguration": {"level": "error"},
                     "properties": {"tags": ["privacy", "pii", "security"]},
                 })
@@ -182,7 +146,7 @@ impl Reporter for Sarif {
                 "level": level(f.confidence),
                 "message": {"text": format!(
                     "{} {} ({} confidence)",
-                    rule_text(f.kind).1,
+                    f.kind.spec().rule.short,
                     shown,
                     f.confidence.name()
                 )},

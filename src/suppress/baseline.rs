@@ -110,7 +110,7 @@ mod tests {
         let key = FingerprintKey::from_secret(b"k1");
         let e = Entry {
             kind: "cn_mobile".into(),
-            fingerprint: key.fingerprint(crate::evidence::Kind::CnMobile, "13800138000"),
+            fingerprint: key.fingerprint(crate::detect::cn_mobile::KIND, "13800138000"),
             path: "a.csv".into(),
             member: None,
         };

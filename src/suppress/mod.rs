@@ -17,9 +17,21 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::Finding;
+use baseline::Baseline;
 use baseline::Entry;
+
+/// What is allowed: findings under these paths or with these fingerprints are suppressed.
+#[derive(Debug, Default)]
+pub struct Allowlist {
+    /// Path globs as given.
+    pub path_globs: Vec<String>,
+    /// The globs as a set (`None` when there are none).
+    pub paths: Option<globset::GlobSet>,
+    /// Keyed fingerprints (lower-case hex).
+    pub fingerprints: Vec<String>,
+}
 
 /// How many findings each way suppressed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -54,7 +66,8 @@ pub struct Suppression {
 
 /// Applies the configured suppressions to each input's findings as they arrive.
 pub struct Suppressor<'a> {
-    cfg: &'a Config,
+    key: &'a FingerprintKey,
+    paths: Option<&'a globset::GlobSet>,
     fingerprints: HashSet<&'a str>,
     /// Baseline entries and whether one matched.
     baseline: HashMap<&'a Entry, bool>,
@@ -62,18 +75,18 @@ pub struct Suppressor<'a> {
 }
 
 impl<'a> Suppressor<'a> {
-    /// A suppressor for a scan configured by `cfg`.
-    pub fn new(cfg: &'a Config) -> Suppressor<'a> {
+    /// A suppressor of what `allowlist` and `baseline` accept; fingerprints are keyed
+    /// with `key`.
+    pub fn new(
+        allowlist: &'a Allowlist,
+        baseline: Option<&'a Baseline>,
+        key: &'a FingerprintKey,
+    ) -> Suppressor<'a> {
         Suppressor {
-            cfg,
-            fingerprints: cfg
-                .allowlist
-                .fingerprints
-                .iter()
-                .map(String::as_str)
-                .collect(),
-            baseline: cfg
-                .baseline
+            key,
+            paths: allowlist.paths.as_ref(),
+            fingerprints: allowlist.fingerprints.iter().map(String::as_str).collect(),
+            baseline: baseline
                 .iter()
                 .flat_map(|b| &b.entries)
                 .map(|e| (e, false))
@@ -84,9 +97,7 @@ impl<'a> Suppressor<'a> {
 
     /// True if nothing can be suppressed but by the inline marker.
     fn only_inline(&self) -> bool {
-        self.cfg.allowlist.paths.is_none()
-            && self.fingerprints.is_empty()
-            && self.baseline.is_empty()
+        self.paths.is_none() && self.fingerprints.is_empty() && self.baseline.is_empty()
     }
 
     /// Takes the suppressed findings out of `findings` and counts them.
@@ -94,14 +105,14 @@ impl<'a> Suppressor<'a> {
         if self.only_inline() && !findings.iter().any(|f| f.allowed) {
             return findings;
         }
-        let key = &self.cfg.key;
+        let key = self.key;
         let mut kept = Vec::with_capacity(findings.len());
         for f in findings {
             if f.allowed {
                 self.out.counts.inline += 1;
                 continue;
             }
-            if let Some(set) = &self.cfg.allowlist.paths {
+            if let Some(set) = self.paths {
                 let member_hit = f
                     .member
                     .as_deref()

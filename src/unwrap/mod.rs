@@ -10,7 +10,6 @@
 //! `skipped` with the limit as reason, and a container that is damaged is recorded as
 //! `error` while every member that can still be read is scanned.
 
-pub mod encoding;
 mod gzip;
 pub mod limits;
 mod office;
@@ -26,10 +25,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
+use crate::read::encoding::{self, Encoding};
 use crate::read::{
     scan_file_flushing, scan_stream, scan_stream_flushing, Flush, ReadOptions, Scanned,
 };
-use encoding::Encoding;
+pub(crate) use crate::sys::read_at;
 use limits::{Budget, Compressed, Hashing, Limited, Limits};
 
 /// What an input turned out to be.
@@ -589,30 +589,6 @@ impl Unwrapper<'_> {
         }
         node.settle(&self.limits);
         node
-    }
-}
-
-/// Reads up to `buf.len()` bytes of `file` from `offset` without moving its cursor;
-/// returns the bytes read (fewer at the end of the file or on an error).
-pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> usize {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileExt;
-        let mut n = 0;
-        while n < buf.len() {
-            match file.read_at(&mut buf[n..], offset + n as u64) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        n
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, buf, offset);
-        0
     }
 }
 

@@ -14,10 +14,10 @@ use calamine::{Data, Range, Reader, Xls, Xlsx};
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
-use super::encoding::{Encoding, TextMap};
 use super::limits::{Budget, Compressed, Hashing, Limited};
 use super::{Format, Node, Unwrapper};
 use crate::evidence::Status;
+use crate::read::encoding::{Encoding, TextMap};
 use crate::read::scan_text;
 
 /// Workbooks and document parts larger than this are not held in memory: their XML is

@@ -1062,7 +1062,7 @@ mod tests {
     #[test]
     fn stale_copies_of_live_values_are_counted_not_repeated() {
         let f = |value: &str, offset: u64, d: Value| Finding {
-            kind: crate::evidence::Kind::CnMobile,
+            kind: crate::detect::cn_mobile::KIND,
             value: value.into(),
             path: String::new(),
             member: None,

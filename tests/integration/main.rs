@@ -2,6 +2,7 @@
 
 mod address;
 mod addresses;
+mod architecture;
 mod check;
 mod custody;
 mod formats;

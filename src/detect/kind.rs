@@ -1,0 +1,361 @@
+//! Kinds of identifier: each detector declares everything about its kind in one
+//! [`KindSpec`] (its name, rank in conflicts, how `piiscan check` tries a value, how its
+//! values are masked, its SARIF rule and its label in the evidence list), and the rest of
+//! the program reads the registry [`super::KINDS`] of these specs instead of matching on
+//! kinds.
+//!
+//! Adding a kind is one new detector file that declares `static SPEC: KindSpec` and
+//! `pub const KIND: Kind`, one line in the registry, and its context keywords in
+//! `patterns/keywords.tsv`.
+
+use std::hash::{Hash, Hasher};
+
+use serde::{Serialize, Serializer};
+
+use super::text::{Buf, Run};
+use super::{Details, Scan};
+use crate::time::Date;
+
+/// Everything the program knows about one kind of identifier.
+pub struct KindSpec {
+    /// The name used in reports, on the command line and as the SARIF rule id.
+    pub name: &'static str,
+    /// Its category in the Chinese evidence list (类别).
+    pub label: &'static str,
+    /// Rank in conflicts between overlapping candidates of equal length (higher wins);
+    /// `piiscan check` also tries kinds in falling rank.
+    pub rank: u8,
+    /// How its candidates are found.
+    pub find: Finder,
+    /// True if its finder is costly and runs only when the kind is asked for; the other
+    /// kinds are always looked for, so they win conflicts even when they are not reported.
+    pub optional: bool,
+    /// How values are masked for display.
+    pub mask: Mask,
+    /// How `piiscan check` tries a value as this kind.
+    pub check: Check,
+    /// Its SARIF rule.
+    pub rule: Rule,
+}
+
+/// Tries the written forms of an item that start at digit run `i` of `runs`.
+pub type DigitsFinder = fn(&mut Scan, &Buf, &[Run], usize);
+/// Tries an item around the byte at `at`.
+pub type AroundFinder = fn(&mut Scan, &Buf, usize);
+/// Reads the range `lo..hi` of a buffer.
+pub type RangeFinder = fn(&mut Scan, &Buf, usize, usize);
+
+/// How a kind's candidates are found in a buffer; each pushes the validated candidates
+/// into the [`Scan`].
+#[derive(Clone, Copy)]
+pub enum Finder {
+    /// Tries the written forms of an item that start at digit run `i` (numbers).
+    Digits(DigitsFinder),
+    /// Tries an item around each occurrence of a byte in the scanned range (`@`).
+    Around(u8, AroundFinder),
+    /// Reads the scanned range `lo..hi` itself (text such as addresses).
+    Range(RangeFinder),
+}
+
+/// How a value of a kind is masked (applied by `evidence::mask`, the one place values
+/// become display text).
+pub enum Mask {
+    /// Keep this many leading and trailing characters of the value (given the value),
+    /// stars between.
+    Ends(fn(&str) -> (usize, usize)),
+    /// An e-mail address: the first character of the local part and the domain.
+    Email,
+    /// A postal address: divisions and names stay, numbers of roads, buildings and rooms go.
+    Address,
+}
+
+/// The SARIF rule of a kind.
+pub struct Rule {
+    /// The rule's name (`ChineseResidentIdNumber`).
+    pub name: &'static str,
+    /// Its short description, in Chinese and English.
+    pub short: &'static str,
+    /// Its full description and help, in Chinese and English.
+    pub help: &'static str,
+}
+
+/// A value given to `piiscan check`, folded and cut into the shapes validators look at.
+pub struct Shape<'a> {
+    /// The folded value, trimmed.
+    pub text: &'a str,
+    /// The folded value without separators (spaces, dashes, dots, parentheses) and
+    /// without a landline extension.
+    pub compact: &'a str,
+    /// `compact` without a leading `+`.
+    pub digits: &'a str,
+    /// True if `digits` is all ASCII digits (and not empty).
+    pub all_digits: bool,
+    /// True if `compact` is 17 digits and a digit or `X`.
+    pub id_shape: bool,
+    /// True if the user asked for this kind only (`--type`): every kind tries any shape.
+    pub only: bool,
+}
+
+impl Shape<'_> {
+    /// The compact value without a country code (`+86`, `0086`, or `86` before 11
+    /// digits), if it has one.
+    pub fn without_country(&self) -> Option<&str> {
+        let c = self.compact;
+        c.strip_prefix("+86")
+            .or_else(|| c.strip_prefix("0086"))
+            .or_else(|| (c.len() == 13).then(|| c.strip_prefix("86")).flatten())
+    }
+}
+
+/// What `piiscan check` makes of a value as one kind: its details and normalised value,
+/// or the named reason it is not valid.
+pub type Attempt = Result<(Details, String), &'static str>;
+
+/// How `piiscan check` tries a value as one kind.
+pub struct Check {
+    /// Returns true if and only if the value has a shape worth trying as this kind.
+    pub fits: fn(&Shape) -> bool,
+    /// Returns true if and only if the shape suggests this kind even when it is not
+    /// valid (the kind named with the reason when no kind accepts the value).
+    pub suggested: fn(&Shape) -> bool,
+    /// Validates the value as this kind, given today's date.
+    pub attempt: fn(&Shape, Date) -> Attempt,
+}
+
+/// A kind of identifier: a handle on its [`KindSpec`] in the registry.
+#[derive(Clone, Copy)]
+pub struct Kind(&'static KindSpec);
+
+impl Kind {
+    /// The kind declared by `spec` (a `static` of its detector).
+    pub const fn of(spec: &'static KindSpec) -> Kind {
+        Kind(spec)
+    }
+
+    /// Every kind, in report order.
+    pub const ALL: &'static [Kind] = &super::KINDS;
+
+    /// Everything about this kind.
+    pub fn spec(self) -> &'static KindSpec {
+        self.0
+    }
+
+    /// The name used in reports and on the command line.
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    /// Parses a kind name.
+    pub fn from_name(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Its position in report order.
+    pub fn index(self) -> usize {
+        Kind::ALL
+            .iter()
+            .position(|k| std::ptr::eq(k.0, self.0))
+            .expect("every kind is in the registry")
+    }
+}
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Kind) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Kind {}
+
+impl Hash for Kind {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.0, state);
+    }
+}
+
+impl PartialOrd for Kind {
+    fn partial_cmp(&self, other: &Kind) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Report order.
+impl Ord for Kind {
+    fn cmp(&self, other: &Kind) -> std::cmp::Ordering {
+        if self == other {
+            return std::cmp::Ordering::Equal;
+        }
+        self.index().cmp(&other.index())
+    }
+}
+
+impl std::fmt::Debug for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Words of a [`KindSet`].
+const WORDS: usize = 4;
+/// The most kinds a registry may hold: one bit of a [`KindSet`] is the decoy mark.
+pub const MAX_KINDS: usize = WORDS * 64 - 1;
+
+/// A set of kinds, and a mark for decoy labels (order, transaction, device numbers) that
+/// context sets beside them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindSet([u64; WORDS]);
+
+impl KindSet {
+    /// The set holding only the decoy mark.
+    pub const DECOY: KindSet = {
+        let mut w = [0; WORDS];
+        w[WORDS - 1] = 1 << 63;
+        KindSet(w)
+    };
+
+    /// The set of every kind.
+    pub fn all() -> KindSet {
+        Kind::ALL.iter().fold(KindSet::default(), |s, k| s.with(*k))
+    }
+
+    /// The set of `kind` alone.
+    pub fn of(kind: Kind) -> KindSet {
+        KindSet::default().with(kind)
+    }
+
+    /// The set with `kind` added.
+    pub fn with(mut self, kind: Kind) -> KindSet {
+        self.insert(kind);
+        self
+    }
+
+    /// Returns true if and only if `kind` is in the set.
+    pub fn contains(self, kind: Kind) -> bool {
+        let i = kind.index();
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Returns true if and only if the set holds no kind and no mark.
+    pub fn is_empty(self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// Returns true if and only if the set holds the decoy mark.
+    pub fn has_decoy(self) -> bool {
+        self.0[WORDS - 1] & (1 << 63) != 0
+    }
+
+    /// Adds a kind.
+    pub fn insert(&mut self, kind: Kind) {
+        let i = kind.index();
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Removes a kind.
+    pub fn remove(&mut self, kind: Kind) {
+        let i = kind.index();
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+
+    /// Adds every kind (and mark) of `other`.
+    pub fn union_with(&mut self, other: KindSet) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+    }
+
+    /// Removes every kind (and mark) of `other`.
+    pub fn subtract(&mut self, other: KindSet) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a &= !b;
+        }
+    }
+}
+
+/// How sure piiscan is that a finding is a real identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Shape and semantics fit, but nothing else supports it.
+    Low,
+    /// Validated, without a checksum or without supporting context.
+    Medium,
+    /// Checksum-validated, or validated with supporting context.
+    High,
+}
+
+impl Confidence {
+    /// Parses `low`, `medium` or `high`.
+    pub fn from_name(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// One step up, saturating at `High`.
+    pub fn raise(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_names_each_kind_once_and_fits_a_kind_set() {
+        assert!(Kind::ALL.len() <= MAX_KINDS);
+        for (i, k) in Kind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+            assert_eq!(Kind::from_name(k.name()), Some(*k));
+            assert!(!k.spec().label.is_empty() && !k.spec().rule.name.is_empty());
+        }
+        let ranks: std::collections::BTreeSet<u8> =
+            Kind::ALL.iter().map(|k| k.spec().rank).collect();
+        assert_eq!(ranks.len(), Kind::ALL.len(), "ranks are a strict order");
+    }
+
+    #[test]
+    fn a_kind_set_holds_kinds_and_the_decoy_mark_apart() {
+        let mut s = KindSet::default();
+        for k in Kind::ALL {
+            assert!(!s.contains(*k));
+            s.insert(*k);
+            assert!(s.contains(*k) && !s.has_decoy());
+        }
+        assert_eq!(s, KindSet::all());
+        s.union_with(KindSet::DECOY);
+        assert!(s.has_decoy());
+        s.subtract(KindSet::DECOY);
+        assert_eq!(s, KindSet::all());
+        s.remove(Kind::ALL[0]);
+        assert!(!s.contains(Kind::ALL[0]) && s.contains(Kind::ALL[1]));
+    }
+}

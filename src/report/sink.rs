@@ -1,0 +1,54 @@
+//! What a scan hands to the reports: results pushed as they arrive ([`Sink`]) and the
+//! sorted [`Outcome`] at the end.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use crate::evidence::store::FindingStore;
+use crate::evidence::{FileRecord, Finding};
+use crate::suppress::Suppression;
+
+/// The result of a scan.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every input, sorted by path.
+    pub files: Vec<FileRecord>,
+    /// Every reported finding, sorted by path, member, line, offset, kind (spilled to a
+    /// temporary file beyond a bound, so memory does not grow with their number).
+    pub findings: FindingStore,
+    /// Start time.
+    pub started: SystemTime,
+    /// End time.
+    pub finished: SystemTime,
+    /// Number of roots that could not be read at all.
+    pub root_errors: usize,
+    /// False if the scan was interrupted before it met and read every input.
+    pub complete: bool,
+    /// What was suppressed (inline markers, allowlists, baseline).
+    pub suppression: Suppression,
+}
+
+/// Receives the results of a scan as they arrive (push model), on the calling thread.
+pub trait Sink {
+    /// The scan starts.
+    fn begin(&mut self, _started: SystemTime) {}
+    /// Findings of an input still being read that are final (path filled in, in order):
+    /// they belong before the ones [`Sink::file`] is given for the same input.
+    fn findings(&mut self, _input: &Path, _findings: &[Finding]) {}
+    /// An input is done: its record and its (remaining) findings (path filled in, not
+    /// sorted). `input` is the path it was read from, if findings of it may have come
+    /// earlier.
+    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]);
+    /// Returns true if and only if the sink cannot take more (its output failed); the
+    /// scan then stops as if interrupted.
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+/// A sink that ignores everything (the sorted [`Outcome`] is all that is wanted).
+pub struct NoSink;
+
+impl Sink for NoSink {
+    fn file(&mut self, _input: Option<&Path>, _rec: &FileRecord, _findings: &[Finding]) {}
+}
