@@ -47,8 +47,8 @@ use serde_json::Value;
 use crate::time::Date;
 use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
 pub use details::Details;
-pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
 use kind::{AroundFinder, DigitsFinder, RangeFinder};
+pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
 use text::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 
 /// The registry of kinds, in report order: each detector's [`KindSpec`].

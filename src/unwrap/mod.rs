@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::detect::Detector;
 use crate::evidence::{FileRecord, Finding, Status};
-use crate::read::encoding::{self, Encoding};
+use crate::read::encoding::Encoding;
 use crate::read::{
     scan_file_flushing, scan_stream, scan_stream_flushing, Flush, ReadOptions, Scanned,
 };
