@@ -484,21 +484,18 @@ fn unwrapper<'a>(
     on_read: &'a (dyn Fn(u64) + Sync),
     flush: Option<Flush<'a>>,
 ) -> Unwrapper<'a> {
-    Unwrapper {
-        det,
-        opts: read_options(cfg, parallel),
-        limits: cfg.limits,
-        on_read,
-        flush,
-        within: Default::default(),
-    }
+    Unwrapper::new(det)
+        .options(read_options(cfg, parallel))
+        .limits(cfg.limits)
+        .on_read(on_read)
+        .flush(flush)
 }
 
 /// Fills a record from what unwrapping found, and names the findings after it.
 fn finish(mut rec: FileRecord, node: Node) -> (FileRecord, Vec<Finding>) {
     rec.size = Some(node.size);
     rec.sha256 = node.sha256;
-    rec.content = Some(node.format.name());
+    rec.content = Some(node.content);
     rec.encoding = node.encoding.map(|e| e.name());
     if node.status != Status::Scanned {
         rec.status = node.status;

@@ -8,18 +8,24 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use flate2::bufread::GzDecoder;
 
-use super::limits::{Budget, Compressed, Counting};
+use super::container::{Access, Container, Level};
+use super::limits::{Compressed, Counting};
 use super::{member_name, Node, Unwrapper};
 
-/// Unpacks the gzip stream `r` (named `name`) whose member is at `depth`.
-pub(super) fn unpack(
-    u: &Unwrapper,
-    r: &mut dyn Read,
-    name: &str,
-    depth: u32,
-    budget: &Budget,
-    node: &mut Node,
-) {
+/// gzip (RFC 1952), possibly several members concatenated.
+pub(super) static GZIP: Container = Container {
+    name: "gzip",
+    magic: |head| head.starts_with(&[0x1F, 0x8B]),
+    access: Access::Stream(unpack),
+};
+
+/// Unpacks the gzip stream `r` (named `at.name`) whose member is at `at.depth`.
+fn unpack(u: &Unwrapper, r: &mut dyn Read, at: &Level, node: &mut Node) {
+    let Level {
+        name,
+        depth,
+        budget,
+    } = *at;
     if !budget.take_member() {
         node.over_limit += 1;
         return;

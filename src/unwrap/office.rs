@@ -14,8 +14,10 @@ use calamine::{Data, Range, Reader, Xls, Xlsx};
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
+use super::container::{Access, Container};
 use super::limits::{Budget, Compressed, Hashing, Limited};
-use super::{Format, Node, Unwrapper};
+use super::node::TEXT;
+use super::{Node, Unwrapper};
 use crate::evidence::Status;
 use crate::read::encoding::{Encoding, TextMap};
 use crate::read::scan_text;
@@ -47,9 +49,17 @@ pub(super) fn scan_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut 
     }
 }
 
+/// An Excel 97-2003 workbook (OLE2); another OLE2 document (doc, ppt, msg) is scanned as
+/// binary data.
+pub(super) static XLS: Container = Container {
+    name: "xls",
+    magic: |head| head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+    access: Access::Seek(|u, file, at, node| scan_xls(u, file, at.budget, node)),
+};
+
 /// Scans the sheets of an xls; false if it is not a workbook calamine can read (another
 /// OLE2 document, or a damaged one), for the caller to scan its raw bytes.
-pub(super) fn scan_xls(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
+fn scan_xls(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
     let mut f = file;
     if f.seek(SeekFrom::Start(0)).is_err() {
         return false;
@@ -95,7 +105,7 @@ fn scan_workbook<RS: Read + Seek, W: Reader<RS>>(
 where
     W::Error: std::fmt::Display,
 {
-    let mut sheets = Node::new(node.format);
+    let mut sheets = Node::new(node.content);
     for name in wb.sheet_names() {
         if !budget.take_member() {
             sheets.over_limit += 1;
@@ -181,7 +191,7 @@ fn scan_sheet(u: &Unwrapper, range: &Range<Data>) -> Node {
         }
         text.push('\n');
     }
-    let mut n = Node::new(Format::Text);
+    let mut n = Node::new(TEXT);
     n.size = text.len() as u64;
     n.encoding = Some(Encoding::Utf8);
     let mut findings = scan_text(u.det, u.opts, text.as_bytes(), None, Encoding::Utf8);
@@ -262,7 +272,7 @@ pub(super) fn scan_docx(
         let read = (&mut h).take(IN_MEMORY).read_to_end(&mut xml);
         let more = read.is_ok() && h.read(&mut [0u8; 1]).map(|n| n > 0).unwrap_or(false);
         let (hash, size) = h.finish();
-        let mut child = Node::new(Format::Text);
+        let mut child = Node::new(TEXT);
         child.size = size;
         child.encoding = Some(Encoding::Utf8);
         match (read, hash) {

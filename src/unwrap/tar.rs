@@ -5,17 +5,20 @@ use std::io::Read;
 
 use tar::{Archive, EntryType};
 
-use super::limits::{Budget, Compressed};
+use super::container::{Access, Container, Level};
+use super::limits::Compressed;
 use super::{member_name, Node, Unwrapper};
 
-/// Unpacks the tar stream `r`, whose members are at `depth`.
-pub(super) fn unpack(
-    u: &Unwrapper,
-    r: &mut dyn Read,
-    depth: u32,
-    budget: &Budget,
-    node: &mut Node,
-) {
+/// POSIX/GNU tar.
+pub(super) static TAR: Container = Container {
+    name: "tar",
+    magic: |head| head.len() >= 262 && &head[257..262] == b"ustar",
+    access: Access::Stream(unpack),
+};
+
+/// Unpacks the tar stream `r`, whose members are at `at.depth`.
+fn unpack(u: &Unwrapper, r: &mut dyn Read, at: &Level, node: &mut Node) {
+    let (depth, budget) = (at.depth, at.budget);
     let mut ar = Archive::new(r);
     let entries = match ar.entries() {
         Ok(e) => e,

@@ -7,18 +7,23 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 use zip::read::{read_zipfile_from_stream, ZipFile};
 use zip::ZipArchive;
 
+use super::container::{Access, Container};
 use super::limits::{Budget, Compressed};
-use super::{member_name, office, Format, Node, Unwrapper};
+use super::{member_name, office, Node, Unwrapper};
 use crate::evidence::Status;
 
+/// zip, including zip64, and the Office files that are zips of XML (xlsx, docx).
+pub(super) static ZIP: Container = Container {
+    name: "zip",
+    magic: |head| head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
+    access: Access::Seek(|u, file, at, node| {
+        scan_archive(u, file, at.depth, at.budget, node);
+        true
+    }),
+};
+
 /// Scans the zip in `file`, whose members are at `depth`.
-pub(super) fn scan_archive(
-    u: &Unwrapper,
-    file: &File,
-    depth: u32,
-    budget: &Budget,
-    node: &mut Node,
-) {
+fn scan_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &mut Node) {
     let mut ar = match ZipArchive::new(file) {
         Ok(a) => a,
         Err(e) => {
@@ -30,13 +35,13 @@ pub(super) fn scan_archive(
         }
     };
     if ar.index_for_name("xl/workbook.xml").is_some() {
-        node.format = Format::Xlsx;
+        node.content = "xlsx";
         if office::scan_xlsx(u, file, budget, node) {
             return;
         }
         // A workbook calamine cannot read: its XML parts are scanned as text below.
     } else if ar.index_for_name("word/document.xml").is_some() {
-        node.format = Format::Docx;
+        node.content = "docx";
         office::scan_docx(u, &mut ar, depth, budget, node);
         return;
     }

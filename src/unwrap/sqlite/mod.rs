@@ -37,22 +37,39 @@ use btree::{leaf_fields, PageRef};
 use header::Layout;
 use schema::Schema;
 
+use super::container::{Access, Container};
 use super::{read_at, Node, Unwrapper};
 use crate::evidence::Finding;
 
 /// Where a page lies: (page number, file offset of the page, WAL frame).
 type Location = (u64, u64, Option<u64>);
 
+/// An SQLite 3 database.
+pub(in crate::unwrap) static SQLITE: Container = Container {
+    name: "sqlite",
+    magic: |head| head.starts_with(b"SQLite format 3\0"),
+    access: Access::Database(scan),
+};
+
+/// An SQLite write-ahead log (`-wal`): pages not yet written into the database.
+pub(in crate::unwrap) static SQLITE_WAL: Container = Container {
+    name: "sqlite-wal",
+    magic: |head| {
+        head.starts_with(&[0x37, 0x7F, 0x06, 0x82]) || head.starts_with(&[0x37, 0x7F, 0x06, 0x83])
+    },
+    access: Access::Database(scan),
+};
+
 /// Replaces the raw-scan findings of a database by the findings of its values, and
 /// attributes each to its page and table.
-pub(super) fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
+fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
     let Ok(file) = File::open(path) else { return };
     let Some(layout) = Layout::read(&file, path) else {
         return;
     };
     let schema = read_schema(path, &layout, node);
     if layout.wal {
-        node.format = super::Format::SqliteWal;
+        node.content = SQLITE_WAL.name;
     }
     let raw = std::mem::take(&mut node.findings);
     let mut out = scan_pages(u, &file, &layout, &schema, raw);
