@@ -131,6 +131,15 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
         .iter()
         .map(|p| read_shard(p))
         .collect::<Result<Vec<Shard>, String>>()?;
+    let count = check_same_scan(&shards)?;
+    shards.sort_by_key(|s| s.index);
+    check_every_shard_once(&shards, count)?;
+    let parts = Parts::gather(&mut shards)?;
+    Ok(parts.into_report(&shards[0].doc, count))
+}
+
+/// Checks that every shard is of the first one's count and scan; returns the count.
+fn check_same_scan(shards: &[Shard]) -> Result<u64, String> {
     let count = shards[0].count;
     let want = identity(&shards[0].doc);
     for s in &shards[1..] {
@@ -150,7 +159,11 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
             ));
         }
     }
-    shards.sort_by_key(|s| s.index);
+    Ok(count)
+}
+
+/// Checks that shards sorted by index hold every K of 1..=`count` exactly once.
+fn check_every_shard_once(shards: &[Shard], count: u64) -> Result<(), String> {
     for pair in shards.windows(2) {
         if pair[0].index == pair[1].index {
             return Err(format!(
@@ -164,26 +177,77 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
         .filter(|k| !have.contains(k))
         .map(|k| format!("{k}/{count}"))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!("shards missing: {}", missing.join(", ")));
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("shards missing: {}", missing.join(", ")))
+    }
+}
+
+/// The shards' contents joined: what the merged report is made of.
+struct Parts {
+    /// Every file of every shard, in report order once gathered.
+    files: Vec<Value>,
+    /// Every finding of every shard, in report order once gathered.
+    findings: Vec<Value>,
+    /// The first shard's summary with the counts of the others added.
+    summary: Value,
+    /// The baseline entries (as JSON text) that no shard used.
+    unused: Option<BTreeSet<String>>,
+    /// The earliest start.
+    started: String,
+    /// The latest finish.
+    finished: String,
+    /// True if every shard was complete.
+    complete: bool,
+    /// Each shard's custody record: host, times, command line and report digest.
+    custody: Vec<Value>,
+}
+
+impl Parts {
+    /// Takes the files and findings out of shards sorted by index and joins them, their
+    /// summaries, times and custody records.
+    fn gather(shards: &mut [Shard]) -> Result<Parts, String> {
+        let mut parts = Parts {
+            files: Vec::new(),
+            findings: Vec::new(),
+            summary: shards[0].doc["summary"].clone(),
+            unused: None,
+            started: String::new(),
+            finished: String::new(),
+            complete: true,
+            custody: Vec::new(),
+        };
+        for (i, s) in shards.iter_mut().enumerate() {
+            parts.add(i, s)?;
+        }
+        parts.files.sort_by(|a, b| {
+            (a["path"].as_str(), a["path_hex"].as_str())
+                .cmp(&(b["path"].as_str(), b["path_hex"].as_str()))
+        });
+        parts.findings.sort_by_cached_key(finding_key);
+        parts.summary["baseline_unused"] = Value::Array(
+            parts
+                .unused
+                .take()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| serde_json::from_str(e).ok())
+                .collect(),
+        );
+        Ok(parts)
     }
 
-    let mut files: Vec<Value> = Vec::new();
-    let mut findings: Vec<Value> = Vec::new();
-    let mut summary = shards[0].doc["summary"].clone();
-    let mut unused: Option<BTreeSet<String>> = None;
-    let mut started = String::new();
-    let mut finished = String::new();
-    let mut complete = true;
-    let mut shard_list = Vec::new();
-    for (i, s) in shards.iter_mut().enumerate() {
+    /// Adds the `i`-th shard (from 0): moves its files and findings, and joins its times,
+    /// custody record, unused baseline entries and (after the first) summary counts.
+    fn add(&mut self, i: usize, s: &mut Shard) -> Result<(), String> {
         let doc = &mut s.doc;
-        files.append(
+        self.files.append(
             doc["files"]
                 .as_array_mut()
                 .ok_or("a report without files")?,
         );
-        findings.append(
+        self.findings.append(
             doc["findings"]
                 .as_array_mut()
                 .ok_or("a report without findings")?,
@@ -191,14 +255,14 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
         let scan = &doc["scan"];
         let st = scan["started_at"].as_str().unwrap_or("").to_string();
         let fi = scan["finished_at"].as_str().unwrap_or("").to_string();
-        if i == 0 || st < started {
-            started = st.clone();
+        if i == 0 || st < self.started {
+            self.started = st.clone();
         }
-        if fi > finished {
-            finished = fi.clone();
+        if fi > self.finished {
+            self.finished = fi.clone();
         }
-        complete &= scan["complete"].as_bool().unwrap_or(false);
-        shard_list.push(json!({
+        self.complete &= scan["complete"].as_bool().unwrap_or(false);
+        self.custody.push(json!({
             "index": s.index,
             "report": s.path,
             "report_sha256": s.sha256,
@@ -211,63 +275,65 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
             "complete": scan["complete"],
         }));
         // A baseline entry is unused only if no shard used it (each path is in one shard).
-        let this: BTreeSet<String> = doc["summary"]["baseline_unused"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| e.to_string())
-            .collect();
-        unused = Some(match unused {
+        let this = baseline_unused(&doc["summary"]);
+        self.unused = Some(match self.unused.take() {
             None => this,
             Some(u) => u.intersection(&this).cloned().collect(),
         });
         if i > 0 {
-            let part = &doc["summary"];
-            for key in ["bytes_scanned", "findings_total", "suppressed_total"] {
-                add(&mut summary[key], &part[key]);
-            }
-            for group in ["files", "findings", "suppressed"] {
-                if let Some(obj) = part[group].as_object() {
-                    for (k, v) in obj {
-                        add(&mut summary[group][k], v);
-                    }
-                }
+            add_counts(&mut self.summary, &doc["summary"]);
+        }
+        Ok(())
+    }
+
+    /// The merged report: the first shard's tool and scan (with the joined times,
+    /// completeness and custody records in place of one shard's), then the joined files,
+    /// findings and summary.
+    fn into_report(self, first: &Value, count: u64) -> Value {
+        let mut scan: Map<String, Value> = first["scan"].as_object().cloned().unwrap_or_default();
+        scan.insert("started_at".into(), json!(self.started));
+        scan.insert("finished_at".into(), json!(self.finished));
+        scan.insert("complete".into(), json!(self.complete));
+        for k in ["host", "user", "working_directory", "command_line"] {
+            scan.remove(k);
+        }
+        if let Some(o) = scan.get_mut("options").and_then(Value::as_object_mut) {
+            o.insert("shard".into(), json!({"count": count, "merged": true}));
+        }
+        scan.insert("shards".into(), Value::Array(self.custody));
+        json!({
+            "schema": crate::report::SCHEMA,
+            "tool": first["tool"],
+            "scan": scan,
+            "files": self.files,
+            "findings": self.findings,
+            "summary": self.summary,
+        })
+    }
+}
+
+/// A shard summary's unused baseline entries, each as JSON text.
+fn baseline_unused(summary: &Value) -> BTreeSet<String> {
+    summary["baseline_unused"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e.to_string())
+        .collect()
+}
+
+/// Adds a shard summary's totals and its counts by group to `summary`.
+fn add_counts(summary: &mut Value, part: &Value) {
+    for key in ["bytes_scanned", "findings_total", "suppressed_total"] {
+        add(&mut summary[key], &part[key]);
+    }
+    for group in ["files", "findings", "suppressed"] {
+        if let Some(obj) = part[group].as_object() {
+            for (k, v) in obj {
+                add(&mut summary[group][k], v);
             }
         }
     }
-    files.sort_by(|a, b| {
-        (a["path"].as_str(), a["path_hex"].as_str())
-            .cmp(&(b["path"].as_str(), b["path_hex"].as_str()))
-    });
-    findings.sort_by_cached_key(finding_key);
-    summary["baseline_unused"] = Value::Array(
-        unused
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| serde_json::from_str(e).ok())
-            .collect(),
-    );
-
-    let first = &shards[0].doc;
-    let mut scan: Map<String, Value> = first["scan"].as_object().cloned().unwrap_or_default();
-    scan.insert("started_at".into(), json!(started));
-    scan.insert("finished_at".into(), json!(finished));
-    scan.insert("complete".into(), json!(complete));
-    for k in ["host", "user", "working_directory", "command_line"] {
-        scan.remove(k);
-    }
-    if let Some(o) = scan.get_mut("options").and_then(Value::as_object_mut) {
-        o.insert("shard".into(), json!({"count": count, "merged": true}));
-    }
-    scan.insert("shards".into(), Value::Array(shard_list));
-    Ok(json!({
-        "schema": crate::report::SCHEMA,
-        "tool": first["tool"],
-        "scan": scan,
-        "files": files,
-        "findings": findings,
-        "summary": summary,
-    }))
 }
 
 /// Writes a merged report in the layout of `--format json`: one line per file and per

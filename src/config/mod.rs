@@ -200,6 +200,320 @@ fn check_fingerprint(loaded: &file::Loaded, f: &toml::Spanned<String>) -> Result
     }
 }
 
+/// The config file of a scan, if any, and how its values are read: errors about a value
+/// name its line and column.
+struct FileView<'a> {
+    /// The file read, if any.
+    loaded: Option<&'a file::Loaded>,
+    /// What it says (empty settings when there is no file).
+    settings: &'a file::FileSettings,
+}
+
+impl<'a> FileView<'a> {
+    /// The view of `loaded`, or of `empty` settings when no file was read.
+    fn new(loaded: Option<&'a file::Loaded>, empty: &'a file::FileSettings) -> FileView<'a> {
+        FileView {
+            loaded,
+            settings: loaded.map_or(empty, |l| &l.settings),
+        }
+    }
+
+    /// `msg` about the value `v`, naming its line and column (`msg` alone without a
+    /// file).
+    fn at(&self, v: &toml::Spanned<String>, msg: String) -> String {
+        match self.loaded {
+            Some(l) => l.error(v, &msg),
+            None => msg,
+        }
+    }
+
+    /// `msg` about the value `v`, naming its line and column (empty without a file).
+    fn error<T>(&self, v: &toml::Spanned<T>, msg: &str) -> String {
+        self.loaded.map_or_else(String::new, |l| l.error(v, msg))
+    }
+
+    /// Type names from the file, each checked where it was written.
+    fn kinds(&self, vs: &[toml::Spanned<String>]) -> Result<Vec<Kind>, String> {
+        vs.iter()
+            .map(|v| parse_kinds(std::slice::from_ref(v.get_ref())).map_err(|e| self.at(v, e)))
+            .collect::<Result<Vec<Vec<Kind>>, String>>()
+            .map(|v| v.concat())
+    }
+
+    /// A size from the file, if it gives one.
+    fn size(&self, v: &Option<toml::Spanned<toml::Value>>) -> Result<Option<u64>, String> {
+        match (v, self.loaded) {
+            (Some(v), Some(l)) => file::size(l, v).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The values of a list from the file.
+fn file_list(vs: &[toml::Spanned<String>]) -> Vec<String> {
+    vs.iter().map(|v| v.get_ref().clone()).collect()
+}
+
+/// The kinds to report: `--types`, else the file's `types`, else all; less the file's
+/// and the flags' excluded types.
+fn resolve_kinds(args: &ScanArgs, file: &FileView) -> Result<KindSet, String> {
+    let fs = file.settings;
+    let mut kinds = if !args.types.is_empty() {
+        let mut s = KindSet::default();
+        for k in parse_kinds(&args.types)? {
+            s.insert(k);
+        }
+        s
+    } else if !fs.scan.types.is_empty() {
+        let mut s = KindSet::default();
+        for k in file.kinds(&fs.scan.types)? {
+            s.insert(k);
+        }
+        s
+    } else {
+        KindSet::all()
+    };
+    for k in file
+        .kinds(&fs.scan.exclude_types)?
+        .into_iter()
+        .chain(parse_kinds(&args.exclude_types)?)
+    {
+        kinds.remove(k);
+    }
+    Ok(kinds)
+}
+
+/// The lowest confidence to report: `--min-confidence`, else the file's, else low.
+fn resolve_min_confidence(args: &ScanArgs, file: &FileView) -> Result<Confidence, String> {
+    Ok(
+        match (args.min_confidence, &file.settings.scan.min_confidence) {
+            (Some(m), _) => match m {
+                MinConfidence::Low => Confidence::Low,
+                MinConfidence::Medium => Confidence::Medium,
+                MinConfidence::High => Confidence::High,
+            },
+            (None, Some(v)) => Confidence::from_name(v.get_ref()).ok_or_else(|| {
+                file.at(
+                    v,
+                    format!("unknown confidence '{}' (low, medium or high)", v.get_ref()),
+                )
+            })?,
+            (None, None) => Confidence::Low,
+        },
+    )
+}
+
+/// Worker threads: `--threads`, else one per core; at least one.
+fn resolve_threads(args: &ScanArgs) -> usize {
+    args.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
+}
+
+/// The case metadata, if any of it was given.
+fn resolve_case(args: &ScanArgs) -> Option<Case> {
+    (args.case_id.is_some() || args.examiner.is_some() || args.note.is_some()).then(|| Case {
+        id: args.case_id.clone(),
+        examiner: args.examiner.clone(),
+        note: args.note.clone(),
+    })
+}
+
+/// The fingerprint key: from `--hash-key` (not empty), else random.
+fn resolve_key(args: &ScanArgs) -> Result<FingerprintKey, String> {
+    match &args.hash_key {
+        Some(k) if !k.is_empty() => Ok(FingerprintKey::from_secret(k.as_bytes())),
+        Some(_) => Err("--hash-key must not be empty".into()),
+        None => Ok(FingerprintKey::random()),
+    }
+}
+
+/// The window size: `--window-size` (at least 1), else the default.
+fn resolve_window(args: &ScanArgs) -> Result<usize, String> {
+    if args.window_size == Some(0) {
+        return Err("--window-size must be at least 1".into());
+    }
+    Ok(args.window_size.unwrap_or(DEFAULT_WINDOW))
+}
+
+/// The report format: `--format`, else text for a terminal (without `--output`), else
+/// JSON.
+fn resolve_format(args: &ScanArgs, stdout_is_terminal: bool) -> Format {
+    args.format
+        .unwrap_or(if stdout_is_terminal && args.output.is_none() {
+            Format::Text
+        } else {
+            Format::Json
+        })
+}
+
+/// The roots: the paths given, else the current folder.
+fn resolve_roots(args: &ScanArgs) -> Vec<PathBuf> {
+    if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    }
+}
+
+/// The globs of a scan as given: the file's, then the flags'.
+struct Globs {
+    /// Globs of the inputs to read.
+    include: Vec<String>,
+    /// Globs of the inputs to leave out.
+    exclude: Vec<String>,
+    /// Globs of the paths whose findings are suppressed.
+    allow: Vec<String>,
+}
+
+impl Globs {
+    /// Joins the file's globs and the flags'; each of the file's is checked where it was
+    /// written.
+    fn resolve(args: &ScanArgs, file: &FileView) -> Result<Globs, String> {
+        let fs = file.settings;
+        for (list, what) in [
+            (&fs.scan.include, "include"),
+            (&fs.scan.exclude, "exclude"),
+            (&fs.allowlist.paths, "allowlist path"),
+        ] {
+            for g in list {
+                glob_set(std::slice::from_ref(g.get_ref()), what).map_err(|e| file.at(g, e))?;
+            }
+        }
+        Ok(Globs {
+            include: [file_list(&fs.scan.include), args.include.clone()].concat(),
+            exclude: [file_list(&fs.scan.exclude), args.exclude.clone()].concat(),
+            allow: file_list(&fs.allowlist.paths),
+        })
+    }
+}
+
+/// The extra context labels of the file's `[keywords]`, by kind, trimmed.
+fn resolve_keywords(file: &FileView) -> Result<Vec<(Kind, String)>, String> {
+    let mut keywords = Vec::new();
+    for (name, words) in &file.settings.keywords {
+        let kind = Kind::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            file.error(
+                words,
+                &format!(
+                    "[keywords]: unknown type '{name}' (known: {})",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        for w in words.get_ref() {
+            if w.trim().is_empty() {
+                return Err(file.error(words, "[keywords]: an empty keyword"));
+            }
+            keywords.push((kind, w.trim().to_string()));
+        }
+    }
+    Ok(keywords)
+}
+
+/// The file's allowlisted fingerprints, each checked.
+fn resolve_fingerprints(file: &FileView) -> Result<Vec<String>, String> {
+    match file.loaded {
+        Some(l) => l
+            .settings
+            .allowlist
+            .fingerprints
+            .iter()
+            .map(|f| check_fingerprint(l, f))
+            .collect(),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The baseline of `--baseline`, if any. A baseline, `--write-baseline` and allowlisted
+/// fingerprints each need a key the user gave, so fingerprints match across scans.
+fn resolve_baseline(
+    args: &ScanArgs,
+    key: &FingerprintKey,
+    fingerprints: &[String],
+) -> Result<Option<Baseline>, String> {
+    let needs_key = if args.baseline.is_some() {
+        Some("--baseline")
+    } else if args.write_baseline.is_some() {
+        Some("--write-baseline")
+    } else if !fingerprints.is_empty() {
+        Some("[allowlist] fingerprints")
+    } else {
+        None
+    };
+    if let (Some(what), false) = (needs_key, key.user_supplied) {
+        return Err(format!(
+            "{what} needs a fixed fingerprint key: set PIISCAN_HASH_KEY (or --hash-key) \
+             to the key the fingerprints were made with"
+        ));
+    }
+    args.baseline
+        .as_deref()
+        .map(|p| Baseline::load(p, key))
+        .transpose()
+}
+
+/// The unpacking limits: each the flag's, else the file's, else the default.
+fn resolve_limits(args: &ScanArgs, file: &FileView) -> Result<Limits, String> {
+    let fs = file.settings;
+    let defaults = Limits::default();
+    Ok(Limits {
+        max_depth: args
+            .max_archive_depth
+            .or(fs.limits.max_archive_depth)
+            .unwrap_or(defaults.max_depth),
+        max_member_size: match args.max_decompressed_size {
+            Some(n) => n,
+            None => file
+                .size(&fs.limits.max_decompressed_size)?
+                .unwrap_or(defaults.max_member_size),
+        },
+        max_total_size: match args.max_total_size {
+            Some(n) => n,
+            None => file
+                .size(&fs.limits.max_total_size)?
+                .unwrap_or(defaults.max_total_size),
+        },
+        max_ratio: args
+            .max_ratio
+            .or(fs.limits.max_ratio)
+            .unwrap_or(defaults.max_ratio)
+            .max(1),
+        max_members: args
+            .max_members
+            .or(fs.limits.max_members)
+            .unwrap_or(defaults.max_members),
+    })
+}
+
+/// The size above which files are skipped: `--max-filesize`, else the file's, if any.
+fn resolve_max_filesize(args: &ScanArgs, file: &FileView) -> Result<Option<u64>, String> {
+    match args.max_filesize {
+        Some(n) => Ok(Some(n)),
+        None => file.size(&file.settings.scan.max_filesize),
+    }
+}
+
+/// The walk options: `.gitignore` and symlinks (flag or file), threads, and the exclude
+/// and include globs as sets.
+fn resolve_walk(
+    args: &ScanArgs,
+    file: &FileView,
+    threads: usize,
+    globs: &Globs,
+) -> Result<WalkOptions, String> {
+    let scan = &file.settings.scan;
+    Ok(WalkOptions {
+        gitignore: args.gitignore || scan.gitignore.unwrap_or(false),
+        follow: args.follow || scan.follow_symlinks.unwrap_or(false),
+        threads,
+        exclude: glob_set(&globs.exclude, "--exclude")?,
+        include: glob_set(&globs.include, "--include")?,
+        own: Vec::new(),
+    })
+}
+
 impl Config {
     /// Resolves the flags of `piiscan scan` and the config file they lead to.
     pub fn from_args(args: ScanArgs, stdout_is_terminal: bool) -> Result<Config, String> {
@@ -207,192 +521,28 @@ impl Config {
             .map(|p| file::Loaded::read(&p))
             .transpose()?;
         let empty = file::FileSettings::default();
-        let fs = loaded.as_ref().map_or(&empty, |l| &l.settings);
-        // Errors about values of the file name its line and column.
-        let at = |v: &toml::Spanned<String>, msg: String| -> String {
-            loaded.as_ref().map_or(msg.clone(), |l| l.error(v, &msg))
-        };
-        let file_list = |vs: &[toml::Spanned<String>]| -> Vec<String> {
-            vs.iter().map(|v| v.get_ref().clone()).collect()
-        };
-        let file_kinds = |vs: &[toml::Spanned<String>]| -> Result<Vec<Kind>, String> {
-            vs.iter()
-                .map(|v| parse_kinds(std::slice::from_ref(v.get_ref())).map_err(|e| at(v, e)))
-                .collect::<Result<Vec<Vec<Kind>>, String>>()
-                .map(|v| v.concat())
-        };
-        let file_size = |v: &Option<toml::Spanned<toml::Value>>| -> Result<Option<u64>, String> {
-            match (v, &loaded) {
-                (Some(v), Some(l)) => file::size(l, v).map(Some),
-                _ => Ok(None),
-            }
-        };
+        let file = FileView::new(loaded.as_ref(), &empty);
 
-        let mut kinds = if !args.types.is_empty() {
-            let mut s = KindSet::default();
-            for k in parse_kinds(&args.types)? {
-                s.insert(k);
-            }
-            s
-        } else if !fs.scan.types.is_empty() {
-            let mut s = KindSet::default();
-            for k in file_kinds(&fs.scan.types)? {
-                s.insert(k);
-            }
-            s
-        } else {
-            KindSet::all()
-        };
-        for k in file_kinds(&fs.scan.exclude_types)?
-            .into_iter()
-            .chain(parse_kinds(&args.exclude_types)?)
-        {
-            kinds.remove(k);
-        }
-        let min_confidence = match (args.min_confidence, &fs.scan.min_confidence) {
-            (Some(m), _) => match m {
-                MinConfidence::Low => Confidence::Low,
-                MinConfidence::Medium => Confidence::Medium,
-                MinConfidence::High => Confidence::High,
-            },
-            (None, Some(v)) => Confidence::from_name(v.get_ref()).ok_or_else(|| {
-                at(
-                    v,
-                    format!("unknown confidence '{}' (low, medium or high)", v.get_ref()),
-                )
-            })?,
-            (None, None) => Confidence::Low,
-        };
-        let threads = args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1);
-        let case =
-            (args.case_id.is_some() || args.examiner.is_some() || args.note.is_some()).then(|| {
-                Case {
-                    id: args.case_id.clone(),
-                    examiner: args.examiner.clone(),
-                    note: args.note.clone(),
-                }
-            });
-        let key = match &args.hash_key {
-            Some(k) if !k.is_empty() => FingerprintKey::from_secret(k.as_bytes()),
-            Some(_) => return Err("--hash-key must not be empty".into()),
-            None => FingerprintKey::random(),
-        };
-        if args.window_size == Some(0) {
-            return Err("--window-size must be at least 1".into());
-        }
-        let format = args
-            .format
-            .unwrap_or(if stdout_is_terminal && args.output.is_none() {
-                Format::Text
-            } else {
-                Format::Json
-            });
-        let roots = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
-        };
-
-        // Globs: the file's, then the flags'; each checked where it was written.
-        for (list, what) in [
-            (&fs.scan.include, "include"),
-            (&fs.scan.exclude, "exclude"),
-            (&fs.allowlist.paths, "allowlist path"),
-        ] {
-            for g in list {
-                glob_set(std::slice::from_ref(g.get_ref()), what).map_err(|e| at(g, e))?;
-            }
-        }
-        let include_globs = [file_list(&fs.scan.include), args.include.clone()].concat();
-        let exclude_globs = [file_list(&fs.scan.exclude), args.exclude.clone()].concat();
-        let allow_globs = file_list(&fs.allowlist.paths);
-
-        let mut keywords = Vec::new();
-        for (name, words) in &fs.keywords {
-            let kind = Kind::from_name(name).ok_or_else(|| {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                loaded.as_ref().map_or_else(String::new, |l| {
-                    l.error(
-                        words,
-                        &format!(
-                            "[keywords]: unknown type '{name}' (known: {})",
-                            known.join(", ")
-                        ),
-                    )
-                })
-            })?;
-            for w in words.get_ref() {
-                if w.trim().is_empty() {
-                    return Err(loaded.as_ref().map_or_else(String::new, |l| {
-                        l.error(words, "[keywords]: an empty keyword")
-                    }));
-                }
-                keywords.push((kind, w.trim().to_string()));
-            }
-        }
-        let fingerprints = match &loaded {
-            Some(l) => fs
-                .allowlist
-                .fingerprints
-                .iter()
-                .map(|f| check_fingerprint(l, f))
-                .collect::<Result<Vec<String>, String>>()?,
-            None => Vec::new(),
-        };
-
-        let needs_key = if args.baseline.is_some() {
-            Some("--baseline")
-        } else if args.write_baseline.is_some() {
-            Some("--write-baseline")
-        } else if !fingerprints.is_empty() {
-            Some("[allowlist] fingerprints")
-        } else {
-            None
-        };
-        if let (Some(what), false) = (needs_key, key.user_supplied) {
-            return Err(format!(
-                "{what} needs a fixed fingerprint key: set PIISCAN_HASH_KEY (or --hash-key) \
-                 to the key the fingerprints were made with"
-            ));
-        }
-        let baseline = args
-            .baseline
-            .as_deref()
-            .map(|p| Baseline::load(p, &key))
-            .transpose()?;
-
-        let defaults = Limits::default();
-        let limits = Limits {
-            max_depth: args
-                .max_archive_depth
-                .or(fs.limits.max_archive_depth)
-                .unwrap_or(defaults.max_depth),
-            max_member_size: match args.max_decompressed_size {
-                Some(n) => n,
-                None => {
-                    file_size(&fs.limits.max_decompressed_size)?.unwrap_or(defaults.max_member_size)
-                }
-            },
-            max_total_size: match args.max_total_size {
-                Some(n) => n,
-                None => file_size(&fs.limits.max_total_size)?.unwrap_or(defaults.max_total_size),
-            },
-            max_ratio: args
-                .max_ratio
-                .or(fs.limits.max_ratio)
-                .unwrap_or(defaults.max_ratio)
-                .max(1),
-            max_members: args
-                .max_members
-                .or(fs.limits.max_members)
-                .unwrap_or(defaults.max_members),
-        };
-        let max_filesize = match args.max_filesize {
-            Some(n) => Some(n),
-            None => file_size(&fs.scan.max_filesize)?,
+        let kinds = resolve_kinds(&args, &file)?;
+        let min_confidence = resolve_min_confidence(&args, &file)?;
+        let threads = resolve_threads(&args);
+        let case = resolve_case(&args);
+        let key = resolve_key(&args)?;
+        let window = resolve_window(&args)?;
+        let format = resolve_format(&args, stdout_is_terminal);
+        let roots = resolve_roots(&args);
+        let globs = Globs::resolve(&args, &file)?;
+        let keywords = resolve_keywords(&file)?;
+        let fingerprints = resolve_fingerprints(&file)?;
+        let baseline = resolve_baseline(&args, &key, &fingerprints)?;
+        let limits = resolve_limits(&args, &file)?;
+        let max_filesize = resolve_max_filesize(&args, &file)?;
+        let host = HostInfo::current();
+        let walk = resolve_walk(&args, &file, threads, &globs)?;
+        let allowlist = Allowlist {
+            paths: glob_set(&globs.allow, "allowlist path")?,
+            path_globs: globs.allow,
+            fingerprints,
         };
 
         Ok(Config {
@@ -400,25 +550,18 @@ impl Config {
             format,
             output: args.output,
             manifest: args.manifest,
-            host: HostInfo::current(),
+            host,
             reveal: args.reveal,
             threads,
             kinds,
             min_confidence,
             case,
-            walk: WalkOptions {
-                gitignore: args.gitignore || fs.scan.gitignore.unwrap_or(false),
-                follow: args.follow || fs.scan.follow_symlinks.unwrap_or(false),
-                threads,
-                exclude: glob_set(&exclude_globs, "--exclude")?,
-                include: glob_set(&include_globs, "--include")?,
-                own: Vec::new(),
-            },
+            walk,
             max_filesize,
             exit_zero: args.exit_zero,
             key,
             quiet: args.quiet,
-            window: args.window_size.unwrap_or(DEFAULT_WINDOW),
+            window,
             map: !args.no_mmap,
             parallel_threshold: args
                 .parallel_threshold
@@ -429,14 +572,10 @@ impl Config {
                 path: l.path.clone(),
                 sha256: l.sha256.clone(),
             }),
-            include_globs,
-            exclude_globs,
+            include_globs: globs.include,
+            exclude_globs: globs.exclude,
             keywords,
-            allowlist: Allowlist {
-                paths: glob_set(&allow_globs, "allowlist path")?,
-                path_globs: allow_globs,
-                fingerprints,
-            },
+            allowlist,
             baseline,
             baseline_path: args.baseline,
             write_baseline: args.write_baseline,

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{Report, Reporter};
+use super::{Report, Reporter, Summary};
 use crate::evidence::{Kind, Status};
 use crate::time::rfc3339;
 
@@ -125,250 +125,298 @@ fn meta(out: &mut dyn Write, name: &str, value: Option<&str>) -> io::Result<()> 
 
 impl Reporter for Html {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let o = r.outcome;
-        let cfg = r.config;
         let s = r.summary();
-        writeln!(
-            out,
-            "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-             style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"piiscan {}\">\n\
-             <title>piiscan 扫描报告 / scan report</title>\n<style>{STYLE}</style>\n</head>\n<body>",
-            env!("CARGO_PKG_VERSION")
-        )?;
-        writeln!(out, "<header>\n<h1>piiscan 扫描报告 · Scan report</h1>")?;
-        if cfg.reveal {
-            writeln!(
-                out,
-                "<p class=\"note\">本报告含未脱敏的原始值 · This report shows RAW values \
-                 (--reveal): handle it as the data itself.</p>"
-            )?;
-        } else {
-            writeln!(
-                out,
-                "<p class=\"muted\">所有值均已脱敏 · All values are masked; \
-                 fingerprints correlate them without revealing them.</p>"
-            )?;
-        }
-        if !o.complete {
-            writeln!(
-                out,
-                "<p class=\"note\">扫描被中断 · INCOMPLETE: the scan was interrupted; only \
-                 the files listed were scanned.</p>"
-            )?;
-        }
-        writeln!(out, "<dl class=\"meta\">")?;
-        let roots: Vec<String> = cfg
-            .roots
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        meta(out, "扫描对象 · Scanned", Some(&roots.join(", ")))?;
-        if let Some(c) = &cfg.case {
-            meta(out, "案件编号 · Case", c.id.as_deref())?;
-            meta(out, "检查人 · Examiner", c.examiner.as_deref())?;
-            meta(out, "备注 · Note", c.note.as_deref())?;
-        }
-        writeln!(
-            out,
-            "<dt>开始 · Started</dt><dd><span class=\"volatile\">{}</span></dd>\n\
-             <dt>结束 · Finished</dt><dd><span class=\"volatile\">{}</span></dd>\n\
-             <dt>主机 · Host</dt><dd><span class=\"volatile\">{}</span></dd>\n\
-             <dt>用户 · User</dt><dd><span class=\"volatile\">{}</span></dd>\n\
-             <dt>工具 · Tool</dt><dd><span class=\"volatile\">piiscan {} ({})</span></dd>",
-            rfc3339(o.started),
-            rfc3339(o.finished),
-            escape(cfg.host.hostname.as_deref().unwrap_or("unknown")),
-            escape(cfg.host.user.as_deref().unwrap_or("unknown")),
-            env!("CARGO_PKG_VERSION"),
-            env!("PIISCAN_COMMIT"),
-        )?;
-        let config = cfg
-            .config_file
-            .as_ref()
-            .map(|c| format!("{} (sha256 {})", c.path.display(), c.sha256));
-        meta(out, "配置文件 · Config file", config.as_deref())?;
-        writeln!(out, "</dl>\n</header>")?;
-
-        // Summary cards.
-        let sup = o.suppression.counts.total();
-        writeln!(
-            out,
-            "<section id=\"summary\">\n<h2>概要 · Summary</h2>\n<div class=\"cards\">"
-        )?;
-        for (name, n) in [
-            ("已扫描文件 · Files scanned", s.scanned),
-            ("跳过 · Skipped", s.skipped),
-            ("错误 · Errors", s.errors),
-            ("字节 · Bytes scanned", s.bytes),
-            ("发现 · Findings", o.findings.len() as u64),
-            ("已豁免 · Suppressed", sup),
-        ] {
-            writeln!(
-                out,
-                "<div class=\"card\"><b data-count=\"{n}\">{n}</b>{name}</div>"
-            )?;
-        }
-        writeln!(out, "</div>\n</section>")?;
-
-        // By type.
-        writeln!(
-            out,
-            "<section id=\"by-type\">\n<h2>按类型 · Findings by type</h2>\n{}",
-            chart(&s.by_kind)
-        )?;
-        writeln!(
-            out,
-            "<table id=\"type-table\">\n<thead><tr><th>类型 · Type</th><th class=\"num\">数量 · Count</th></tr></thead>\n<tbody>"
-        )?;
-        for (k, n) in &s.by_kind {
-            writeln!(
-                out,
-                "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td></tr>",
-                k.name(),
-                escape(k.spec().rule.short)
-            )?;
-        }
-        writeln!(out, "</tbody>\n</table>\n</section>")?;
-
-        // By file: the files (and members) with findings.
-        let mut by_file: BTreeMap<(String, Option<String>), Vec<u64>> = BTreeMap::new();
-        for f in o.findings.iter() {
-            let f = f?;
-            let f = &*f;
-            let counts = by_file
-                .entry((f.path.clone(), f.member.clone()))
-                .or_insert_with(|| vec![0; Kind::ALL.len()]);
-            if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
-                counts[i] += 1;
-            }
-        }
-        writeln!(
-            out,
-            "<section id=\"by-file\">\n<h2>按文件 · Findings by file</h2>\n\
-             <p class=\"muted\">{} of {} files hold findings.</p>\n\
-             <table class=\"sortable\" id=\"file-table\">\n<thead><tr><th>文件 · File</th><th>成员 · Member</th>",
-            by_file
-                .keys()
-                .map(|(p, _)| p)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
-            o.files.len()
-        )?;
-        for k in Kind::ALL {
-            write!(out, "<th class=\"num\">{}</th>", k.name())?;
-        }
-        writeln!(
-            out,
-            "<th class=\"num\">合计 · Total</th></tr></thead>\n<tbody>"
-        )?;
-        for ((path, member), counts) in &by_file {
-            write!(
-                out,
-                "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td>",
-                escape(path),
-                escape(member.as_deref().unwrap_or(""))
-            )?;
-            for n in counts {
-                write!(out, "<td class=\"num\">{n}</td>")?;
-            }
-            writeln!(
-                out,
-                "<td class=\"num\">{}</td></tr>",
-                counts.iter().sum::<u64>()
-            )?;
-        }
-        writeln!(out, "</tbody>\n</table>\n</section>")?;
-
-        // Files not fully scanned.
-        let mut problems = Vec::new();
-        for f in &o.files {
-            if f.status != Status::Scanned || f.changed_during_scan {
-                problems.push((f.path.as_str(), None, f));
-            }
-            for m in &f.members {
-                if m.status != Status::Scanned {
-                    problems.push((f.path.as_str(), m.member.as_deref(), m));
-                }
-            }
-        }
-        if !problems.is_empty() {
-            writeln!(
-                out,
-                "<section id=\"problems\">\n<h2>未完整扫描 · Not fully scanned</h2>\n\
-                 <table class=\"sortable\">\n<thead><tr><th>文件 · File</th><th>成员 · Member</th>\
-                 <th>状态 · Status</th><th>原因 · Reason</th></tr></thead>\n<tbody>"
-            )?;
-            for (path, member, rec) in problems {
-                let status = match (rec.status, rec.changed_during_scan) {
-                    (Status::Scanned, true) => "changed during scan",
-                    (Status::Scanned, false) => "scanned",
-                    (Status::Skipped, _) => "skipped",
-                    (Status::Error, _) => "error",
-                };
-                writeln!(
-                    out,
-                    "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td><td>{status}</td><td>{}</td></tr>",
-                    escape(path),
-                    escape(member.unwrap_or("")),
-                    escape(rec.reason.as_deref().unwrap_or(""))
-                )?;
-            }
-            writeln!(out, "</tbody>\n</table>\n</section>")?;
-        }
-
-        // Findings.
-        let shown = o.findings.len().min(MAX_ROWS);
-        writeln!(out, "<section id=\"findings\">\n<h2>发现 · Findings</h2>")?;
-        if shown < o.findings.len() {
-            writeln!(
-                out,
-                "<p class=\"note\">The table shows the first {shown} of {} findings; the \
-                 counts above are complete. Use --format csv or json for the full list.</p>",
-                o.findings.len()
-            )?;
-        }
-        writeln!(
-            out,
-            "<p class=\"muted\">点击表头排序 · Click a column header to sort.</p>\n\
-             <table class=\"sortable\" id=\"finding-table\">\n<thead><tr>\
-             <th class=\"num\">#</th><th>类型 · Type</th><th>值 · Value</th>\
-             <th>可信度 · Confidence</th><th>文件 · File</th><th>成员 · Member</th>\
-             <th class=\"num\">行 · Line</th><th class=\"num\">列 · Column</th>\
-             <th class=\"num\">偏移 · Offset</th><th>上下文 · Context</th></tr></thead>\n<tbody>"
-        )?;
-        for (i, f) in o.findings.iter().take(shown).enumerate() {
-            let f = f?;
-            let f = &*f;
-            let rank = f.confidence as u8;
-            let at = f
-                .cell
-                .as_deref()
-                .map_or(String::new(), |c| format!(" [{c}]"));
-            writeln!(
-                out,
-                "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td>\
-                 <td data-v=\"{rank}{}\">{}</td><td class=\"path\">{}</td><td class=\"path\">{}{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                i + 1,
-                f.kind.name(),
-                escape(&r.display_value(f)),
-                f.confidence.name(),
-                f.confidence.name(),
-                escape(&f.path),
-                escape(f.member.as_deref().unwrap_or("")),
-                escape(&at),
-                f.line,
-                f.column,
-                f.offset,
-                escape(&r.display_context(f)),
-            )?;
-        }
-        writeln!(out, "</tbody>\n</table>\n</section>")?;
+        head(out)?;
+        header(r, out)?;
+        summary_cards(r, &s, out)?;
+        by_type(&s, out)?;
+        by_file(r, out)?;
+        not_fully_scanned(r, out)?;
+        findings(r, out)?;
         writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>")
     }
+}
+
+/// The document head (character set, the policy that forbids every fetch, the styles)
+/// and the opening of the body.
+fn head(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"piiscan {}\">\n\
+         <title>piiscan 扫描报告 / scan report</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The page header: the title, whether values are masked, whether the scan was
+/// interrupted, and the scan's metadata.
+fn header(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<header>\n<h1>piiscan 扫描报告 · Scan report</h1>")?;
+    if r.config.reveal {
+        writeln!(
+            out,
+            "<p class=\"note\">本报告含未脱敏的原始值 · This report shows RAW values \
+             (--reveal): handle it as the data itself.</p>"
+        )?;
+    } else {
+        writeln!(
+            out,
+            "<p class=\"muted\">所有值均已脱敏 · All values are masked; \
+             fingerprints correlate them without revealing them.</p>"
+        )?;
+    }
+    if !r.outcome.complete {
+        writeln!(
+            out,
+            "<p class=\"note\">扫描被中断 · INCOMPLETE: the scan was interrupted; only \
+             the files listed were scanned.</p>"
+        )?;
+    }
+    scan_metadata(r, out)?;
+    writeln!(out, "</header>")
+}
+
+/// The metadata list: what was scanned, the case, times, host, user, tool and config
+/// file.
+fn scan_metadata(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let (o, cfg) = (r.outcome, r.config);
+    writeln!(out, "<dl class=\"meta\">")?;
+    let roots: Vec<String> = cfg
+        .roots
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    meta(out, "扫描对象 · Scanned", Some(&roots.join(", ")))?;
+    if let Some(c) = &cfg.case {
+        meta(out, "案件编号 · Case", c.id.as_deref())?;
+        meta(out, "检查人 · Examiner", c.examiner.as_deref())?;
+        meta(out, "备注 · Note", c.note.as_deref())?;
+    }
+    writeln!(
+        out,
+        "<dt>开始 · Started</dt><dd><span class=\"volatile\">{}</span></dd>\n\
+         <dt>结束 · Finished</dt><dd><span class=\"volatile\">{}</span></dd>\n\
+         <dt>主机 · Host</dt><dd><span class=\"volatile\">{}</span></dd>\n\
+         <dt>用户 · User</dt><dd><span class=\"volatile\">{}</span></dd>\n\
+         <dt>工具 · Tool</dt><dd><span class=\"volatile\">piiscan {} ({})</span></dd>",
+        rfc3339(o.started),
+        rfc3339(o.finished),
+        escape(cfg.host.hostname.as_deref().unwrap_or("unknown")),
+        escape(cfg.host.user.as_deref().unwrap_or("unknown")),
+        env!("CARGO_PKG_VERSION"),
+        env!("PIISCAN_COMMIT"),
+    )?;
+    let config = cfg
+        .config_file
+        .as_ref()
+        .map(|c| format!("{} (sha256 {})", c.path.display(), c.sha256));
+    meta(out, "配置文件 · Config file", config.as_deref())?;
+    writeln!(out, "</dl>")
+}
+
+/// The summary cards: files scanned, skipped and in error, bytes, findings and
+/// suppressed findings.
+fn summary_cards(r: &Report, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let o = r.outcome;
+    writeln!(
+        out,
+        "<section id=\"summary\">\n<h2>概要 · Summary</h2>\n<div class=\"cards\">"
+    )?;
+    for (name, n) in [
+        ("已扫描文件 · Files scanned", s.scanned),
+        ("跳过 · Skipped", s.skipped),
+        ("错误 · Errors", s.errors),
+        ("字节 · Bytes scanned", s.bytes),
+        ("发现 · Findings", o.findings.len() as u64),
+        ("已豁免 · Suppressed", o.suppression.counts.total()),
+    ] {
+        writeln!(
+            out,
+            "<div class=\"card\"><b data-count=\"{n}\">{n}</b>{name}</div>"
+        )?;
+    }
+    writeln!(out, "</div>\n</section>")
+}
+
+/// Findings by type: the chart and a table of the counts.
+fn by_type(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<section id=\"by-type\">\n<h2>按类型 · Findings by type</h2>\n{}",
+        chart(&s.by_kind)
+    )?;
+    writeln!(
+        out,
+        "<table id=\"type-table\">\n<thead><tr><th>类型 · Type</th><th class=\"num\">数量 · Count</th></tr></thead>\n<tbody>"
+    )?;
+    for (k, n) in &s.by_kind {
+        writeln!(
+            out,
+            "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td></tr>",
+            k.name(),
+            escape(k.spec().rule.short)
+        )?;
+    }
+    writeln!(out, "</tbody>\n</table>\n</section>")
+}
+
+/// Findings per kind (in [`Kind::ALL`] order) of each file and member with findings.
+type FileCounts = BTreeMap<(String, Option<String>), Vec<u64>>;
+
+/// Counts the findings of each file and member, by kind.
+fn count_by_file(r: &Report) -> io::Result<FileCounts> {
+    let mut by_file = FileCounts::new();
+    for f in r.outcome.findings.iter() {
+        let f = f?;
+        let f = &*f;
+        let counts = by_file
+            .entry((f.path.clone(), f.member.clone()))
+            .or_insert_with(|| vec![0; Kind::ALL.len()]);
+        if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
+            counts[i] += 1;
+        }
+    }
+    Ok(by_file)
+}
+
+/// Findings by file: a sortable table of the files (and members) with findings, with
+/// their counts by kind and in all.
+fn by_file(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let by_file = count_by_file(r)?;
+    writeln!(
+        out,
+        "<section id=\"by-file\">\n<h2>按文件 · Findings by file</h2>\n\
+         <p class=\"muted\">{} of {} files hold findings.</p>\n\
+         <table class=\"sortable\" id=\"file-table\">\n<thead><tr><th>文件 · File</th><th>成员 · Member</th>",
+        by_file
+            .keys()
+            .map(|(p, _)| p)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        r.outcome.files.len()
+    )?;
+    for k in Kind::ALL {
+        write!(out, "<th class=\"num\">{}</th>", k.name())?;
+    }
+    writeln!(
+        out,
+        "<th class=\"num\">合计 · Total</th></tr></thead>\n<tbody>"
+    )?;
+    for ((path, member), counts) in &by_file {
+        write!(
+            out,
+            "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td>",
+            escape(path),
+            escape(member.as_deref().unwrap_or(""))
+        )?;
+        for n in counts {
+            write!(out, "<td class=\"num\">{n}</td>")?;
+        }
+        writeln!(
+            out,
+            "<td class=\"num\">{}</td></tr>",
+            counts.iter().sum::<u64>()
+        )?;
+    }
+    writeln!(out, "</tbody>\n</table>\n</section>")
+}
+
+/// The files and members not fully scanned (skipped, in error or changed during the
+/// scan), as a sortable table; nothing when every input was scanned.
+fn not_fully_scanned(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut problems = Vec::new();
+    for f in &r.outcome.files {
+        if f.status != Status::Scanned || f.changed_during_scan {
+            problems.push((f.path.as_str(), None, f));
+        }
+        for m in &f.members {
+            if m.status != Status::Scanned {
+                problems.push((f.path.as_str(), m.member.as_deref(), m));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section id=\"problems\">\n<h2>未完整扫描 · Not fully scanned</h2>\n\
+         <table class=\"sortable\">\n<thead><tr><th>文件 · File</th><th>成员 · Member</th>\
+         <th>状态 · Status</th><th>原因 · Reason</th></tr></thead>\n<tbody>"
+    )?;
+    for (path, member, rec) in problems {
+        let status = match (rec.status, rec.changed_during_scan) {
+            (Status::Scanned, true) => "changed during scan",
+            (Status::Scanned, false) => "scanned",
+            (Status::Skipped, _) => "skipped",
+            (Status::Error, _) => "error",
+        };
+        writeln!(
+            out,
+            "<tr><td class=\"path\">{}</td><td class=\"path\">{}</td><td>{status}</td><td>{}</td></tr>",
+            escape(path),
+            escape(member.unwrap_or("")),
+            escape(rec.reason.as_deref().unwrap_or(""))
+        )?;
+    }
+    writeln!(out, "</tbody>\n</table>\n</section>")
+}
+
+/// The findings table: the first [`MAX_ROWS`] findings, masked unless `--reveal`, with
+/// a note when some are left out.
+fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let o = r.outcome;
+    let shown = o.findings.len().min(MAX_ROWS);
+    writeln!(out, "<section id=\"findings\">\n<h2>发现 · Findings</h2>")?;
+    if shown < o.findings.len() {
+        writeln!(
+            out,
+            "<p class=\"note\">The table shows the first {shown} of {} findings; the \
+             counts above are complete. Use --format csv or json for the full list.</p>",
+            o.findings.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "<p class=\"muted\">点击表头排序 · Click a column header to sort.</p>\n\
+         <table class=\"sortable\" id=\"finding-table\">\n<thead><tr>\
+         <th class=\"num\">#</th><th>类型 · Type</th><th>值 · Value</th>\
+         <th>可信度 · Confidence</th><th>文件 · File</th><th>成员 · Member</th>\
+         <th class=\"num\">行 · Line</th><th class=\"num\">列 · Column</th>\
+         <th class=\"num\">偏移 · Offset</th><th>上下文 · Context</th></tr></thead>\n<tbody>"
+    )?;
+    for (i, f) in o.findings.iter().take(shown).enumerate() {
+        let f = f?;
+        let f = &*f;
+        let rank = f.confidence as u8;
+        let at = f
+            .cell
+            .as_deref()
+            .map_or(String::new(), |c| format!(" [{c}]"));
+        writeln!(
+            out,
+            "<tr><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td>\
+             <td data-v=\"{rank}{}\">{}</td><td class=\"path\">{}</td><td class=\"path\">{}{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            i + 1,
+            f.kind.name(),
+            escape(&r.display_value(f)),
+            f.confidence.name(),
+            f.confidence.name(),
+            escape(&f.path),
+            escape(f.member.as_deref().unwrap_or("")),
+            escape(&at),
+            f.line,
+            f.column,
+            f.offset,
+            escape(&r.display_context(f)),
+        )?;
+    }
+    writeln!(out, "</tbody>\n</table>\n</section>")
 }
 
 #[cfg(test)]
@@ -386,11 +434,8 @@ mod tests {
 
     #[test]
     fn the_chart_scales_bars_to_the_largest_count() {
-        let svg = chart(&[
-            (crate::detect::cn_id::KIND, 10),
-            (crate::detect::cn_mobile::KIND, 5),
-            (crate::detect::email::KIND, 0),
-        ]);
+        use crate::detect::{cn_id, cn_mobile, email};
+        let svg = chart(&[(cn_id::KIND, 10), (cn_mobile::KIND, 5), (email::KIND, 0)]);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("width=\"420\""), "{svg}");
         assert!(svg.contains("width=\"210\""), "{svg}");

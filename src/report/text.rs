@@ -26,136 +26,167 @@ pub fn escape(s: &str) -> String {
 
 impl Reporter for Text {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let o = r.outcome;
-        let mut last: Option<(String, Option<String>)> = None;
-        for f in o.findings.iter() {
-            let f = f?;
-            let f = &*f;
-            let here = (f.path.clone(), f.member.clone());
-            if last.as_ref() != Some(&here) {
-                if last.is_some() {
-                    writeln!(out)?;
-                }
-                match &f.member {
-                    Some(m) => writeln!(out, "{}  [member {}]", escape(&f.path), escape(m))?,
-                    None => writeln!(out, "{}", escape(&f.path))?,
-                }
-                last = Some(here);
+        findings(r, out)?;
+        not_fully_scanned(r, out)?;
+        totals(r, out)?;
+        suppressed(r, out)?;
+        notes(r, out)
+    }
+}
+
+/// The findings, grouped under a line naming their file (and member): where each is,
+/// its type, confidence, value (masked unless `--reveal`) and context.
+fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut last: Option<(String, Option<String>)> = None;
+    for f in r.outcome.findings.iter() {
+        let f = f?;
+        let f = &*f;
+        let here = (f.path.clone(), f.member.clone());
+        if last.as_ref() != Some(&here) {
+            if last.is_some() {
+                writeln!(out)?;
             }
-            // Line:offset, or the cell of a spreadsheet.
-            let at = match &f.cell {
-                Some(c) => format!("{c}+{}", f.offset),
-                None => format!("{}:{}", f.line, f.offset),
-            };
-            writeln!(
-                out,
-                "  {:<16} {:<12} {:<6} {:<22} {}",
-                at,
-                f.kind.name(),
-                f.confidence.name(),
-                r.display_value(f),
-                escape(&r.display_context(f)),
-            )?;
+            match &f.member {
+                Some(m) => writeln!(out, "{}  [member {}]", escape(&f.path), escape(m))?,
+                None => writeln!(out, "{}", escape(&f.path))?,
+            }
+            last = Some(here);
         }
-        let problems: Vec<_> = o
-            .files
-            .iter()
-            .filter(|f| f.status != Status::Scanned || f.changed_during_scan)
-            .collect();
-        let members: Vec<_> = o
-            .files
-            .iter()
-            .flat_map(|f| f.members.iter())
-            .filter(|m| m.status != Status::Scanned)
-            .collect();
-        if !problems.is_empty() || !members.is_empty() {
-            writeln!(out, "\nnot fully scanned:")?;
-            for f in problems {
-                writeln!(
-                    out,
-                    "  {:<8} {}: {}",
-                    format!("{:?}", f.status).to_lowercase(),
-                    escape(&f.path),
-                    f.reason.as_deref().unwrap_or("")
-                )?;
-            }
-            for m in members {
-                writeln!(
-                    out,
-                    "  {:<8} {} [member {}]: {}",
-                    format!("{:?}", m.status).to_lowercase(),
-                    escape(&m.path),
-                    escape(m.member.as_deref().unwrap_or("")),
-                    m.reason.as_deref().unwrap_or("")
-                )?;
-            }
-        }
-        let s = r.summary();
+        // Line:offset, or the cell of a spreadsheet.
+        let at = match &f.cell {
+            Some(c) => format!("{c}+{}", f.offset),
+            None => format!("{}:{}", f.line, f.offset),
+        };
         writeln!(
             out,
-            "\n{} files scanned, {} skipped, {} errors; {} bytes; {} findings",
-            s.scanned,
-            s.skipped,
-            s.errors,
-            s.bytes,
-            o.findings.len()
+            "  {:<16} {:<12} {:<6} {:<22} {}",
+            at,
+            f.kind.name(),
+            f.confidence.name(),
+            r.display_value(f),
+            escape(&r.display_context(f)),
         )?;
-        let kinds: Vec<String> = s
-            .by_kind
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(k, n)| format!("{k}: {n}"))
-            .collect();
-        if !kinds.is_empty() {
-            writeln!(out, "  {}", kinds.join(", "))?;
-        }
-        let sup = &o.suppression;
-        if sup.counts.total() > 0 {
-            let c = &sup.counts;
-            let ways: Vec<String> = [
-                ("inline piiscan:allow", c.inline),
-                ("allowlisted path", c.path),
-                ("allowlisted fingerprint", c.fingerprint),
-                ("baseline", c.baseline),
-            ]
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(w, n)| format!("{w}: {n}"))
-            .collect();
-            writeln!(out, "  {} suppressed ({})", c.total(), ways.join(", "))?;
-        }
-        if !sup.unused.is_empty() {
-            writeln!(
-                out,
-                "  {} baseline entries matched nothing:",
-                sup.unused.len()
-            )?;
-            for e in &sup.unused {
-                let member = e
-                    .member
-                    .as_deref()
-                    .map(|m| format!(" [member {}]", escape(m)));
-                writeln!(
-                    out,
-                    "    {} {}{} {}",
-                    e.kind,
-                    escape(&e.path),
-                    member.unwrap_or_default(),
-                    &e.fingerprint[..e.fingerprint.len().min(16)]
-                )?;
-            }
-        }
-        if !r.config.reveal {
-            writeln!(out, "  values masked; --reveal shows them")?;
-        }
-        if !o.complete {
-            writeln!(
-                out,
-                "  INCOMPLETE: the scan was interrupted; only the files listed were scanned"
-            )?;
-        }
-        Ok(())
     }
+    Ok(())
+}
+
+/// The files, then the members, not fully scanned, with their status and reason;
+/// nothing when every input was scanned.
+fn not_fully_scanned(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let files = &r.outcome.files;
+    let problems: Vec<_> = files
+        .iter()
+        .filter(|f| f.status != Status::Scanned || f.changed_during_scan)
+        .collect();
+    let members: Vec<_> = files
+        .iter()
+        .flat_map(|f| f.members.iter())
+        .filter(|m| m.status != Status::Scanned)
+        .collect();
+    if problems.is_empty() && members.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nnot fully scanned:")?;
+    for f in problems {
+        writeln!(
+            out,
+            "  {:<8} {}: {}",
+            format!("{:?}", f.status).to_lowercase(),
+            escape(&f.path),
+            f.reason.as_deref().unwrap_or("")
+        )?;
+    }
+    for m in members {
+        writeln!(
+            out,
+            "  {:<8} {} [member {}]: {}",
+            format!("{:?}", m.status).to_lowercase(),
+            escape(&m.path),
+            escape(m.member.as_deref().unwrap_or("")),
+            m.reason.as_deref().unwrap_or("")
+        )?;
+    }
+    Ok(())
+}
+
+/// The counts of files, bytes and findings, and the findings by type (the types found).
+fn totals(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let s = r.summary();
+    writeln!(
+        out,
+        "\n{} files scanned, {} skipped, {} errors; {} bytes; {} findings",
+        s.scanned,
+        s.skipped,
+        s.errors,
+        s.bytes,
+        r.outcome.findings.len()
+    )?;
+    let kinds: Vec<String> = s
+        .by_kind
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{k}: {n}"))
+        .collect();
+    if !kinds.is_empty() {
+        writeln!(out, "  {}", kinds.join(", "))?;
+    }
+    Ok(())
+}
+
+/// What was suppressed, by way, and the baseline entries that matched nothing.
+fn suppressed(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let sup = &r.outcome.suppression;
+    if sup.counts.total() > 0 {
+        let c = &sup.counts;
+        let ways: Vec<String> = [
+            ("inline piiscan:allow", c.inline),
+            ("allowlisted path", c.path),
+            ("allowlisted fingerprint", c.fingerprint),
+            ("baseline", c.baseline),
+        ]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(w, n)| format!("{w}: {n}"))
+        .collect();
+        writeln!(out, "  {} suppressed ({})", c.total(), ways.join(", "))?;
+    }
+    if !sup.unused.is_empty() {
+        writeln!(
+            out,
+            "  {} baseline entries matched nothing:",
+            sup.unused.len()
+        )?;
+        for e in &sup.unused {
+            let member = e
+                .member
+                .as_deref()
+                .map(|m| format!(" [member {}]", escape(m)));
+            writeln!(
+                out,
+                "    {} {}{} {}",
+                e.kind,
+                escape(&e.path),
+                member.unwrap_or_default(),
+                &e.fingerprint[..e.fingerprint.len().min(16)]
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Closing notes: that values are masked (unless `--reveal`) and that the scan was
+/// interrupted, if it was.
+fn notes(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !r.config.reveal {
+        writeln!(out, "  values masked; --reveal shows them")?;
+    }
+    if !r.outcome.complete {
+        writeln!(
+            out,
+            "  INCOMPLETE: the scan was interrupted; only the files listed were scanned"
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
