@@ -7,20 +7,12 @@ use std::sync::Arc;
 use clap::Parser;
 
 use piiscan::check::check;
-use piiscan::cli::{
-    CheckArgs, Cli, Command, ConfigArgs, Format, MergeArgs, SimpleFormat, VerifyArgs,
-};
+use piiscan::cli::{CheckArgs, Cli, Command, ConfigArgs, MergeArgs, SimpleFormat, VerifyArgs};
 use piiscan::config::Config;
-use piiscan::evidence::store::Stream;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
-use piiscan::report::csv::Csv;
 use piiscan::report::custody::Output;
-use piiscan::report::evidence_list::EvidenceList;
-use piiscan::report::html::Html;
-use piiscan::report::jsonl::Jsonl;
-use piiscan::report::sarif::Sarif;
-use piiscan::report::{json::Json, manifest, text::Text, NoSink, Report, Reporter};
+use piiscan::report::{manifest, Sink};
 use piiscan::suppress::baseline::{Baseline, Entry};
 use piiscan::time::Date;
 
@@ -72,58 +64,14 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     cfg.walk.own.extend(out.identity());
     let cfg = Arc::new(cfg);
     let stop = Arc::clone(&interrupt.stop);
-    let (outcome, written) = if cfg.format == Format::Jsonl {
-        let mut stream = Jsonl::new(&cfg, out);
-        let outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut stream, None);
-        let written = stream.finish(&outcome).and_then(Output::finish);
-        (outcome, written)
-    } else {
-        // A JSON report file is written as the scan goes, while findings come in report
-        // order (a single file read front to back): no spill, and nothing to copy after.
-        let streams = cfg.format == Format::Json && cfg.write_baseline.is_none() && out.is_file();
-        let (mut out, stream) = match streams {
-            false => (Some(out), None),
-            true => {
-                let mut out = out;
-                match piiscan::report::json::begin(&mut out) {
-                    Ok(n) => (None, Some((Box::new(out) as Box<dyn Stream>, n))),
-                    Err(e) => {
-                        eprintln!("piiscan: cannot write report: {e}");
-                        return EXIT_ERROR;
-                    }
-                }
-            }
-        };
-        let mut outcome = piiscan::scan::run(Arc::clone(&cfg), stop, &mut NoSink, stream);
-        let streamed = outcome.findings.take_stream();
-        let report = Report {
-            config: &cfg,
-            outcome: &outcome,
-        };
-        let reporter: &dyn Reporter = match cfg.format {
-            Format::Json | Format::Jsonl => &Json,
-            Format::Text => &Text,
-            Format::EvidenceList => &EvidenceList,
-            Format::Csv => &Csv,
-            Format::Sarif => &Sarif,
-            Format::Html => &Html,
-        };
-        let written = match streamed {
-            Ok(Some(mut s)) => piiscan::report::json::end(&report, &mut s).and_then(|_| s.finish()),
-            Ok(None) => {
-                // Not streamed, or given up: the report is written whole now.
-                let out = match out.take() {
-                    Some(o) => Ok(o),
-                    None => Output::file(cfg.output.as_deref().expect("streams to a file"), true),
-                };
-                out.and_then(|mut out| {
-                    reporter.write(&report, &mut out)?;
-                    out.finish()
-                })
-            }
-            Err(e) => Err(e),
-        };
-        (outcome, written)
+    let run =
+        |sink: &mut dyn Sink, stream| piiscan::scan::run(Arc::clone(&cfg), stop, sink, stream);
+    let (outcome, written) = match piiscan::report::write::write_scan(&cfg, out, run) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("piiscan: cannot write report: {e}");
+            return EXIT_ERROR;
+        }
     };
     if let Err(e) = written {
         eprintln!("piiscan: cannot write report: {e}");
@@ -138,19 +86,7 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
         );
     }
     if let Some(path) = &cfg.write_baseline {
-        let entries: io::Result<std::collections::BTreeSet<Entry>> = outcome
-            .findings
-            .iter()
-            .map(|f| f.map(|f| Entry::of(&cfg.key, &f)))
-            .chain(outcome.suppression.matched.iter().cloned().map(Ok))
-            .collect();
-        let written = entries.and_then(|entries| {
-            let mut out = Output::file(path, false)?;
-            Baseline::new(&cfg.key, entries)
-                .write(&mut out)
-                .and_then(|_| out.finish())
-        });
-        if let Err(e) = written {
+        if let Err(e) = write_baseline(&cfg, &outcome, path) {
             eprintln!("piiscan: cannot write baseline {}: {e}", path.display());
             return EXIT_ERROR;
         }
@@ -164,12 +100,8 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     if !outcome.complete {
         return interrupt.exit_code().unwrap_or(EXIT_ERROR);
     }
-    if outcome.root_errors > 0 {
-        for f in outcome.files.iter().filter(|f| {
-            f.reason
-                .as_deref()
-                .is_some_and(|r| r.starts_with("cannot read root"))
-        }) {
+    if !outcome.root_errors.is_empty() {
+        for f in &outcome.root_errors {
             eprintln!("piiscan: {}: {}", f.path, f.reason.as_deref().unwrap_or(""));
         }
         EXIT_ERROR
@@ -178,6 +110,24 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     } else {
         EXIT_FINDINGS
     }
+}
+
+/// Writes the baseline of a scan to `path`: its findings and those the old baseline
+/// suppressed.
+fn write_baseline(
+    cfg: &Config,
+    outcome: &piiscan::report::Outcome,
+    path: &std::path::Path,
+) -> io::Result<()> {
+    let entries: std::collections::BTreeSet<Entry> = outcome
+        .findings
+        .iter()
+        .map(|f| f.map(|f| Entry::of(&cfg.key, &f)))
+        .chain(outcome.suppression.matched.iter().cloned().map(Ok))
+        .collect::<io::Result<_>>()?;
+    let mut out = Output::file(path, false)?;
+    Baseline::new(&cfg.key, entries).write(&mut out)?;
+    out.finish().map(|_| ())
 }
 
 fn run_merge(args: MergeArgs) -> u8 {

@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod sarif;
 pub mod sink;
 pub mod text;
+pub mod write;
 
 use std::io::{self, Write};
 

@@ -20,8 +20,8 @@ pub struct Outcome {
     pub started: SystemTime,
     /// End time.
     pub finished: SystemTime,
-    /// Number of roots that could not be read at all.
-    pub root_errors: usize,
+    /// The roots that could not be read at all (their records are in `files` too).
+    pub root_errors: Vec<FileRecord>,
     /// False if the scan was interrupted before it met and read every input.
     pub complete: bool,
     /// What was suppressed (inline markers, allowlists, baseline).

@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use zip::read::{read_zipfile_from_stream, ZipFile};
+use zip::result::ZipError;
 use zip::ZipArchive;
 
 use super::container::{Access, Container};
@@ -51,7 +52,7 @@ fn scan_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &
             Ok(mut f) => member(u, &mut f, depth, budget, node),
             Err(e) => {
                 let msg = e.to_string();
-                if msg.contains("assword") || msg.contains("ncrypt") {
+                if encrypted(&e) {
                     node.not_read(
                         &name,
                         None,
@@ -69,6 +70,17 @@ fn scan_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &
                 }
             }
         }
+    }
+}
+
+/// Returns true if and only if a member could not be read because it is encrypted.
+fn encrypted(e: &ZipError) -> bool {
+    match e {
+        ZipError::UnsupportedArchive(what) => {
+            *what == ZipError::PASSWORD_REQUIRED || what.contains("ncrypt")
+        }
+        ZipError::InvalidPassword => true,
+        _ => false,
     }
 }
 
