@@ -11,7 +11,7 @@ use piiscan::cli::{CheckArgs, Cli, Command, ConfigArgs, MergeArgs, SimpleFormat,
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
-use piiscan::report::custody::Output;
+use piiscan::report::output::Output;
 use piiscan::report::{manifest, Sink};
 use piiscan::suppress::baseline::{Baseline, Entry};
 use piiscan::time::Date;

@@ -23,7 +23,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::evidence::fingerprint::hex;
-use crate::report::custody::{digest_path, parse_sha256sum_line};
+use crate::report::output::{digest_path, parse_sha256sum_line};
 use crate::report::text::escape;
 
 /// An input as the report lists it.

@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::custody::{sha256sum_line, Output};
+use super::output::{sha256sum_line, Output};
 use crate::evidence::FileRecord;
 
 /// The raw bytes of a record's path: `path_hex` decoded when the name is not UTF-8.

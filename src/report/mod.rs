@@ -3,7 +3,7 @@
 //! [`Report`] gathers the outcome with the custody data (tool version and build commit,
 //! command line, host and user, times, case metadata, settings). Every format goes
 //! through [`display_value`] and [`display_context`], so masking happens in one place for
-//! all of them. [`custody`] writes report files atomically with a digest beside them;
+//! all of them. [`output`] writes report files atomically with a digest beside them;
 //! [`manifest`] writes the `sha256sum` manifest of the inputs.
 //!
 //! Formats: [`json`] (the contract), [`jsonl`] (a stream written as the scan goes),
@@ -12,12 +12,12 @@
 //! self-contained page for people).
 
 pub mod csv;
-pub mod custody;
 pub mod evidence_list;
 pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod manifest;
+pub mod output;
 pub mod sarif;
 pub mod sink;
 pub mod text;

@@ -9,11 +9,11 @@ use std::io;
 use std::sync::Arc;
 
 use super::csv::Csv;
-use super::custody::Output;
 use super::evidence_list::EvidenceList;
 use super::html::Html;
 use super::json::{self, Json};
 use super::jsonl::Jsonl;
+use super::output::Output;
 use super::sarif::Sarif;
 use super::text::Text;
 use super::{NoSink, Outcome, Report, Reporter, Sink};

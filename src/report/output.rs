@@ -1,4 +1,4 @@
-//! Chain of custody: report files that prove they are unchanged.
+//! Where a report goes, written so that it proves itself unchanged (chain of custody).
 //!
 //! - [`Output`] writes a report to standard output, or to a file atomically: a temporary
 //!   file beside the destination (created with mode 0600), flushed, `fsync`ed and renamed
@@ -128,11 +128,11 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// Where a report goes.
 pub struct Output {
-    sink: Sink,
+    dest: Destination,
     hasher: Sha256,
 }
 
-enum Sink {
+enum Destination {
     Stdout(BufWriter<io::Stdout>),
     /// An existing destination that is not a regular file (`/dev/null`, a FIFO, a
     /// process substitution): written in place, since renaming over it would replace it.
@@ -149,7 +149,7 @@ impl Output {
     /// Standard output.
     pub fn stdout() -> Output {
         Output {
-            sink: Sink::Stdout(BufWriter::new(io::stdout())),
+            dest: Destination::Stdout(BufWriter::new(io::stdout())),
             hasher: Sha256::new(),
         }
     }
@@ -160,7 +160,7 @@ impl Output {
         if std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let f = std::fs::OpenOptions::new().write(true).open(dest)?;
             return Ok(Output {
-                sink: Sink::Special(BufWriter::with_capacity(1 << 16, f)),
+                dest: Destination::Special(BufWriter::with_capacity(1 << 16, f)),
                 hasher: Sha256::new(),
             });
         }
@@ -171,7 +171,7 @@ impl Output {
         }
         let f = create_private(&partial)?;
         Ok(Output {
-            sink: Sink::File {
+            dest: Destination::File {
                 w: BufWriter::with_capacity(1 << 16, f),
                 partial,
                 dest: dest.to_path_buf(),
@@ -185,10 +185,10 @@ impl Output {
     /// Returns the SHA-256 (hex) of everything written.
     pub fn finish(self) -> io::Result<String> {
         let sha = hex(&self.hasher.finalize());
-        match self.sink {
-            Sink::Stdout(mut w) => w.flush()?,
-            Sink::Special(mut w) => w.flush()?,
-            Sink::File {
+        match self.dest {
+            Destination::Stdout(mut w) => w.flush()?,
+            Destination::Special(mut w) => w.flush()?,
+            Destination::File {
                 w,
                 partial,
                 dest,
@@ -221,14 +221,14 @@ impl Output {
     /// Whether it is a regular file (written atomically at [`Output::finish`]), which can
     /// be read back.
     pub fn is_file(&self) -> bool {
-        matches!(self.sink, Sink::File { .. })
+        matches!(self.dest, Destination::File { .. })
     }
 
     /// The device and inode of the file being written, if it is a file (so that a scan
     /// of the folder it is in does not read it).
     pub fn identity(&self) -> Option<(u64, u64)> {
         #[cfg(unix)]
-        if let Sink::File { w, .. } = &self.sink {
+        if let Destination::File { w, .. } = &self.dest {
             use std::os::unix::fs::MetadataExt;
             return w.get_ref().metadata().ok().map(|m| (m.dev(), m.ino()));
         }
@@ -240,8 +240,8 @@ impl crate::evidence::store::Stream for Output {
     /// Flushes the file, removes its `.partial` name (so a report can be written there
     /// anew) and gives back the open file.
     fn into_file(self: Box<Self>) -> io::Result<File> {
-        match self.sink {
-            Sink::File { w, partial, .. } => {
+        match self.dest {
+            Destination::File { w, partial, .. } => {
                 let f = w.into_inner().map_err(|e| e.into_error())?;
                 std::fs::remove_file(&partial)?;
                 Ok(f)
@@ -295,33 +295,33 @@ impl Write for Output {
             // A large report is mostly big blocks of findings: hashing one while writing it
             // takes a sequential step off the end of the scan. A failed write fails the
             // report, so hashing bytes that were not all written does no harm.
-            let sink: &mut (dyn Write + Send) = match &mut self.sink {
-                Sink::Stdout(w) => w,
-                Sink::Special(w) => w,
-                Sink::File { w, .. } => w,
+            let sink: &mut (dyn Write + Send) = match &mut self.dest {
+                Destination::Stdout(w) => w,
+                Destination::Special(w) => w,
+                Destination::File { w, .. } => w,
             };
             let hasher = &mut self.hasher;
             let ((), written) = rayon::join(|| hasher.update(buf), || sink.write_all(buf));
             written?;
-            if let Sink::File { w, .. } = &self.sink {
+            if let Destination::File { w, .. } = &self.dest {
                 start_writeback(w.get_ref());
             }
             return Ok(buf.len());
         }
-        let n = match &mut self.sink {
-            Sink::Stdout(w) => w.write(buf)?,
-            Sink::Special(w) => w.write(buf)?,
-            Sink::File { w, .. } => w.write(buf)?,
+        let n = match &mut self.dest {
+            Destination::Stdout(w) => w.write(buf)?,
+            Destination::Special(w) => w.write(buf)?,
+            Destination::File { w, .. } => w.write(buf)?,
         };
         self.hasher.update(&buf[..n]);
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Stdout(w) => w.flush(),
-            Sink::Special(w) => w.flush(),
-            Sink::File { w, .. } => w.flush(),
+        match &mut self.dest {
+            Destination::Stdout(w) => w.flush(),
+            Destination::Special(w) => w.flush(),
+            Destination::File { w, .. } => w.flush(),
         }
     }
 }
