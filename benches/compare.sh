@@ -4,7 +4,7 @@
 #
 #   benches/compare.sh BASE_BINARY [SIZE_MIB] [RUNS]      (defaults: 512 MiB, 7 runs)
 #
-# NEW is this checkout's release build. Inputs come from benches/inputs.sh, in $BENCH_DIR
+# NEW is this checkout's release build, or $NEW_BINARY when set. Inputs come from benches/inputs.sh, in $BENCH_DIR
 # (default: a temporary folder). Use it to show a change costs no speed (a refactor), or
 # what it gains.
 set -euo pipefail
@@ -12,8 +12,12 @@ cd "$(dirname "$0")/.."
 BASE=$(readlink -f "$1")
 SIZE_MIB=${2:-512}
 RUNS=${3:-7}
-cargo build --release -q
-NEW=$PWD/target/release/piiscan
+if [ -n "${NEW_BINARY:-}" ]; then
+    NEW=$(readlink -f "$NEW_BINARY")
+else
+    cargo build --release -q
+    NEW=$PWD/target/release/piiscan
+fi
 WORK=${BENCH_DIR:-$(mktemp -d)}
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$WORK"' EXIT
 benches/inputs.sh "$WORK" "$SIZE_MIB"
