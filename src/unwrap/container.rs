@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::limits::Budget;
-use super::{gzip, office, sqlite, tar, zip, Node, Unwrapper};
+use super::{bzip2, gzip, office, sqlite, tar, zip, Node, Unwrapper};
 
 /// How many leading bytes [`sniff`] needs.
 pub const HEAD: usize = 8192;
@@ -59,8 +59,9 @@ impl Container {
 }
 
 /// Every container, in the order their magic is tested.
-pub static CONTAINERS: [&Container; 6] = [
+pub static CONTAINERS: [&Container; 7] = [
     &gzip::GZIP,
+    &bzip2::BZIP2,
     &zip::ZIP,
     &tar::TAR,
     &sqlite::SQLITE,

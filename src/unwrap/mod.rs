@@ -10,6 +10,7 @@
 //! as reason, and a container that is damaged is recorded as `error` while every member
 //! that can still be read is scanned.
 
+mod bzip2;
 pub mod container;
 mod gzip;
 pub mod limits;

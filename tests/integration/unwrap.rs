@@ -696,3 +696,54 @@ fn dense_members_hand_out_their_findings_and_the_report_keeps_its_order() {
         .unwrap();
     assert_eq!(inner["findings"], 10_000);
 }
+
+/// A tar compressed with bzip2 (the `.tar.bz2` of GNU tar `-j`), made here: its members
+/// are listed under the bzip2 stream, and each finding names the member and its offset in
+/// the decompressed member.
+#[test]
+fn bzip2_streams_and_the_tar_inside_them_are_unpacked() {
+    use std::io::Write;
+    let csv = "name,mobile,id\n张三,13800138000,11010519491231002X\n";
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(csv.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "users.csv", csv.as_bytes())
+        .unwrap();
+    let tar = tar.into_inner().unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+    bz.write_all(&tar).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("users.tar.bz2");
+    std::fs::write(&path, bz.finish().unwrap()).unwrap();
+
+    let (code, r) = scan_json(&["--reveal", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let rec = &r["files"][0];
+    assert_eq!(rec["content"], "bzip2");
+    assert_eq!(rec["sha256"].as_str().map(str::len), Some(64));
+    let inner = member(rec, "users.tar");
+    assert_eq!(inner["content"], "tar");
+    assert_eq!(member(rec, "users.tar!users.csv")["status"], "scanned");
+    let found: Vec<(&str, &str, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["member"].as_str().unwrap(),
+                f["value"].as_str().unwrap(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let at = |s: &str| csv.find(s).unwrap() as u64;
+    assert_eq!(
+        found,
+        [
+            ("users.tar!users.csv", "13800138000", at("138")),
+            ("users.tar!users.csv", "11010519491231002X", at("110105"))
+        ]
+    );
+}
