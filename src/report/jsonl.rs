@@ -97,16 +97,19 @@ impl<'a, W: Write> Jsonl<'a, W> {
         }
     }
 
-    fn line(&mut self, v: &impl serde::Serialize) {
-        if self.error.is_some() {
-            return;
+    /// Writes a record as a line.
+    fn line(&mut self, v: &impl serde::Serialize) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, v).map_err(io::Error::from)?;
+        self.out.write_all(b"\n")
+    }
+
+    /// Keeps the first error of the stream (for [`Jsonl::finish`]) and returns it.
+    fn keep(&mut self, r: io::Result<()>) -> io::Result<()> {
+        if let Err(e) = &r {
+            self.error
+                .get_or_insert_with(|| io::Error::new(e.kind(), e.to_string()));
         }
-        let r = serde_json::to_writer(&mut self.out, v)
-            .map_err(io::Error::from)
-            .and_then(|_| self.out.write_all(b"\n"));
-        if let Err(e) = r {
-            self.error = Some(e);
-        }
+        r
     }
 
     /// The `finding` records of `findings`, a line each.
@@ -123,14 +126,6 @@ impl<'a, W: Write> Jsonl<'a, W> {
         records
     }
 
-    fn flush(&mut self) {
-        if self.error.is_none() {
-            if let Err(e) = self.out.flush() {
-                self.error = Some(e);
-            }
-        }
-    }
-
     /// Writes the `end` record and returns the writer, or the first write error.
     pub fn finish(mut self, outcome: &Outcome) -> io::Result<W> {
         let end = record(
@@ -141,17 +136,17 @@ impl<'a, W: Write> Jsonl<'a, W> {
                 "summary": summary_json(&outcome.files, &outcome.findings, &outcome.suppression),
             }),
         );
-        self.line(&end);
-        self.flush();
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(self.out),
+        if let Some(e) = self.error {
+            return Err(e);
         }
+        self.line(&end)?;
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 
 impl<W: Write> Sink for Jsonl<'_, W> {
-    fn begin(&mut self, started: SystemTime) {
+    fn begin(&mut self, started: SystemTime) -> io::Result<()> {
         let begin = record(
             "begin",
             json!({
@@ -161,37 +156,43 @@ impl<W: Write> Sink for Jsonl<'_, W> {
                 "ordered": false,
             }),
         );
-        self.line(&begin);
-        self.flush();
+        let r = self.line(&begin).and_then(|_| self.out.flush());
+        self.keep(r)
     }
 
-    fn findings(&mut self, input: &Path, findings: &[Finding]) {
+    fn findings(&mut self, input: &Path, findings: &[Finding]) -> io::Result<()> {
         let records = self.records(findings);
         let held = self.held.entry(input.to_path_buf()).or_default();
-        if let Err(e) = held.add(&records) {
-            self.error.get_or_insert(e);
-        }
+        let r = held.add(&records);
+        self.keep(r)
     }
 
-    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]) {
-        self.line(&record("file", file_json(rec)));
+    fn file(
+        &mut self,
+        input: Option<&Path>,
+        rec: &FileRecord,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        let r = self.write_file(input, rec, findings);
+        self.keep(r)
+    }
+}
+
+impl<W: Write> Jsonl<'_, W> {
+    /// The `file` record of an input, then its findings' records: those held since they
+    /// came, and `findings`.
+    fn write_file(
+        &mut self,
+        input: Option<&Path>,
+        rec: &FileRecord,
+        findings: &[Finding],
+    ) -> io::Result<()> {
+        self.line(&record("file", file_json(rec)))?;
         if let Some(held) = input.and_then(|p| self.held.remove(p)) {
-            if self.error.is_none() {
-                if let Err(e) = held.write_to(&mut self.out) {
-                    self.error = Some(e);
-                }
-            }
+            held.write_to(&mut self.out)?;
         }
         let records = self.records(findings);
-        if self.error.is_none() {
-            if let Err(e) = self.out.write_all(&records) {
-                self.error = Some(e);
-            }
-        }
-        self.flush();
-    }
-
-    fn failed(&self) -> bool {
-        self.error.is_some()
+        self.out.write_all(&records)?;
+        self.out.flush()
     }
 }

@@ -1,6 +1,7 @@
 //! What a scan hands to the reports: results pushed as they arrive ([`Sink`]) and the
 //! sorted [`Outcome`] at the end.
 
+use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -29,26 +30,34 @@ pub struct Outcome {
 }
 
 /// Receives the results of a scan as they arrive (push model), on the calling thread.
+/// An error means the sink cannot take more (its output failed): the scan then stops as
+/// if interrupted, and gives the sink nothing more.
 pub trait Sink {
     /// The scan starts.
-    fn begin(&mut self, _started: SystemTime) {}
+    fn begin(&mut self, _started: SystemTime) -> io::Result<()> {
+        Ok(())
+    }
     /// Findings of an input still being read that are final (path filled in, in order):
     /// they belong before the ones [`Sink::file`] is given for the same input.
-    fn findings(&mut self, _input: &Path, _findings: &[Finding]) {}
+    fn findings(&mut self, _input: &Path, _findings: &[Finding]) -> io::Result<()> {
+        Ok(())
+    }
     /// An input is done: its record and its (remaining) findings (path filled in, not
     /// sorted). `input` is the path it was read from, if findings of it may have come
     /// earlier.
-    fn file(&mut self, input: Option<&Path>, rec: &FileRecord, findings: &[Finding]);
-    /// Returns true if and only if the sink cannot take more (its output failed); the
-    /// scan then stops as if interrupted.
-    fn failed(&self) -> bool {
-        false
-    }
+    fn file(
+        &mut self,
+        input: Option<&Path>,
+        rec: &FileRecord,
+        findings: &[Finding],
+    ) -> io::Result<()>;
 }
 
 /// A sink that ignores everything (the sorted [`Outcome`] is all that is wanted).
 pub struct NoSink;
 
 impl Sink for NoSink {
-    fn file(&mut self, _input: Option<&Path>, _rec: &FileRecord, _findings: &[Finding]) {}
+    fn file(&mut self, _: Option<&Path>, _: &FileRecord, _: &[Finding]) -> io::Result<()> {
+        Ok(())
+    }
 }

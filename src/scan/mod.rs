@@ -59,7 +59,7 @@ pub fn run(
     stream: Option<(Box<dyn Stream>, u64)>,
 ) -> Outcome {
     let started = SystemTime::now();
-    sink.begin(started);
+    let sink_failed = sink.begin(started).is_err();
     let progress = Arc::new(Progress::new(cfg.quiet));
     let mut c = Collector {
         sink,
@@ -71,6 +71,7 @@ pub fn run(
         queued: BTreeSet::new(),
         in_flight: Arc::new(InFlight::default()),
         progress: Arc::clone(&progress),
+        sink_failed,
     };
     let (walk_roots, stdin_count, root_errors) = c.roots(&cfg);
     let (tx, rx) = mpsc::channel::<Msg>();
@@ -141,6 +142,8 @@ struct Collector<'a> {
     queued: BTreeSet<PathBuf>,
     in_flight: Arc<InFlight>,
     progress: Arc<Progress>,
+    /// True once the sink returned an error: it is given nothing more, and the scan stops.
+    sink_failed: bool,
 }
 
 impl Collector<'_> {
@@ -179,7 +182,7 @@ impl Collector<'_> {
         let mut complete = true;
         let mut deadline: Option<Instant> = None;
         loop {
-            if stop.load(Ordering::SeqCst) || self.sink.failed() {
+            if stop.load(Ordering::SeqCst) || self.sink_failed {
                 stop.store(true, Ordering::SeqCst);
                 complete = false;
                 let d = *deadline.get_or_insert_with(|| {
@@ -225,7 +228,9 @@ impl Collector<'_> {
                 }
                 let f = self.suppressor.filter(f);
                 self.progress.found(f.len());
-                self.sink.findings(&p, &f);
+                if !self.sink_failed {
+                    self.sink_failed = self.sink.findings(&p, &f).is_err();
+                }
                 *self.flushed.entry(p).or_default() += f.len() as u64;
                 self.findings.push(f);
             }
@@ -251,7 +256,9 @@ impl Collector<'_> {
         rec: FileRecord,
         findings: Vec<crate::evidence::Finding>,
     ) {
-        self.sink.file(input.as_deref(), &rec, &findings);
+        if !self.sink_failed {
+            self.sink_failed = self.sink.file(input.as_deref(), &rec, &findings).is_err();
+        }
         self.files.push(rec);
         self.findings.push(findings);
     }
