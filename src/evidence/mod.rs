@@ -44,13 +44,10 @@ pub struct Finding {
     pub context: Context,
     /// What validation established.
     pub details: Details,
-    /// True if its line carries the inline marker [`ALLOW_MARKER`]: it is suppressed.
+    /// True if its line carries the inline allow marker (`piiscan:allow`): it is
+    /// suppressed.
     pub allowed: bool,
 }
-
-/// The inline marker that suppresses the findings on its line (test fixtures in
-/// repositories): `13800138000 # piiscan:allow`.
-pub const ALLOW_MARKER: &[u8] = b"piiscan:allow";
 
 /// A snippet of text around a finding, kept raw until a reporter masks it.
 #[derive(Clone, Debug, Default)]

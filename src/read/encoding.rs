@@ -124,6 +124,21 @@ pub fn sniff(head: &[u8]) -> Encoding {
     Encoding::Utf8
 }
 
+/// The length of the byte order mark at the start of `head`, if it has the one of `enc`.
+pub(super) fn bom_len(enc: Encoding, head: &[u8]) -> usize {
+    let bom: &[u8] = match enc {
+        Encoding::Utf8 => &[0xEF, 0xBB, 0xBF],
+        Encoding::Utf16Le => &[0xFF, 0xFE],
+        Encoding::Utf16Be => &[0xFE, 0xFF],
+        _ => &[],
+    };
+    if head.starts_with(bom) {
+        bom.len()
+    } else {
+        0
+    }
+}
+
 /// True if nearly all code units decode to characters that text is made of.
 fn plausible_utf16(s: &[u8], enc: Encoding) -> bool {
     let mut good = 0usize;

@@ -2,7 +2,8 @@
 //! counted, so a report always says how much it leaves out and why.
 //!
 //! Four ways, tried in this order (a finding counts under the first that matches):
-//! 1. `inline`: the marker `piiscan:allow` on the finding's line (found by the reader);
+//! 1. `inline`: the marker `piiscan:allow` on the finding's line (found by the reader, with
+//!    [`marker`]);
 //! 2. `path`: the file or member path matches an allowlisted glob (`[allowlist] paths`);
 //! 3. `fingerprint`: the value's keyed fingerprint is allowlisted (`[allowlist]
 //!    fingerprints`), never the raw value;
@@ -12,6 +13,7 @@
 //! baseline can be pruned.
 
 pub mod baseline;
+pub mod marker;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

@@ -1,0 +1,128 @@
+//! Found: detector candidates turned into [`Finding`]s, the one place a finding is built.
+//!
+//! A candidate's range is in the text the detector saw (decoded, if the input is not read
+//! as it is); a finding has its offset and length in the raw bytes, its line and its
+//! column. Lines and columns are counted by a [`Position`] moved forward from candidate
+//! to candidate, so text is walked once however many items it holds.
+
+use crate::detect::text::Buf;
+use crate::detect::Candidate;
+use crate::evidence::{Context, Finding};
+
+use super::encoding::Encoding;
+use super::ReadOptions;
+
+/// A position in text met in order: where it is, the line breaks passed since it started,
+/// and the characters since the last line break (or since it started, if none).
+pub(super) struct Position {
+    /// The offset in the text.
+    pub at: usize,
+    /// Line breaks passed.
+    pub line: u64,
+    /// Characters since the last line break.
+    pub column: u64,
+}
+
+impl Position {
+    /// A position at offset `at`, on line 0, column 0.
+    #[inline]
+    pub fn at(at: usize) -> Position {
+        Position {
+            at,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// Moves forward to offset `to` of `text`.
+    #[inline]
+    pub fn advance_to(&mut self, text: &[u8], to: usize) {
+        let seg = &text[self.at..to];
+        self.at = to;
+        match memchr::memrchr(b'\n', seg) {
+            Some(i) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count() as u64;
+                self.column = chars(&seg[i + 1..]);
+            }
+            None => self.column += chars(seg),
+        }
+    }
+}
+
+/// Characters in UTF-8 text: the bytes that do not continue a character (a column counts
+/// Unicode code points, as SARIF's `unicodeCodePoints`).
+fn chars(b: &[u8]) -> u64 {
+    b.iter().filter(|&&x| (x as i8) >= -0x40).count() as u64
+}
+
+/// The findings of the candidates found in `b` that `opts` keeps, in the order given (the
+/// detector's, by offset). `pos` is moved to each one's start, which gives its line
+/// (counted from where `pos` started; the caller makes it absolute) and its column
+/// (1-based). `raw` maps a candidate's text range to its offset in the input and its
+/// length in raw bytes.
+pub(super) fn findings(
+    candidates: Vec<Candidate>,
+    b: &Buf,
+    opts: &ReadOptions,
+    enc: Encoding,
+    pos: &mut Position,
+    raw: impl Fn(usize, usize) -> (u64, usize),
+) -> Vec<Finding> {
+    candidates
+        .into_iter()
+        .filter(|c| opts.keeps(c))
+        .map(|c| {
+            pos.advance_to(b.bytes, c.start);
+            let (offset, length) = raw(c.start, c.end);
+            let mut f = finding(c, b, offset, length, pos.line, enc);
+            f.column = pos.column + 1;
+            f
+        })
+        .collect()
+}
+
+/// A finding from a candidate found in `b`, at `offset` in the raw bytes, `length` raw
+/// bytes long, on `line` (column unknown: 0), read as `enc`.
+#[inline]
+pub(super) fn finding(
+    c: Candidate,
+    b: &Buf,
+    offset: u64,
+    length: usize,
+    line: u64,
+    enc: Encoding,
+) -> Finding {
+    Finding {
+        kind: c.kind,
+        path: String::new(),
+        member: None,
+        offset,
+        length: length as u32,
+        line,
+        column: 0,
+        encoding: enc.name(),
+        cell: None,
+        confidence: c.confidence,
+        context: Context::around(b.bytes, c.start, c.end),
+        details: c.details,
+        value: c.value,
+        allowed: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_position_counts_line_breaks_and_the_characters_after_the_last() {
+        let text = "手机 a\nbc 邮箱\n".as_bytes();
+        let mut pos = Position::at(0);
+        pos.advance_to(text, "手机 ".len());
+        assert_eq!((pos.line, pos.column), (0, 3));
+        pos.advance_to(text, "手机 a\nbc ".len());
+        assert_eq!((pos.line, pos.column), (1, 3));
+        pos.advance_to(text, text.len());
+        assert_eq!((pos.at, pos.line, pos.column), (text.len(), 2, 0));
+    }
+}
