@@ -48,140 +48,13 @@ pub fn uri(path: &str) -> String {
     s
 }
 
+/// Where each artifact sits in the artifact list: by file path and member.
+type ArtifactIndex = BTreeMap<(String, Option<String>), usize>;
+
 impl Reporter for Sarif {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let rules: Vec<Value> = Kind::ALL
-            .iter()
-            .map(|&k| {
-                let rule = &k.spec().rule;
-                json!({
-                    "id": k.name(),
-                    "name": rule.name,
-                    "shortDescription": {"text": rule.short},
-                    "fullDescription": {"text": rule.help},
-                    "help": {"text": rule.help},
-                    "defaultConfiguration": {"level": "error"},
-                    "properties": {"tags": ["privacy", "pii", "security"]},
-                })
-            })
-            .collect();
-        // Size and SHA-256 of every file and member, for the artifacts.
-        let mut records: BTreeMap<(&str, Option<&str>), Described> = BTreeMap::new();
-        for f in &r.outcome.files {
-            records.insert((&f.path, None), (f.size, f.sha256.as_deref()));
-            for m in &f.members {
-                records.insert(
-                    (&f.path, m.member.as_deref()),
-                    (m.size, m.sha256.as_deref()),
-                );
-            }
-        }
-        let described = |path: &str, member: Option<&str>, mut a: Value| {
-            if let Some(&(size, sha)) = records.get(&(path, member)) {
-                if let Some(n) = size {
-                    a["length"] = json!(n);
-                }
-                if let Some(h) = sha {
-                    a["hashes"] = json!({"sha-256": h});
-                }
-            }
-            a
-        };
-        // Artifacts: every file with a finding, and every member, nested in its file, in
-        // the order the findings first name them (a first pass over the findings).
-        let mut artifacts: Vec<Value> = Vec::new();
-        let mut index: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
-        for f in r.outcome.findings.iter() {
-            let f = f?;
-            let outer_key = (f.path.clone(), None);
-            let outer = *index.entry(outer_key).or_insert_with(|| {
-                artifacts.push(described(
-                    &f.path,
-                    None,
-                    json!({"location": {"uri": uri(&f.path)}}),
-                ));
-                artifacts.len() - 1
-            });
-            if let Some(m) = &f.member {
-                index
-                    .entry((f.path.clone(), Some(m.clone())))
-                    .or_insert_with(|| {
-                        let a = json!({"location": {"uri": uri(m)}, "parentIndex": outer});
-                        artifacts.push(described(&f.path, Some(m), a));
-                        artifacts.len() - 1
-                    });
-            }
-        }
-        let result = |f: &Finding| -> Value {
-            let shown = r.display_value(f);
-            let idx = index[&(f.path.clone(), f.member.clone())];
-            let loc_uri = match &f.member {
-                Some(m) => uri(m),
-                None => uri(&f.path),
-            };
-            let mut region = serde_json::Map::new();
-            if f.line >= 1 && f.cell.is_none() {
-                region.insert("startLine".into(), json!(f.line));
-                if f.column > 0 {
-                    region.insert("startColumn".into(), json!(f.column));
-                    if !f.context.item.contains('\n') {
-                        let width = f.context.item.chars().count().max(1) as u64;
-                        region.insert("endColumn".into(), json!(f.column + width));
-                    }
-                }
-            }
-            region.insert("byteOffset".into(), json!(f.offset));
-            region.insert("byteLength".into(), json!(f.length));
-            let snippet = display_context_around(r.config, f, &shown);
-            region.insert("snippet".into(), json!({"text": snippet}));
-            let mut props = serde_json::Map::new();
-            props.insert("confidence".into(), json!(f.confidence));
-            props.insert("encoding".into(), json!(f.encoding));
-            if let Some(c) = &f.cell {
-                props.insert("cell".into(), json!(c));
-            }
-            json!({
-                "ruleId": f.kind.name(),
-                "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
-                "level": level(f.confidence),
-                "message": {"text": format!(
-                    "{} {} ({} confidence)",
-                    f.kind.spec().rule.short,
-                    shown,
-                    f.confidence.name()
-                )},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": loc_uri, "index": idx},
-                    "region": Value::Object(region),
-                }}],
-                "partialFingerprints": {
-                    "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
-                },
-                "properties": Value::Object(props),
-            })
-        };
-        let o = r.outcome;
-        let doc = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": "piiscan",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }},
-                "invocations": [{
-                    "executionSuccessful": o.complete,
-                    "startTimeUtc": rfc3339_millis(o.started),
-                    "endTimeUtc": rfc3339_millis(o.finished),
-                    "arguments": r.config.command_line,
-                }],
-                "artifacts": artifacts,
-                "results": RESULTS,
-                "columnKind": "unicodeCodePoints",
-            }],
-        });
+        let (artifacts, index) = artifacts(r)?;
+        let doc = document(r, artifacts);
         // The document is written as serde_json's pretty printer would write it whole, but
         // with the results streamed one at a time in its place, so memory holds one result
         // rather than all of them. Only `columnKind` follows the results, so the last
@@ -193,30 +66,208 @@ impl Reporter for Sarif {
             .expect("the document holds the placeholder");
         out.write_all(&text.as_bytes()[..at])?;
         out.write_all(b"\"results\": [")?;
-        let mut any = false;
-        let mut buf = Vec::new();
-        for f in r.outcome.findings.iter() {
-            let f = f?;
-            out.write_all(if any { b",\n" } else { b"\n" })?;
-            any = true;
-            buf.clear();
-            serde_json::to_writer_pretty(&mut buf, &result(&f))?;
-            for (i, line) in buf.split(|&c| c == b'\n').enumerate() {
-                if i > 0 {
-                    out.write_all(b"\n")?;
-                }
-                out.write_all(RESULT_INDENT.as_bytes())?;
-                out.write_all(line)?;
-            }
-        }
-        if any {
-            out.write_all(b"\n")?;
-            out.write_all(&RESULT_INDENT.as_bytes()[2..])?;
-        }
+        write_results(r, &index, out)?;
         out.write_all(b"]")?;
         out.write_all(&text.as_bytes()[at + placeholder.len()..])?;
         writeln!(out)
     }
+}
+
+/// One rule per identifier type, in registry order.
+fn rules() -> Vec<Value> {
+    Kind::ALL
+        .iter()
+        .map(|&k| {
+            let rule = &k.spec().rule;
+            json!({
+                "id": k.name(),
+                "name": rule.name,
+                "shortDescription": {"text": rule.short},
+                "fullDescription": {"text": rule.help},
+                "help": {"text": rule.help},
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"tags": ["privacy", "pii", "security"]},
+            })
+        })
+        .collect()
+}
+
+/// Size and SHA-256 of every file and member, for the artifacts.
+fn records<'a>(r: &Report<'a>) -> BTreeMap<(&'a str, Option<&'a str>), Described<'a>> {
+    let mut records = BTreeMap::new();
+    for f in &r.outcome.files {
+        records.insert((f.path.as_str(), None), (f.size, f.sha256.as_deref()));
+        for m in &f.members {
+            records.insert(
+                (f.path.as_str(), m.member.as_deref()),
+                (m.size, m.sha256.as_deref()),
+            );
+        }
+    }
+    records
+}
+
+/// The artifact `a` with the length and hash its record gives, if any.
+fn described(
+    records: &BTreeMap<(&str, Option<&str>), Described>,
+    path: &str,
+    member: Option<&str>,
+    mut a: Value,
+) -> Value {
+    if let Some(&(size, sha)) = records.get(&(path, member)) {
+        if let Some(n) = size {
+            a["length"] = json!(n);
+        }
+        if let Some(h) = sha {
+            a["hashes"] = json!({"sha-256": h});
+        }
+    }
+    a
+}
+
+/// Artifacts: every file with a finding, and every member, nested in its file, in the
+/// order the findings first name them (a first pass over the findings); and where each is.
+fn artifacts(r: &Report) -> io::Result<(Vec<Value>, ArtifactIndex)> {
+    let records = records(r);
+    let mut artifacts: Vec<Value> = Vec::new();
+    let mut index = ArtifactIndex::new();
+    for f in r.outcome.findings.iter() {
+        let f = f?;
+        let outer_key = (f.path.clone(), None);
+        let outer = *index.entry(outer_key).or_insert_with(|| {
+            artifacts.push(described(
+                &records,
+                &f.path,
+                None,
+                json!({"location": {"uri": uri(&f.path)}}),
+            ));
+            artifacts.len() - 1
+        });
+        if let Some(m) = &f.member {
+            index
+                .entry((f.path.clone(), Some(m.clone())))
+                .or_insert_with(|| {
+                    let a = json!({"location": {"uri": uri(m)}, "parentIndex": outer});
+                    artifacts.push(described(&records, &f.path, Some(m), a));
+                    artifacts.len() - 1
+                });
+        }
+    }
+    Ok((artifacts, index))
+}
+
+/// The region of a finding: line and columns (not for a spreadsheet cell), byte offset
+/// and length, and the snippet around the value as shown.
+fn region(r: &Report, f: &Finding, shown: &str) -> Value {
+    let mut region = serde_json::Map::new();
+    if f.line >= 1 && f.cell.is_none() {
+        region.insert("startLine".into(), json!(f.line));
+        if f.column > 0 {
+            region.insert("startColumn".into(), json!(f.column));
+            if !f.context.item.contains('\n') {
+                let width = f.context.item.chars().count().max(1) as u64;
+                region.insert("endColumn".into(), json!(f.column + width));
+            }
+        }
+    }
+    region.insert("byteOffset".into(), json!(f.offset));
+    region.insert("byteLength".into(), json!(f.length));
+    let snippet = display_context_around(r.config, f, shown);
+    region.insert("snippet".into(), json!({"text": snippet}));
+    Value::Object(region)
+}
+
+/// The result of one finding, pointing at its artifact in `index`.
+fn result(r: &Report, index: &ArtifactIndex, f: &Finding) -> Value {
+    let shown = r.display_value(f);
+    let idx = index[&(f.path.clone(), f.member.clone())];
+    let loc_uri = match &f.member {
+        Some(m) => uri(m),
+        None => uri(&f.path),
+    };
+    let region = region(r, f, &shown);
+    let mut props = serde_json::Map::new();
+    props.insert("confidence".into(), json!(f.confidence));
+    props.insert("encoding".into(), json!(f.encoding));
+    if let Some(c) = &f.cell {
+        props.insert("cell".into(), json!(c));
+    }
+    json!({
+        "ruleId": f.kind.name(),
+        "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
+        "level": level(f.confidence),
+        "message": {"text": format!(
+            "{} {} ({} confidence)",
+            f.kind.spec().rule.short,
+            shown,
+            f.confidence.name()
+        )},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": loc_uri, "index": idx},
+            "region": region,
+        }}],
+        "partialFingerprints": {
+            "piiscanValue/v1": r.config.key.fingerprint(f.kind, &f.value),
+        },
+        "properties": Value::Object(props),
+    })
+}
+
+/// The one invocation: whether it completed, when it ran and its arguments.
+fn invocation(r: &Report) -> Value {
+    let o = r.outcome;
+    json!({
+        "executionSuccessful": o.complete,
+        "startTimeUtc": rfc3339_millis(o.started),
+        "endTimeUtc": rfc3339_millis(o.finished),
+        "arguments": r.config.command_line,
+    })
+}
+
+/// The whole document, with the [`RESULTS`] placeholder where the results go.
+fn document(r: &Report, artifacts: Vec<Value>) -> Value {
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "piiscan",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules(),
+            }},
+            "invocations": [invocation(r)],
+            "artifacts": artifacts,
+            "results": RESULTS,
+            "columnKind": "unicodeCodePoints",
+        }],
+    })
+}
+
+/// The results, one at a time, between the brackets of the results array, indented as
+/// the pretty printer would indent them in the document.
+fn write_results(r: &Report, index: &ArtifactIndex, out: &mut dyn Write) -> io::Result<()> {
+    let mut any = false;
+    let mut buf = Vec::new();
+    for f in r.outcome.findings.iter() {
+        let f = f?;
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        buf.clear();
+        serde_json::to_writer_pretty(&mut buf, &result(r, index, &f))?;
+        for (i, line) in buf.split(|&c| c == b'\n').enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(RESULT_INDENT.as_bytes())?;
+            out.write_all(line)?;
+        }
+    }
+    if any {
+        out.write_all(b"\n")?;
+        out.write_all(&RESULT_INDENT.as_bytes()[2..])?;
+    }
+    Ok(())
 }
 
 /// The placeholder of the results in the document written around them.
