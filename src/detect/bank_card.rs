@@ -12,9 +12,9 @@
 use serde_json::json;
 
 use super::checksum::luhn_valid;
+use super::digits::{Buf, Gap, Run};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{bin_lookup, Bin};
-use super::text::{Buf, Gap, Run};
 use super::Details;
 use super::{Candidate, Scan};
 

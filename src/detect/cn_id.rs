@@ -8,9 +8,9 @@
 
 use serde_json::json;
 
+use super::digits::{Buf, Gap, Run, Sep};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{is_placeholder_name, DIVISIONS};
-use super::text::{Buf, Gap, Run, Sep};
 use super::Details;
 use super::{Candidate, Scan};
 use crate::detect::checksum::mod11_2_check_char;

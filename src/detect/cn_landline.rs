@@ -12,9 +12,9 @@
 
 use serde_json::json;
 
+use super::digits::{digit_at, Buf, Gap, Run, Sep};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{LandlineArea, LANDLINE_AREAS};
-use super::text::{digit_at, Buf, Gap, Run, Sep};
 use super::Details;
 use super::{Candidate, Scan};
 

@@ -8,9 +8,9 @@
 
 use serde_json::json;
 
+use super::digits::{Buf, Gap, Run};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::tables::{mobile_segment, MobileSegment};
-use super::text::{Buf, Gap, Run};
 use super::Details;
 use super::{Candidate, Scan};
 

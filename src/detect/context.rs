@@ -4,15 +4,15 @@
 //! `"mobile": "`, `tel=`) or a CSV/TSV header naming its column (`手机号`, `id_card`) is
 //! context. Context raises confidence one step, and is required for items that carry no
 //! checksum and are otherwise too weak (legacy 15-digit IDs, Luhn exceptions, foreign-network
-//! cards). Both look back a fixed distance, well inside [`super::text::LOOKBEHIND`], so they
+//! cards). Both look back a fixed distance, well inside [`super::digits::LOOKBEHIND`], so they
 //! give the same answer in any window.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memrchr;
 
+use super::digits::Buf;
 use super::kind::{Kind, KindSet};
 use super::tables::{DECOY_KEYWORDS, KEYWORDS};
-use super::text::Buf;
 
 /// The mark a decoy label (`订单号`, `IMEI`) sets in the [`KindSet`] of a text.
 pub const DECOY: KindSet = KindSet::DECOY;

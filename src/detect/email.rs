@@ -7,8 +7,8 @@
 
 use serde_json::json;
 
+use super::digits::Buf;
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
-use super::text::Buf;
 use super::Details;
 use super::{Candidate, Scan};
 

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Serialize, Serializer};
 
-use super::text::{Buf, Run};
+use super::digits::{Buf, Run};
 use super::{Details, Scan};
 use crate::time::Date;
 
@@ -133,7 +133,7 @@ impl Kind {
     }
 
     /// Every kind, in report order.
-    pub const ALL: &'static [Kind] = &super::KINDS;
+    pub const ALL: &'static [Kind] = super::KINDS;
 
     /// Everything about this kind.
     pub fn spec(self) -> &'static KindSpec {

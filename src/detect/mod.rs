@@ -4,7 +4,7 @@
 //! and the range of it that this call *owns*, and returns the items that start in the
 //! owned range. It works in four steps:
 //!
-//! 1. digit runs are read straight from the raw bytes ([`text`]), and each detector tries
+//! 1. digit runs are read straight from the raw bytes ([`digits`]), and each detector tries
 //!    its written forms starting at each run (plain, grouped, prefixed), validating every
 //!    candidate with the pure validator of its kind (checksums, dates, division codes,
 //!    segments, issuer prefixes) and the boundary rule (no ASCII letter, digit or `_` on
@@ -18,7 +18,7 @@
 //! 4. the candidates starting in the owned range are returned.
 //!
 //! ```
-//! use piiscan::detect::{Detector, text::Buf};
+//! use piiscan::detect::{Detector, digits::Buf};
 //! let d = Detector::new(false);
 //! let text = "身份证号11010519491231002X，手机+86 138 0013 8000".as_bytes();
 //! let fc = d.file_context(text);
@@ -35,10 +35,10 @@ pub mod cn_landline;
 pub mod cn_mobile;
 pub mod context;
 pub mod details;
+pub mod digits;
 pub mod email;
 pub mod kind;
 pub mod tables;
-pub mod text;
 
 use std::ops::Range;
 
@@ -47,12 +47,12 @@ use serde_json::Value;
 use crate::time::Date;
 use context::{has_decoy, labels_before, sql_column_kinds, FileContext, Keywords};
 pub use details::Details;
+use digits::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 use kind::{AroundFinder, DigitsFinder, RangeFinder};
 pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
-use text::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 
 /// The registry of kinds, in report order: each detector's [`KindSpec`].
-pub const KINDS: [Kind; 6] = [
+pub const KINDS: &[Kind] = &[
     cn_id::KIND,
     cn_mobile::KIND,
     cn_landline::KIND,
@@ -189,7 +189,7 @@ impl Detector {
     }
 
     /// Scans `buf` and returns the items that start inside `own`, sorted by offset.
-    /// `buf` must extend [`text::LOOKBEHIND`] bytes before `own` and [`text::LOOKAHEAD`]
+    /// `buf` must extend [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`]
     /// after it, unless it reaches the start or end of the input.
     pub fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
         self.scan_using(buf, own, fcx, item_runs)
@@ -243,7 +243,7 @@ impl Detector {
         };
         for i in 0..runs.len() {
             let st = runs[i].start;
-            if st < lo || st >= hi || runs[i].n > text::MAX_RUN_DIGITS {
+            if st < lo || st >= hi || runs[i].n > digits::MAX_RUN_DIGITS {
                 continue;
             }
             if !could_start(buf.bytes, runs, i) {
@@ -549,7 +549,7 @@ mod tests {
                     v.into_iter().map(|c| (c.start, c.end, c.kind, c.value)).collect::<Vec<_>>()
                 };
                 let fast = key(d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc));
-                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, text::digit_runs));
+                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, digits::digit_runs));
                 prop_assert_eq!(fast, all);
             }
 

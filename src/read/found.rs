@@ -5,7 +5,7 @@
 //! column. Lines and columns are counted by a [`Position`] moved forward from candidate
 //! to candidate, so text is walked once however many items it holds.
 
-use crate::detect::text::Buf;
+use crate::detect::digits::Buf;
 use crate::detect::Candidate;
 use crate::evidence::{Context, Finding};
 

@@ -5,7 +5,7 @@
 //! so every byte the detectors look at around an item is present. The owned part of a
 //! batch is cut into windows of `window` bytes; each window is scanned with its
 //! look-around and keeps only the items that *start* in it. Since every decision about an
-//! item depends only on bytes within the look-around (see [`crate::detect::text`]), the
+//! item depends only on bytes within the look-around (see [`crate::detect::digits`]), the
 //! findings are the same for any window size: none lost at an edge, none reported twice.
 //! Windows of one batch are scanned in parallel (rayon) for large inputs.
 //!
@@ -25,13 +25,13 @@
 //!
 //! Inline allow markers are found with [`crate::suppress::marker`].
 //!
-//! [`LOOKBEHIND`]: crate::detect::text::LOOKBEHIND
-//! [`LOOKAHEAD`]: crate::detect::text::LOOKAHEAD
+//! [`LOOKBEHIND`]: crate::detect::digits::LOOKBEHIND
+//! [`LOOKAHEAD`]: crate::detect::digits::LOOKAHEAD
 
 use std::fs::File;
 use std::io::Read;
 
-use crate::detect::text::Buf;
+use crate::detect::digits::Buf;
 use crate::detect::{Candidate, Detector};
 use crate::evidence::{Confidence, Finding, KindSet};
 use crate::suppress::marker::{mark_allowed, marker_lines};

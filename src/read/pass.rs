@@ -11,7 +11,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use crate::detect::context::FileContext;
-use crate::detect::text::{LOOKAHEAD, LOOKBEHIND};
+use crate::detect::digits::{LOOKAHEAD, LOOKBEHIND};
 use crate::detect::Detector;
 use crate::evidence::fingerprint::hex;
 

@@ -3,7 +3,7 @@
 //! binary data that may hold such items is read again as UTF-16LE, at both byte
 //! alignments, since the text may start at an odd offset.
 
-use crate::detect::text::Buf;
+use crate::detect::digits::Buf;
 use crate::evidence::Finding;
 
 use super::encoding::{decode, Encoding, TextMap};

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use rayon::prelude::*;
 
 use crate::detect::context::FileContext;
-use crate::detect::text::{Buf, LOOKAHEAD, LOOKBEHIND};
+use crate::detect::digits::{Buf, LOOKAHEAD, LOOKBEHIND};
 use crate::detect::Detector;
 use crate::evidence::Finding;
 use crate::suppress::marker::{mark_allowed, marker_lines};

@@ -59,7 +59,7 @@ impl Container {
 }
 
 /// Every container, in the order their magic is tested.
-pub static CONTAINERS: [&Container; 7] = [
+pub static CONTAINERS: &[&Container] = &[
     &gzip::GZIP,
     &bzip2::BZIP2,
     &zip::ZIP,

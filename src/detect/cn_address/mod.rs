@@ -48,8 +48,8 @@ mod vocabulary;
 use aho_corasick::Input;
 use serde_json::{json, Value};
 
+use super::digits::Buf;
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
-use super::text::Buf;
 use super::Details;
 use super::{Candidate, Scan};
 pub use chars::is_han;
