@@ -8,7 +8,7 @@ use piiscan::unwrap::limits::Limits;
 use piiscan::unwrap::Unwrapper;
 
 fuzz_target!(|data: &[u8]| {
-    let det = Detector::new(false);
+    let det = Detector::new();
     let u = Unwrapper {
         det: &det,
         opts: ReadOptions::default(),

@@ -6,7 +6,7 @@ use piiscan::detect::Detector;
 use piiscan::read::{scan_stream, ReadOptions};
 
 fn run(data: &[u8], window: usize, batch: usize, parallel: bool) -> Vec<(u64, u32, String)> {
-    let det = Detector::new(true);
+    let det = Detector::new();
     let opts = ReadOptions {
         window,
         batch,

@@ -26,6 +26,7 @@ static SPEC: KindSpec = KindSpec {
     find: Finder::Digits(candidates),
     optional: false,
     mask: Mask::Ends(|_| (6, 4)),
+    revealing: &[],
     check: Check {
         fits: |s| s.all_digits && (15..=19).contains(&s.compact.len()),
         suggested: |s| (16..=19).contains(&s.compact.len()),

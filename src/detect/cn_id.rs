@@ -9,7 +9,7 @@
 use serde_json::json;
 
 use super::digits::{Buf, Gap, Run, Sep};
-use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
+use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Revealing, Rule};
 use super::tables::{is_placeholder_name, DIVISIONS};
 use super::Details;
 use super::{Candidate, Scan};
@@ -24,13 +24,21 @@ static SPEC: KindSpec = KindSpec {
     find: Finder::Digits(candidates),
     optional: false,
     mask: Mask::Ends(|v| if v.chars().count() == 18 { (6, 4) } else { (6, 3) }),
+    revealing: &[Revealing {
+        key: "birth_date",
+        shown_as: "birth_year",
+        shown: |date| {
+            let year = date.as_str().and_then(|d| d.get(..4)?.parse::<u64>().ok());
+            year.map_or(serde_json::Value::Null, |y| json!(y))
+        },
+    }],
     check: Check {
         fits: |s| s.id_shape || (s.all_digits && s.compact.len() == 15),
         suggested: |s| s.id_shape || s.compact.len() == 15,
         attempt: |s, today| {
             validate(s.compact, today)
                 .map(|i| {
-                    let mut d = i.details(true);
+                    let mut d = i.details();
                     d.insert("value", json!(i.value));
                     (d, i.value)
                 })
@@ -138,19 +146,16 @@ impl IdInfo {
         }
     }
 
-    /// Details for reports. With `reveal` false only the birth year is given.
-    pub fn details(&self, reveal: bool) -> Details {
+    /// Details for reports (the birth date is shown as its year without `--reveal`: see
+    /// the spec's `revealing`).
+    pub fn details(&self) -> Details {
         let mut m = Details::with_capacity(8);
         m.insert("division_code", json!(format!("{:06}", self.division_code)));
         if !self.region.is_empty() {
             m.insert("region", json!(self.region));
         }
         m.insert("division_status", json!(self.status.name()));
-        if reveal {
-            m.insert("birth_date", json!(self.birth.to_string()));
-        } else {
-            m.insert("birth_year", json!(self.birth.year));
-        }
+        m.insert("birth_date", json!(self.birth.to_string()));
         m.insert("sex", json!(if self.male { "male" } else { "female" }));
         if self.legacy {
             m.insert("legacy_15_digit", json!(true));
@@ -270,7 +275,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
         value: info.value.clone(),
         confidence: info.confidence(),
         needs_context: info.legacy,
-        details: info.details(s.reveal),
+        details: info.details(),
     });
 }
 
@@ -373,8 +378,8 @@ mod tests {
         let old = validate("440524188001010014", today()).unwrap();
         assert_eq!(old.status, DivisionStatus::Retired);
         assert_eq!(old.confidence(), Confidence::Medium, "born before 1900");
-        assert!(old.details(false).contains_key("test_value"));
-        assert!(!old.details(false).contains_key("birth_date"));
+        assert!(old.details().contains_key("test_value"));
+        assert_eq!(old.details()["birth_date"], "1880-01-01");
     }
 
     #[test]

@@ -33,6 +33,7 @@ static SPEC: KindSpec = KindSpec {
         };
         (area.min(v.chars().count().saturating_sub(4)), 4)
     }),
+    revealing: &[],
     check: Check {
         fits: |s| s.all_digits && (s.compact.starts_with('0') || s.compact.starts_with('+')),
         suggested: |s| s.compact.starts_with('0'),
@@ -357,7 +358,7 @@ mod tests {
             // Four groups of four are not a landline with an extension.
             ("6222-0200-1234-5678", None),
         ] {
-            let d = crate::detect::Detector::new(true);
+            let d = crate::detect::Detector::new();
             let buf = Buf::whole(text.as_bytes());
             let fcx = d.file_context(text.as_bytes());
             let got: Vec<String> = d

@@ -22,6 +22,7 @@ static SPEC: KindSpec = KindSpec {
     find: Finder::Digits(candidates),
     optional: false,
     mask: Mask::Ends(|_| (3, 4)),
+    revealing: &[],
     check: Check {
         fits: |s| s.all_digits && (11..=15).contains(&s.digits.len()),
         suggested: |s| {

@@ -20,6 +20,7 @@ static SPEC: KindSpec = KindSpec {
     find: Finder::Around(b'@', candidate_at),
     optional: false,
     mask: Mask::Email,
+    revealing: &[],
     check: Check {
         fits: |s| s.text.contains('@'),
         suggested: |_| true,
@@ -209,7 +210,6 @@ mod tests {
         let mut s = Scan {
             out: &mut out,
             today: crate::time::Date::new(2026, 1, 1).unwrap(),
-            reveal: false,
         };
         let at = text.iter().position(|&c| c == b'@').unwrap();
         candidate_at(&mut s, &Buf::whole(text), at);

@@ -32,6 +32,9 @@ pub struct KindSpec {
     pub optional: bool,
     /// How values are masked for display.
     pub mask: Mask,
+    /// Details that reveal part of the value, and what reports show of them without
+    /// `--reveal`.
+    pub revealing: &'static [Revealing],
     /// How `piiscan check` tries a value as this kind.
     pub check: Check,
     /// Its SARIF rule.
@@ -67,6 +70,17 @@ pub enum Mask {
     Email,
     /// A postal address: divisions and names stay, numbers of roads, buildings and rooms go.
     Address,
+}
+
+/// A detail that reveals part of a value (a birth date in an ID number): without
+/// `--reveal`, reports show `shown(value)` under the key `shown_as` in its place.
+pub struct Revealing {
+    /// The detail's key.
+    pub key: &'static str,
+    /// The key of what is shown instead.
+    pub shown_as: &'static str,
+    /// What is shown instead.
+    pub shown: fn(&serde_json::Value) -> serde_json::Value,
 }
 
 /// The SARIF rule of a kind.

@@ -19,7 +19,7 @@
 //!
 //! ```
 //! use piiscan::detect::{Detector, digits::Buf};
-//! let d = Detector::new(false);
+//! let d = Detector::new();
 //! let text = "身份证号11010519491231002X，手机+86 138 0013 8000".as_bytes();
 //! let fc = d.file_context(text);
 //! let found = d.scan(Buf::whole(text), 0..text.len(), &fc);
@@ -90,14 +90,11 @@ pub struct Scan<'a> {
     pub out: &'a mut Vec<Candidate>,
     /// The scan date: birth dates after it are rejected.
     pub today: Date,
-    /// Whether details may carry revealing values (full birth date).
-    pub reveal: bool,
 }
 
 /// A scanner for every kind of identifier; frozen configuration, shared across threads.
 pub struct Detector {
     today: Date,
-    reveal: bool,
     keywords: Keywords,
     /// The finders of the kinds looked for, by how they find (see [`Finder`]), in falling
     /// rank.
@@ -136,10 +133,16 @@ fn could_start(b: &[u8], runs: &[Run], i: usize) -> bool {
     true
 }
 
+impl Default for Detector {
+    fn default() -> Self {
+        Detector::new()
+    }
+}
+
 impl Detector {
     /// A detector validating birth dates against today's date (UTC).
-    pub fn new(reveal: bool) -> Detector {
-        Detector::with_today(Date::today_utc(), reveal)
+    pub fn new() -> Detector {
+        Detector::with_today(Date::today_utc())
     }
 
     /// The same detector, looking for the optional kinds (see [`KindSpec::optional`]) of
@@ -163,18 +166,17 @@ impl Detector {
     }
 
     /// A detector that also takes `extra` context labels (from the config file).
-    pub fn with_keywords(reveal: bool, extra: &[(Kind, String)]) -> Detector {
+    pub fn with_keywords(extra: &[(Kind, String)]) -> Detector {
         Detector {
             keywords: Keywords::with_extra(extra),
-            ..Detector::new(reveal)
+            ..Detector::new()
         }
     }
 
     /// A detector with a fixed scan date.
-    pub fn with_today(today: Date, reveal: bool) -> Detector {
+    pub fn with_today(today: Date) -> Detector {
         Detector {
             today,
-            reveal,
             keywords: Keywords::new(),
             digits: Vec::new(),
             around: Vec::new(),
@@ -239,7 +241,6 @@ impl Detector {
         let mut s = Scan {
             out: &mut out,
             today: self.today,
-            reveal: self.reveal,
         };
         for i in 0..runs.len() {
             let st = runs[i].start;
@@ -326,7 +327,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(Kind, String)> {
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), false);
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap());
         let b = text.as_bytes();
         let fc = d.file_context(b);
         d.scan(Buf::whole(b), 0..b.len(), &fc)
@@ -495,7 +496,7 @@ mod tests {
             ("110105491231002", crate::detect::cn_id::KIND, "身份证号"),
             ("370246123456783", crate::detect::bank_card::KIND, "卡号"),
         ];
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap());
         for (form, kind, label) in forms {
             for (before, after) in [("：", "。"), (" ", " x"), (",", ",\n"), ("\n", "")] {
                 let before = format!("{label}{before}");
@@ -542,7 +543,7 @@ mod tests {
                 bytes in proptest::collection::vec(byte(), 0..600),
                 cut in 0usize..600,
             ) {
-                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap());
                 let fc = d.file_context(&bytes);
                 let cut = cut.min(bytes.len());
                 let key = |v: Vec<Candidate>| {
@@ -558,7 +559,7 @@ mod tests {
                 bytes in proptest::collection::vec(byte(), 0..600),
                 cut in 0usize..600,
             ) {
-                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true);
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap());
                 let fc = d.file_context(&bytes);
                 let cut = cut.min(bytes.len());
                 for c in d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc) {

@@ -7,8 +7,10 @@
 //! Context snippets are masked too: the item is replaced by its mask and every other run of
 //! four or more digits, any word cut by the snippet's edge, and e-mail local parts become `*`.
 
-use super::{Context, Kind};
-use crate::detect::kind::Mask;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::{Context, Details, Kind};
+use crate::detect::kind::{Mask, Revealing};
 
 /// Masks a normalised value of `kind`.
 pub fn mask_value(kind: Kind, value: &str) -> String {
@@ -43,6 +45,38 @@ pub fn mask_value(kind: Kind, value: &str) -> String {
             let (head, tail) = kept(value);
             keep(head, tail)
         }
+    }
+}
+
+/// A finding's details as a report shows them: without `--reveal`, each detail its kind
+/// declares revealing (see [`crate::detect::kind::Revealing`]) is replaced in its place by
+/// what may be shown of it (an ID's birth date by its year). Serialised without a copy.
+pub struct ShownDetails<'a> {
+    details: &'a Details,
+    revealing: &'static [Revealing],
+}
+
+impl<'a> ShownDetails<'a> {
+    /// The details of a finding of `kind`, masked unless `reveal`.
+    pub fn new(kind: Kind, details: &'a Details, reveal: bool) -> ShownDetails<'a> {
+        let revealing = if reveal { &[] } else { kind.spec().revealing };
+        ShownDetails { details, revealing }
+    }
+}
+
+impl Serialize for ShownDetails<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.revealing.is_empty() {
+            return self.details.serialize(s);
+        }
+        let mut m = s.serialize_map(Some(self.details.len()))?;
+        for (k, v) in self.details.iter() {
+            match self.revealing.iter().find(|r| r.key == k) {
+                Some(r) => m.serialize_entry(r.shown_as, &(r.shown)(v))?,
+                None => m.serialize_entry(k, v)?,
+            }
+        }
+        m.end()
     }
 }
 
@@ -374,6 +408,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn details_reveal_a_birth_date_only_when_asked() {
+        let id = crate::detect::cn_id::validate(
+            "11010519491231002X",
+            crate::time::Date::new(2026, 11, 28).unwrap(),
+        )
+        .unwrap();
+        let d = id.details();
+        let shown = |reveal| {
+            serde_json::to_value(ShownDetails::new(crate::detect::cn_id::KIND, &d, reveal)).unwrap()
+        };
+        let masked = shown(false);
+        assert_eq!(masked["birth_year"], 1949);
+        assert!(masked.get("birth_date").is_none());
+        assert!(!masked.to_string().contains("1231"));
+        let keys: Vec<&String> = masked.as_object().unwrap().keys().collect();
+        assert_eq!(keys[3], "birth_year", "in the birth date's place");
+        assert_eq!(shown(true)["birth_date"], "1949-12-31");
+        assert!(shown(true).get("birth_year").is_none());
     }
 
     #[test]

@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn hash_matches_and_size_counts() {
-        let det = Detector::new(false);
+        let det = Detector::new();
         let s = scan_stream(&b"abc"[..], &det, ReadOptions::default(), &|_| {});
         assert_eq!(s.size, 3);
         assert_eq!(
@@ -116,7 +116,7 @@ mod tests {
         // buffers handed back and reused.
         let text: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
         let want = hex(&Sha256::digest(&text));
-        let det = Detector::new(false);
+        let det = Detector::new();
         for (parallel, batch) in [(false, 4096), (true, 4096), (true, 1 << 20)] {
             let opts = ReadOptions {
                 window: 1024,

@@ -199,7 +199,7 @@ mod tests {
 
     /// The findings of `text` read in windows of `window` bytes and batches of `batch`.
     pub(super) fn values(text: &[u8], window: usize, batch: usize, parallel: bool) -> Found {
-        let det = Detector::new(true);
+        let det = Detector::new();
         let s = scan_stream(
             text,
             &det,

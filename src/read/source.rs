@@ -322,7 +322,7 @@ mod tests {
     fn a_mapped_file_gives_what_reading_it_gives() {
         let (t, bytes) = file_of_lines(6);
         assert!(bytes.len() as u64 >= map::MAP_AT_LEAST);
-        let det = Detector::new(false);
+        let det = Detector::new();
         for parallel in [false, true] {
             let opts = mib_batches(parallel);
             let file = File::open(t.path()).unwrap();
@@ -353,7 +353,7 @@ mod tests {
     #[test]
     fn a_file_cut_short_while_mapped_ends_with_a_read_error_and_keeps_what_came_before() {
         let (t, bytes) = file_of_lines(6);
-        let det = Detector::new(false);
+        let det = Detector::new();
         let opts = mib_batches(true);
         // Once the first batch is mapped, the file is cut to about 1 MiB and a half (inside
         // a page): the first batch's pages past that are gone, and so is every later batch;
@@ -386,7 +386,7 @@ mod tests {
     fn a_file_changed_in_place_while_mapped_gets_no_hash() {
         use std::os::unix::fs::FileExt;
         let (t, bytes) = file_of_lines(6);
-        let det = Detector::new(false);
+        let det = Detector::new();
         let opts = mib_batches(true);
         let file = File::open(t.path()).unwrap();
         // Once the first batch is mapped, bytes of the second are overwritten (same size):
@@ -429,7 +429,7 @@ mod tests {
                 }
             }
         }
-        let det = Detector::new(false);
+        let det = Detector::new();
         let s = scan_stream(Failing(0), &det, ReadOptions::default(), &|_| {});
         assert!(s.error.unwrap().contains("offset 12"));
         assert!(s.sha256.is_none());
@@ -452,7 +452,7 @@ mod tests {
             }
         }
         let text = "13800138000 ".repeat(1000).into_bytes();
-        let det = Detector::new(false);
+        let det = Detector::new();
         for parallel in [false, true] {
             let opts = ReadOptions {
                 window: 512,

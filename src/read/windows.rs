@@ -314,7 +314,7 @@ mod tests {
             }
             text.push('\n');
         }
-        let det = Detector::new(true);
+        let det = Detector::new();
         let opts = ReadOptions {
             window: 4096,
             batch: 65536,
@@ -348,7 +348,7 @@ mod tests {
                  地址：四川省成都市武侯区\n"
             ));
         }
-        let det = Detector::new(true).with_kinds(KindSet::all());
+        let det = Detector::new().with_kinds(KindSet::all());
         let run = |window: usize, batch: usize, parallel: bool| -> Found {
             let opts = ReadOptions {
                 window,
@@ -481,7 +481,7 @@ mod tests {
                         encoding_rs::UTF_16BE),
                     _ => (encoding_rs::GB18030.encode(&text).0.into_owned(), encoding_rs::GB18030),
                 };
-                let det = Detector::new(true);
+                let det = Detector::new();
                 let s = scan_stream(&bytes[..], &det, ReadOptions::default(), &|_| {});
                 for f in s.findings {
                     let (o, n) = (f.offset as usize, f.length as usize);

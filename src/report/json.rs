@@ -10,8 +10,9 @@ use std::time::SystemTime;
 
 use super::{display_context_around, display_value, Report, Reporter, Summary, SCHEMA};
 use crate::config::Config;
+use crate::evidence::mask::ShownDetails;
 use crate::evidence::store::{Entry, FindingStore, Render};
-use crate::evidence::{Confidence, Details, FileRecord, Finding, Kind};
+use crate::evidence::{Confidence, FileRecord, Finding, Kind};
 use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
@@ -86,7 +87,7 @@ pub struct FindingJson<'a> {
     encoding: &'a str,
     confidence: Confidence,
     context: String,
-    details: &'a Details,
+    details: ShownDetails<'a>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -112,7 +113,7 @@ impl<'a> FindingJson<'a> {
             cell: f.cell.as_deref(),
             encoding: f.encoding,
             confidence: f.confidence,
-            details: &f.details,
+            details: ShownDetails::new(f.kind, &f.details, cfg.reveal),
         }
     }
 }

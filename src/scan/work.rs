@@ -45,7 +45,7 @@ pub(super) fn work(
         cfg,
         stop,
         progress,
-        det: Detector::with_keywords(cfg.reveal, &cfg.keywords).with_kinds(cfg.kinds),
+        det: Detector::with_keywords(&cfg.keywords).with_kinds(cfg.kinds),
         tx,
         stopped_early: AtomicBool::new(false),
         large: Mutex::new(Vec::new()),

@@ -83,7 +83,7 @@ mod tests {
         assert!((BZIP2.magic)(&bytes));
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         tmp.write_all(&bytes).unwrap();
-        let det = Detector::new(false);
+        let det = Detector::new();
         let u = Unwrapper::new(&det);
         let size = bytes.len() as u64;
         let node = u.scan_file(
@@ -116,7 +116,7 @@ mod tests {
         bytes.truncate(n / 2);
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         tmp.write_all(&bytes).unwrap();
-        let det = Detector::new(false);
+        let det = Detector::new();
         let size = bytes.len() as u64;
         let node = Unwrapper::new(&det).scan_file(
             &tmp.reopen().unwrap(),

@@ -432,7 +432,7 @@ mod tests {
                 }
                 let mut tmp = tempfile::NamedTempFile::new().unwrap();
                 tmp.write_all(&bytes).unwrap();
-                let det = Detector::new(false);
+                let det = Detector::new();
                 let u = Unwrapper::new(&det);
                 let file = tmp.reopen().unwrap();
                 let node = u.scan_file(&file, tmp.path(), bytes.len() as u64);

@@ -66,6 +66,7 @@ static SPEC: KindSpec = KindSpec {
     find: Finder::Range(candidates),
     optional: true,
     mask: Mask::Address,
+    revealing: &[],
     check: Check {
         fits: |s| s.text.chars().any(is_han),
         suggested: |s| s.text.chars().any(is_han),
@@ -243,7 +244,7 @@ mod tests {
     use crate::time::Date;
 
     pub(super) fn found(text: &str) -> Vec<(String, Confidence, Details)> {
-        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true)
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap())
             .with_kinds(crate::detect::KindSet::all());
         let b = text.as_bytes();
         let fc = d.file_context(b);
@@ -521,7 +522,7 @@ mod tests {
                 cut in 0usize..400,
             ) {
                 let bytes: Vec<u8> = pieces.concat();
-                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap(), true).with_kinds(crate::detect::KindSet::all());
+                let d = Detector::with_today(Date::new(2026, 11, 28).unwrap()).with_kinds(crate::detect::KindSet::all());
                 let fc = d.file_context(&bytes);
                 let cut = cut.min(bytes.len());
                 let key = |c: &Candidate| (c.kind, c.start, c.end, c.value.clone());
