@@ -65,7 +65,7 @@ fn run_scan(args: piiscan::cli::ScanArgs) -> u8 {
     let cfg = Arc::new(cfg);
     let stop = Arc::clone(&interrupt.stop);
     let run =
-        |sink: &mut dyn Sink, stream| piiscan::scan::run(Arc::clone(&cfg), stop, sink, stream);
+        |sink: &mut dyn Sink, findings| piiscan::scan::run(Arc::clone(&cfg), stop, sink, findings);
     let (outcome, written) = match piiscan::report::write::write_scan(&cfg, out, run) {
         Ok(done) => done,
         Err(e) => {

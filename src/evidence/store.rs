@@ -133,7 +133,7 @@ enum Body {
         len: u64,
     },
     /// Rendered records written to the stream; `first` if they were the first, written
-    /// without the separator's comma.
+    /// without what goes between records ([`Render::between`]).
     Streamed {
         offset: u64,
         len: u64,
@@ -156,7 +156,7 @@ struct Streaming {
     /// Bytes written to `out` (the report's opening, then runs).
     len: u64,
     /// The path and member of the last run written (none yet: the next run's first record
-    /// goes without its comma).
+    /// goes without what goes between records).
     last: Option<(String, Option<String>)>,
     /// A run came out of order, or writing failed: streaming is over.
     over: bool,
@@ -171,8 +171,18 @@ struct Run {
     body: Body,
 }
 
-/// Renders a finding as a report record, appending it to a buffer.
-pub type Render = Box<dyn Fn(&Finding, &mut Vec<u8>) + Send + Sync>;
+/// Appends a finding's record to a buffer.
+pub type RecordFn = dyn Fn(&Finding, &mut Vec<u8>) + Send + Sync;
+
+/// How a rendering store renders findings (see [`FindingStore::rendering`]): the report's
+/// format, which the store knows only as these two.
+pub struct Render {
+    /// Appends a finding's record to a buffer, starting with [`Render::between`].
+    pub record: Box<RecordFn>,
+    /// The bytes every record starts with that only go between two records: the first
+    /// record of the report is written without them.
+    pub between: &'static [u8],
+}
 
 /// What a store keeps of the findings pushed into it.
 enum Keep {
@@ -304,9 +314,12 @@ impl FindingStore {
             s.over = true;
             return None;
         }
-        // The first record of the report goes without the separator's comma.
         let first = s.last.is_none();
-        let bytes = &text[usize::from(first)..];
+        let between = match &self.keep {
+            Keep::Rendered(r) if first => r.between.len(),
+            _ => 0,
+        };
+        let bytes = &text[between..];
         if let Err(e) = s.out.write_all(bytes) {
             s.error = Some(e);
             s.over = true;
@@ -371,7 +384,7 @@ impl FindingStore {
         let body = if let Keep::Rendered(render) = &self.keep {
             let mut text = Vec::with_capacity(count * 512);
             for f in &findings {
-                render(f, &mut text);
+                (render.record)(f, &mut text);
             }
             drop(findings);
             if let Some(body) = self.stream_run(&text, &path, &member) {
@@ -505,9 +518,12 @@ impl FindingStore {
     }
 
     /// Writes the rendered records in report order (see [`FindingStore::rendering`]),
-    /// leaving out the first `skip` bytes of the first (a separator that only goes
-    /// between records).
-    pub fn write_rendered(&self, out: &mut dyn Write, mut skip: usize) -> io::Result<()> {
+    /// the first without what goes between records ([`Render::between`]).
+    pub fn write_rendered(&self, out: &mut dyn Write) -> io::Result<()> {
+        let Keep::Rendered(render) = &self.keep else {
+            return Err(io::Error::other("findings were kept, not rendered"));
+        };
+        let mut skip = render.between.len();
         let mut chunk = Vec::new();
         let mut write = |bytes: &[u8]| {
             let from = skip.min(bytes.len());
@@ -526,7 +542,7 @@ impl FindingStore {
                         io::Error::other("the report is being streamed: finish it instead")
                     })?;
                     if *first {
-                        write(b",")?;
+                        write(render.between)?;
                     }
                     copy_from(file, *offset, *len, &mut chunk, &mut write)?;
                 }
@@ -754,6 +770,14 @@ mod tests {
     }
 
     /// One run per path, `n` findings each, in reverse order, `step` bytes apart.
+    /// A renderer of test records, each starting with `;` (which goes between records).
+    fn render(record: impl Fn(&Finding, &mut Vec<u8>) + Send + Sync + 'static) -> Render {
+        Render {
+            record: Box::new(record),
+            between: b";",
+        }
+    }
+
     fn runs_of(paths: &[&str], n: u64, step: u64) -> Vec<Vec<Finding>> {
         paths
             .iter()
@@ -851,7 +875,7 @@ mod tests {
         let mut want = Vec::new();
         all.iter().for_each(|f| record(f, &mut want));
         for limit in [0, 40, 1000] {
-            let mut s = FindingStore::rendering(limit, Box::new(record));
+            let mut s = FindingStore::rendering(limit, render(record));
             for r in &runs {
                 s.push(r.clone());
             }
@@ -860,7 +884,7 @@ mod tests {
             assert_eq!(s.len(), 90);
             assert_eq!(s.spilled(), limit < 90, "limit {limit}");
             let mut got = Vec::new();
-            s.write_rendered(&mut got, 1).unwrap();
+            s.write_rendered(&mut got).unwrap();
             assert_eq!(got, want[1..], "limit {limit}");
             assert!(s.iter().next().unwrap().is_err());
         }
@@ -928,7 +952,7 @@ mod tests {
             for limit in [0, 10, 1000] {
                 let mut out = FileStream(tempfile::tempfile().unwrap());
                 out.write_all(head.as_bytes()).unwrap();
-                let mut s = FindingStore::streaming(limit, Box::new(record), Box::new(out), 1);
+                let mut s = FindingStore::streaming(limit, render(record), Box::new(out), 1);
                 for r in &runs {
                     s.push(r.clone());
                 }
@@ -943,7 +967,7 @@ mod tests {
                     None => {
                         assert!(!streams, "runs in order are streamed");
                         let mut got = head.as_bytes().to_vec();
-                        s.write_rendered(&mut got, 1).unwrap();
+                        s.write_rendered(&mut got).unwrap();
                         String::from_utf8(got).unwrap()
                     }
                 };

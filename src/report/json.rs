@@ -264,7 +264,10 @@ fn write_array<T>(
 /// [`FindingStore::rendering`]): each record starts with the separator `,\n    `, whose
 /// comma [`write_findings`] leaves out before the first.
 pub fn renderer(cfg: Arc<Config>) -> Render {
-    Box::new(move |f, out| record(&cfg, f, out))
+    Render {
+        record: Box::new(move |f, out| record(&cfg, f, out)),
+        between: b",",
+    }
 }
 
 /// Appends the record of `f` in the findings array: the separator `,\n    ` (whose comma
@@ -278,7 +281,7 @@ fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
 /// findings.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     if r.outcome.findings.is_rendered() {
-        r.outcome.findings.write_rendered(out, 1)?;
+        r.outcome.findings.write_rendered(out)?;
     } else {
         write_kept(out, r)?;
     }

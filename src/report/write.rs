@@ -19,7 +19,7 @@ use super::text::Text;
 use super::{NoSink, Outcome, Report, Reporter, Sink};
 use crate::cli::Format;
 use crate::config::Config;
-use crate::evidence::store::Stream;
+use crate::evidence::store::{FindingStore, Stream};
 
 /// The reporter that writes a finished scan in `format`.
 pub fn reporter(format: Format) -> &'static dyn Reporter {
@@ -34,20 +34,36 @@ pub fn reporter(format: Format) -> &'static dyn Reporter {
 }
 
 /// A report file being streamed, and the bytes of its opening.
-pub type Streamed = (Box<dyn Stream>, u64);
+type Streamed = (Box<dyn Stream>, u64);
 
-/// Runs a scan with `scan` (given the sink to feed and the report file to stream
-/// findings into, if any) and writes its report to `out` as configured. Returns the
-/// outcome and whether the report was written (its digest); an error before the scan
-/// started when the report could not even be begun.
+/// Where a scan keeps its findings for the report: a JSON report only writes each
+/// finding's record (into the report file as they come, when given `stream`), and a JSON
+/// Lines report has written them as the scan went; unless a baseline is written from the
+/// findings, keep just that.
+fn finding_store(cfg: &Arc<Config>, stream: Option<Streamed>) -> FindingStore {
+    let render = || json::renderer(cfg.clone());
+    match (cfg.format, cfg.write_baseline.is_some(), stream) {
+        (Format::Json, false, Some((out, written))) => {
+            FindingStore::streaming(cfg.spill_after, render(), out, written)
+        }
+        (Format::Json, false, None) => FindingStore::rendering(cfg.spill_after, render()),
+        (Format::Jsonl, false, _) => FindingStore::counting(),
+        _ => FindingStore::new(cfg.spill_after),
+    }
+}
+
+/// Runs a scan with `scan` (given the sink to feed and the store to keep findings in) and
+/// writes its report to `out` as configured. Returns the outcome and whether the report
+/// was written (its digest); an error before the scan started when the report could not
+/// even be begun.
 pub fn write_scan(
     cfg: &Arc<Config>,
     out: Output,
-    scan: impl FnOnce(&mut dyn Sink, Option<Streamed>) -> Outcome,
+    scan: impl FnOnce(&mut dyn Sink, FindingStore) -> Outcome,
 ) -> io::Result<(Outcome, io::Result<String>)> {
     if cfg.format == Format::Jsonl {
         let mut stream = Jsonl::new(cfg, out);
-        let outcome = scan(&mut stream, None);
+        let outcome = scan(&mut stream, finding_store(cfg, None));
         let written = stream.finish(&outcome).and_then(Output::finish);
         return Ok((outcome, written));
     }
@@ -59,7 +75,7 @@ pub fn write_scan(
     } else {
         (Some(out), None)
     };
-    let mut outcome = scan(&mut NoSink, stream);
+    let mut outcome = scan(&mut NoSink, finding_store(cfg, stream));
     let written = match outcome.findings.take_stream() {
         Ok(Some(mut s)) => {
             let report = Report {

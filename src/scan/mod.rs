@@ -29,9 +29,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::cli::Format;
 use crate::config::Config;
-use crate::evidence::store::{FindingStore, Stream};
+use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Status};
 use crate::report::{Outcome, Sink};
 use crate::suppress::Suppressor;
@@ -48,15 +47,14 @@ pub const ABANDONED: &str = "interrupted: abandoned while being read";
 /// The reason given for a queued input never started because the scan was interrupted.
 pub const NOT_STARTED: &str = "interrupted: not scanned";
 
-/// Runs a scan as configured. `stop` interrupts it (see the module docs). A JSON report
-/// file whose opening is written (of that many bytes) may be given as `stream`: findings
-/// are written there as they come while they come in report order (see
-/// [`FindingStore::streaming`]).
+/// Runs a scan as configured. `stop` interrupts it (see the module docs). Results go to
+/// `sink` as they arrive and are kept in `findings` (a store the report chose: see
+/// `report::write`) for the outcome.
 pub fn run(
     cfg: Arc<Config>,
     stop: Arc<AtomicBool>,
     sink: &mut dyn Sink,
-    stream: Option<(Box<dyn Stream>, u64)>,
+    findings: FindingStore,
 ) -> Outcome {
     let started = SystemTime::now();
     let sink_failed = sink.begin(started).is_err();
@@ -64,7 +62,7 @@ pub fn run(
     let mut c = Collector {
         sink,
         suppressor: Suppressor::new(&cfg.allowlist, cfg.baseline.as_ref(), &cfg.key),
-        findings: finding_store(&cfg, stream),
+        findings,
         files: Vec::new(),
         flushed: HashMap::new(),
         running: BTreeSet::new(),
@@ -109,21 +107,6 @@ pub fn run(
         root_errors,
         complete,
         suppression: suppressor.finish(),
-    }
-}
-
-/// Where the findings go: a JSON report only writes each finding's record, and a JSON
-/// Lines report has written them as the scan went, so unless a baseline is written from
-/// the findings, keep just that.
-fn finding_store(cfg: &Arc<Config>, stream: Option<(Box<dyn Stream>, u64)>) -> FindingStore {
-    let render = || crate::report::json::renderer(cfg.clone());
-    match (cfg.format, cfg.write_baseline.is_some(), stream) {
-        (Format::Json, false, Some((out, written))) => {
-            FindingStore::streaming(cfg.spill_after, render(), out, written)
-        }
-        (Format::Json, false, None) => FindingStore::rendering(cfg.spill_after, render()),
-        (Format::Jsonl, false, _) => FindingStore::counting(),
-        _ => FindingStore::new(cfg.spill_after),
     }
 }
 
