@@ -3,7 +3,7 @@
 //! binary input is scanned as it is, not decoded.)
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use piiscan::unwrap::encoding::{decode, sniff, Encoding, TextMap};
+use piiscan::read::encoding::{decode, sniff, Encoding, TextMap};
 
 fuzz_target!(|input: (bool, &[u8])| {
     let (last, data) = input;

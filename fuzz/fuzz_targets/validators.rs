@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
     let today = Date::new(2026, 11, 28).expect("a date");
     let v = check(s, None, today);
-    for k in Kind::ALL {
+    for &k in Kind::ALL {
         let _ = check(s, Some(k), today);
     }
     if v.valid {
