@@ -144,9 +144,12 @@ pub struct ScanArgs {
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Only report these kinds (comma-separated: cn_id,cn_mobile,cn_landline,bank_card,email,
-    /// cn_address). Default: all.
-    #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+    /// Only report these kinds (comma-separated; the kinds are listed in the help). Default:
+    /// all.
+    #[arg(long, value_delimiter = ',', value_name = "KINDS", help = kinds_help(
+        "Only report these kinds (comma-separated: {}). Default: all",
+        ",",
+    ))]
     pub types: Vec<String>,
     /// Do not report these kinds (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
@@ -248,6 +251,12 @@ pub struct ScanArgs {
     pub parallel_threshold: Option<u64>,
 }
 
+/// `text` with `{}` replaced by the names of the kinds of the registry, joined by `sep`.
+fn kinds_help(text: &str, sep: &str) -> String {
+    let names: Vec<&str> = crate::detect::Kind::ALL.iter().map(|k| k.name()).collect();
+    text.replace("{}", &names.join(sep))
+}
+
 /// A byte size: a number with an optional binary suffix (`512`, `64K`, `16G`).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
@@ -275,10 +284,15 @@ pub struct CheckArgs {
     /// Output format: text, or json (one JSON object per line, one per value).
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: SimpleFormat,
-    /// Check every value as this kind only (cn_id, cn_mobile, cn_landline, bank_card, email,
-    /// cn_address). Default: every kind the value's shape fits, digits first; cn_address for
-    /// values with Chinese characters, which must be one whole address.
-    #[arg(long = "type", value_name = "KIND")]
+    /// Check every value as this kind only (the kinds are listed in the help). Default:
+    /// every kind the value's shape fits, digits first; cn_address for values with Chinese
+    /// characters, which must be one whole address.
+    #[arg(long = "type", value_name = "KIND", help = kinds_help(
+        "Check every value as this kind only ({}). Default: every kind the value's shape \
+         fits, digits first; cn_address for values with Chinese characters, which must be \
+         one whole address",
+        ", ",
+    ))]
     pub kind: Option<String>,
 }
 
