@@ -45,7 +45,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 }
 
 /// Scans one regular file.
-pub(super) fn scan_file(
+pub(super) fn scan_input(
     path: &Path,
     meta: &Metadata,
     det: &Detector,

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use super::channel::{Msg, Outbox};
-use super::input::{finish, scan_file, unwrapper};
+use super::input::{finish, scan_input, unwrapper};
 use super::progress::Progress;
 use crate::config::Config;
 use crate::detect::Detector;
@@ -99,7 +99,7 @@ impl Workers<'_> {
                 }
                 // A small file can still hold many findings: they go to the collector as
                 // they become final, as for a large one.
-                self.scan_file(path, &meta, false, &|f| f())
+                self.scan_regular(path, &meta, false, &|f| f())
             }
             Input::Skipped { path, reason, meta } => {
                 let mut rec = FileRecord::new(&path, Status::Skipped);
@@ -121,14 +121,14 @@ impl Workers<'_> {
 
     /// Announces and scans the regular file at `path` (run by `within`: on this thread or
     /// in the window pool); its findings go to the collector as they become final.
-    fn scan_file(&self, path: PathBuf, meta: &Metadata, parallel: bool, within: &Within) -> Msg {
+    fn scan_regular(&self, path: PathBuf, meta: &Metadata, parallel: bool, within: &Within) -> Msg {
         self.tx.send(Msg::Started(path.clone()));
         let send = |f: Vec<Finding>| {
             self.tx.send(Msg::Findings(path.clone(), f));
         };
         let flush: Option<Flush> = Some(&send);
         let (cfg, det, progress) = (self.cfg, &self.det, self.progress);
-        let (rec, f) = within(&|| scan_file(&path, meta, det, cfg, parallel, progress, flush));
+        let (rec, f) = within(&|| scan_input(&path, meta, det, cfg, parallel, progress, flush));
         Msg::Done(Some(path), Box::new(rec), f)
     }
 
@@ -149,7 +149,7 @@ impl Workers<'_> {
             if self.stop.load(Ordering::SeqCst) {
                 return false;
             }
-            let msg = self.scan_file(path, &meta, true, &in_pool);
+            let msg = self.scan_regular(path, &meta, true, &in_pool);
             self.tx.send(msg);
         }
         for _ in 0..stdin_count {

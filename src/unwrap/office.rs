@@ -29,7 +29,7 @@ const IN_MEMORY: u64 = 256 << 20;
 /// Scans the sheets of an xlsx; false if calamine cannot read it all (`node` failed) or
 /// it is too large to read in memory (`node` notes why), so the caller scans its XML
 /// parts instead.
-pub(super) fn scan_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
+pub(super) fn read_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
     if let Err(why) = within_limits(file, budget) {
         node.reason.get_or_insert(why);
         return false;
@@ -39,7 +39,7 @@ pub(super) fn scan_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut 
         return false;
     }
     match Xlsx::new(BufReader::new(f)) {
-        Ok(mut wb) => scan_workbook(u, &mut wb, budget, node),
+        Ok(mut wb) => read_workbook(u, &mut wb, budget, node),
         Err(e) => {
             node.fail(format!(
                 "damaged xlsx: {e}; its XML parts were scanned as text"
@@ -54,18 +54,18 @@ pub(super) fn scan_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut 
 pub(super) static XLS: Container = Container {
     name: "xls",
     magic: |head| head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
-    access: Access::Seek(|u, file, at, node| scan_xls(u, file, at.budget, node)),
+    access: Access::Seek(|u, file, at, node| read_xls(u, file, at.budget, node)),
 };
 
 /// Scans the sheets of an xls; false if it is not a workbook calamine can read (another
 /// OLE2 document, or a damaged one), for the caller to scan its raw bytes.
-fn scan_xls(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
+fn read_xls(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
     let mut f = file;
     if f.seek(SeekFrom::Start(0)).is_err() {
         return false;
     }
     match Xls::new(BufReader::new(f)) {
-        Ok(mut wb) => scan_workbook(u, &mut wb, budget, node),
+        Ok(mut wb) => read_workbook(u, &mut wb, budget, node),
         Err(_) => false,
     }
 }
@@ -96,7 +96,7 @@ fn within_limits(file: &File, budget: &Budget) -> Result<(), String> {
     Ok(())
 }
 
-fn scan_workbook<RS: Read + Seek, W: Reader<RS>>(
+fn read_workbook<RS: Read + Seek, W: Reader<RS>>(
     u: &Unwrapper,
     wb: &mut W,
     budget: &Budget,
@@ -233,7 +233,7 @@ fn is_text_part(name: &str) -> bool {
 }
 
 /// Scans the text parts of a docx, whose members are at `depth`.
-pub(super) fn scan_docx(
+pub(super) fn read_docx(
     u: &Unwrapper,
     ar: &mut ZipArchive<&File>,
     _depth: u32,

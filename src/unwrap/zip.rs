@@ -18,13 +18,13 @@ pub(super) static ZIP: Container = Container {
     name: "zip",
     magic: |head| head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
     access: Access::Seek(|u, file, at, node| {
-        scan_archive(u, file, at.depth, at.budget, node);
+        read_archive(u, file, at.depth, at.budget, node);
         true
     }),
 };
 
 /// Scans the zip in `file`, whose members are at `depth`.
-fn scan_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &mut Node) {
+fn read_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &mut Node) {
     let mut ar = match ZipArchive::new(file) {
         Ok(a) => a,
         Err(e) => {
@@ -37,13 +37,13 @@ fn scan_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &
     };
     if ar.index_for_name("xl/workbook.xml").is_some() {
         node.content = "xlsx";
-        if office::scan_xlsx(u, file, budget, node) {
+        if office::read_xlsx(u, file, budget, node) {
             return;
         }
         // A workbook calamine cannot read: its XML parts are scanned as text below.
     } else if ar.index_for_name("word/document.xml").is_some() {
         node.content = "docx";
-        office::scan_docx(u, &mut ar, depth, budget, node);
+        office::read_docx(u, &mut ar, depth, budget, node);
         return;
     }
     for i in 0..ar.len() {

@@ -48,7 +48,7 @@ type Location = (u64, u64, Option<u64>);
 pub(in crate::unwrap) static SQLITE: Container = Container {
     name: "sqlite",
     magic: |head| head.starts_with(b"SQLite format 3\0"),
-    access: Access::Database(scan),
+    access: Access::Database(read_records),
 };
 
 /// An SQLite write-ahead log (`-wal`): pages not yet written into the database.
@@ -57,12 +57,12 @@ pub(in crate::unwrap) static SQLITE_WAL: Container = Container {
     magic: |head| {
         head.starts_with(&[0x37, 0x7F, 0x06, 0x82]) || head.starts_with(&[0x37, 0x7F, 0x06, 0x83])
     },
-    access: Access::Database(scan),
+    access: Access::Database(read_records),
 };
 
 /// Replaces the raw-scan findings of a database by the findings of its values, and
 /// attributes each to its page and table.
-fn scan(u: &Unwrapper, path: &Path, node: &mut Node) {
+fn read_records(u: &Unwrapper, path: &Path, node: &mut Node) {
     let Ok(file) = File::open(path) else { return };
     let Some(layout) = Layout::read(&file, path) else {
         return;
