@@ -1,6 +1,7 @@
 //! `--format json`: one JSON document, the evidence report contract of the design.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -8,7 +9,10 @@ use serde_json::{json, Map, Value};
 
 use std::time::SystemTime;
 
-use super::{display_context_around, display_value, Report, Reporter, Summary, SCHEMA};
+use super::output::Output;
+use super::{
+    display_context_around, display_value, Outcome, Report, Reporter, Sink, Summary, SCHEMA,
+};
 use crate::config::Config;
 use crate::evidence::mask::ShownDetails;
 use crate::evidence::store::{Entry, FindingStore, Render};
@@ -300,6 +304,55 @@ pub fn begin(out: &mut dyn Write) -> io::Result<u64> {
     );
     out.write_all(head.as_bytes())?;
     Ok(head.len() as u64)
+}
+
+/// The sink of a JSON report to a file: its opening is written before the scan, the
+/// finding store streams the records into it as they come in report order, and the end
+/// completes it; if the store gave up streaming (a run out of order), the report is
+/// written anew, whole, when the scan is over.
+pub struct Streaming {
+    cfg: Arc<Config>,
+}
+
+impl Streaming {
+    /// Begins the report in `out`; returns the sink and the store that streams into it.
+    pub fn begin(cfg: &Arc<Config>, mut out: Output) -> io::Result<(Streaming, FindingStore)> {
+        let written = begin(&mut out)?;
+        let store = FindingStore::streaming(
+            cfg.spill_after,
+            renderer(cfg.clone()),
+            Box::new(out),
+            written,
+        );
+        Ok((Streaming { cfg: cfg.clone() }, store))
+    }
+}
+
+impl Sink for Streaming {
+    fn file(&mut self, _: Option<&Path>, _: &FileRecord, _: &[Finding]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, outcome: &mut Outcome) -> io::Result<String> {
+        let cfg = &self.cfg;
+        let stream = outcome.findings.take_stream()?;
+        let report = Report {
+            config: cfg,
+            outcome,
+        };
+        match stream {
+            Some(mut s) => {
+                end(&report, &mut s)?;
+                s.finish()
+            }
+            None => {
+                let path = cfg.output.as_deref().expect("streams to a file");
+                let mut out = Output::file(path, true)?;
+                Json.write(&report, &mut out)?;
+                out.finish()
+            }
+        }
+    }
 }
 
 /// Writes the rest of the document after the findings' records.

@@ -24,6 +24,7 @@ use std::time::SystemTime;
 use serde_json::{json, Map, Value};
 
 use super::json::{file_json, scan_json, summary_json, tool_json, FindingJson};
+use super::output::Output;
 use super::{Outcome, Sink};
 use crate::config::Config;
 use crate::evidence::{FileRecord, Finding};
@@ -145,7 +146,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
     }
 }
 
-impl<W: Write> Sink for Jsonl<'_, W> {
+impl Sink for Jsonl<'_, Output> {
     fn begin(&mut self, started: SystemTime) -> io::Result<()> {
         let begin = record(
             "begin",
@@ -175,6 +176,10 @@ impl<W: Write> Sink for Jsonl<'_, W> {
     ) -> io::Result<()> {
         let r = self.write_file(input, rec, findings);
         self.keep(r)
+    }
+
+    fn end(self: Box<Self>, outcome: &mut Outcome) -> io::Result<String> {
+        self.finish(outcome).and_then(Output::finish)
     }
 }
 

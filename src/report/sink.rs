@@ -51,6 +51,9 @@ pub trait Sink {
         rec: &FileRecord,
         findings: &[Finding],
     ) -> io::Result<()>;
+    /// The scan is over: completes the report from the outcome (whose finding store the
+    /// sink chose) and returns the SHA-256 of what it wrote.
+    fn end(self: Box<Self>, outcome: &mut Outcome) -> io::Result<String>;
 }
 
 /// A sink that ignores everything (the sorted [`Outcome`] is all that is wanted).
@@ -59,5 +62,9 @@ pub struct NoSink;
 impl Sink for NoSink {
     fn file(&mut self, _: Option<&Path>, _: &FileRecord, _: &[Finding]) -> io::Result<()> {
         Ok(())
+    }
+
+    fn end(self: Box<Self>, _: &mut Outcome) -> io::Result<String> {
+        Ok(String::new())
     }
 }

@@ -1,11 +1,13 @@
 //! Writing the report of a scan in the format asked for: the one place that chooses how.
 //!
-//! JSON Lines is a sink fed as the scan goes. A JSON report to a file is written as the
-//! scan goes too, while findings come in report order (the finding store streams their
-//! records into it; see `FindingStore::streaming`), and completed at the end. Every other
-//! format, and a JSON report the stream gave up on, is written whole from the outcome.
+//! Every format is one [`Sink`] (begin, findings, file, end): JSON Lines writes as the scan
+//! goes; a JSON report to a file is begun before the scan, streamed into by the finding
+//! store while findings come in report order, and completed at the end
+//! ([`json::Streaming`]); every other format is written whole from the outcome at the end
+//! by its [`Reporter`].
 
 use std::io;
+use std::path::Path;
 use std::sync::Arc;
 
 use super::csv::Csv;
@@ -16,10 +18,11 @@ use super::jsonl::Jsonl;
 use super::output::Output;
 use super::sarif::Sarif;
 use super::text::Text;
-use super::{NoSink, Outcome, Report, Reporter, Sink};
+use super::{Outcome, Report, Reporter, Sink};
 use crate::cli::Format;
 use crate::config::Config;
-use crate::evidence::store::{FindingStore, Stream};
+use crate::evidence::store::FindingStore;
+use crate::evidence::{FileRecord, Finding};
 
 /// The reporter that writes a finished scan in `format`.
 pub fn reporter(format: Format) -> &'static dyn Reporter {
@@ -33,23 +36,63 @@ pub fn reporter(format: Format) -> &'static dyn Reporter {
     }
 }
 
-/// A report file being streamed, and the bytes of its opening.
-type Streamed = (Box<dyn Stream>, u64);
+/// The sink of a format written whole from the finished outcome (all but JSON Lines and
+/// a streamed JSON report).
+struct Whole {
+    cfg: Arc<Config>,
+    out: Output,
+}
 
-/// Where a scan keeps its findings for the report: a JSON report only writes each
-/// finding's record (into the report file as they come, when given `stream`), and a JSON
-/// Lines report has written them as the scan went; unless a baseline is written from the
-/// findings, keep just that.
-fn finding_store(cfg: &Arc<Config>, stream: Option<Streamed>) -> FindingStore {
-    let render = || json::renderer(cfg.clone());
-    match (cfg.format, cfg.write_baseline.is_some(), stream) {
-        (Format::Json, false, Some((out, written))) => {
-            FindingStore::streaming(cfg.spill_after, render(), out, written)
-        }
-        (Format::Json, false, None) => FindingStore::rendering(cfg.spill_after, render()),
-        (Format::Jsonl, false, _) => FindingStore::counting(),
-        _ => FindingStore::new(cfg.spill_after),
+impl Sink for Whole {
+    fn file(&mut self, _: Option<&Path>, _: &FileRecord, _: &[Finding]) -> io::Result<()> {
+        Ok(())
     }
+
+    fn end(mut self: Box<Self>, outcome: &mut Outcome) -> io::Result<String> {
+        let report = Report {
+            config: &self.cfg,
+            outcome,
+        };
+        reporter(self.cfg.format).write(&report, &mut self.out)?;
+        self.out.finish()
+    }
+}
+
+/// The sink of a scan's report in the configured format, writing to `out`, and the store
+/// the scan keeps its findings in for it: a JSON report only needs each finding's record
+/// (streamed into the report file as they come, when it is a file), a JSON Lines report
+/// has written them as the scan went (counts are enough), and every other format, or a
+/// baseline, needs the findings. An error when the report cannot even be begun.
+pub fn sink<'a>(
+    cfg: &'a Arc<Config>,
+    out: Output,
+) -> io::Result<(Box<dyn Sink + 'a>, FindingStore)> {
+    let baseline = cfg.write_baseline.is_some();
+    Ok(match cfg.format {
+        Format::Jsonl if !baseline => (Box::new(Jsonl::new(cfg, out)), FindingStore::counting()),
+        Format::Jsonl => (
+            Box::new(Jsonl::new(cfg, out)),
+            FindingStore::new(cfg.spill_after),
+        ),
+        Format::Json if !baseline && out.is_file() => {
+            let (sink, store) = json::Streaming::begin(cfg, out)?;
+            (Box::new(sink), store)
+        }
+        Format::Json if !baseline => (
+            Box::new(Whole {
+                cfg: cfg.clone(),
+                out,
+            }),
+            FindingStore::rendering(cfg.spill_after, json::renderer(cfg.clone())),
+        ),
+        _ => (
+            Box::new(Whole {
+                cfg: cfg.clone(),
+                out,
+            }),
+            FindingStore::new(cfg.spill_after),
+        ),
+    })
 }
 
 /// Runs a scan with `scan` (given the sink to feed and the store to keep findings in) and
@@ -61,45 +104,8 @@ pub fn write_scan(
     out: Output,
     scan: impl FnOnce(&mut dyn Sink, FindingStore) -> Outcome,
 ) -> io::Result<(Outcome, io::Result<String>)> {
-    if cfg.format == Format::Jsonl {
-        let mut stream = Jsonl::new(cfg, out);
-        let outcome = scan(&mut stream, finding_store(cfg, None));
-        let written = stream.finish(&outcome).and_then(Output::finish);
-        return Ok((outcome, written));
-    }
-    let streams = cfg.format == Format::Json && cfg.write_baseline.is_none() && out.is_file();
-    let (mut whole, stream) = if streams {
-        let mut out = out;
-        let n = json::begin(&mut out)?;
-        (None, Some((Box::new(out) as Box<dyn Stream>, n)))
-    } else {
-        (Some(out), None)
-    };
-    let mut outcome = scan(&mut NoSink, finding_store(cfg, stream));
-    let written = match outcome.findings.take_stream() {
-        Ok(Some(mut s)) => {
-            let report = Report {
-                config: cfg,
-                outcome: &outcome,
-            };
-            json::end(&report, &mut s).and_then(|_| s.finish())
-        }
-        Ok(None) => {
-            // Not streamed, or given up: the report is written whole now.
-            let out = match whole.take() {
-                Some(o) => Ok(o),
-                None => Output::file(cfg.output.as_deref().expect("streams to a file"), true),
-            };
-            out.and_then(|mut out| {
-                let report = Report {
-                    config: cfg,
-                    outcome: &outcome,
-                };
-                reporter(cfg.format).write(&report, &mut out)?;
-                out.finish()
-            })
-        }
-        Err(e) => Err(e),
-    };
+    let (mut sink, findings) = sink(cfg, out)?;
+    let mut outcome = scan(&mut *sink, findings);
+    let written = sink.end(&mut outcome);
     Ok((outcome, written))
 }
