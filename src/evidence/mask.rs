@@ -433,35 +433,23 @@ mod tests {
 
     #[test]
     fn masks_each_kind() {
-        assert_eq!(
-            mask_value(crate::detect::cn_id::KIND, "11010119900307123X"),
-            "110101********123X"
-        );
-        assert_eq!(
-            mask_value(crate::detect::cn_id::KIND, "110105491231002"),
-            "110105******002"
-        );
-        assert_eq!(
-            mask_value(crate::detect::cn_mobile::KIND, "13800138000"),
-            "138****8000"
-        );
-        assert_eq!(
-            mask_value(crate::detect::cn_landline::KIND, "01012345678"),
-            "010****5678"
-        );
-        assert_eq!(
-            mask_value(crate::detect::cn_landline::KIND, "075587654321"),
-            "0755****4321"
-        );
-        assert_eq!(
-            mask_value(crate::detect::bank_card::KIND, "6222021234567890123"),
-            "622202*********0123"
-        );
-        assert_eq!(
-            mask_value(crate::detect::email::KIND, "zhang.san@qq.com"),
-            "z***@qq.com"
-        );
-        assert_eq!(mask_value(crate::detect::cn_mobile::KIND, "123"), "***");
+        use crate::detect::{bank_card, cn_id, cn_landline, cn_mobile, email};
+        for (kind, value, masked) in [
+            (cn_id::KIND, "11010119900307123X", "110101********123X"),
+            (cn_id::KIND, "110105491231002", "110105******002"),
+            (cn_mobile::KIND, "13800138000", "138****8000"),
+            (cn_landline::KIND, "01012345678", "010****5678"),
+            (cn_landline::KIND, "075587654321", "0755****4321"),
+            (
+                bank_card::KIND,
+                "6222021234567890123",
+                "622202*********0123",
+            ),
+            (email::KIND, "zhang.san@qq.com", "z***@qq.com"),
+            (cn_mobile::KIND, "123", "***"),
+        ] {
+            assert_eq!(mask_value(kind, value), masked, "{kind}");
+        }
     }
 
     #[test]
