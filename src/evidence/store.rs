@@ -163,9 +163,9 @@ struct Streaming {
     error: Option<io::Error>,
 }
 
-/// One input's findings.
+/// One run of the store: findings of one path and member, in one part, sorted.
 #[derive(Debug)]
-struct Run {
+struct StoredRun {
     path: String,
     member: Option<String>,
     body: Body,
@@ -209,7 +209,7 @@ impl std::fmt::Debug for Keep {
 #[derive(Debug)]
 pub struct FindingStore {
     keep: Keep,
-    runs: Vec<Run>,
+    runs: Vec<StoredRun>,
     in_memory: usize,
     limit: usize,
     len: usize,
@@ -388,7 +388,7 @@ impl FindingStore {
             }
             drop(findings);
             if let Some(body) = self.stream_run(&text, &path, &member) {
-                self.runs.push(Run { path, member, body });
+                self.runs.push(StoredRun { path, member, body });
                 return;
             }
             match keep_here {
@@ -420,7 +420,7 @@ impl FindingStore {
         if matches!(body, Body::Memory(_) | Body::Text(_)) {
             self.in_memory += count;
         }
-        self.runs.push(Run { path, member, body });
+        self.runs.push(StoredRun { path, member, body });
     }
 
     /// The spill file, created on first use.
