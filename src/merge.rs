@@ -111,8 +111,7 @@ fn finding_key(f: &Value) -> (String, String, u64, u64, usize) {
         f["member"].as_str().unwrap_or("").to_string(),
         f["line"].as_u64().unwrap_or(0),
         f["offset"].as_u64().unwrap_or(0),
-        kind.and_then(|k| Kind::ALL.iter().position(|x| *x == k))
-            .unwrap_or(usize::MAX),
+        kind.map_or(usize::MAX, Kind::index),
     )
 }
 

@@ -357,9 +357,7 @@ impl FindingStore {
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         for f in &findings {
-            if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
-                self.by_kind[i] += 1;
-            }
+            self.by_kind[f.kind.index()] += 1;
         }
         self.len += findings.len();
         if matches!(self.keep, Keep::Counts) {
@@ -496,10 +494,7 @@ impl FindingStore {
 
     /// Number of findings of `kind`.
     pub fn count(&self, kind: Kind) -> u64 {
-        Kind::ALL
-            .iter()
-            .position(|k| *k == kind)
-            .map_or(0, |i| self.by_kind[i])
+        self.by_kind[kind.index()]
     }
 
     /// True if some runs were spilled to disk.

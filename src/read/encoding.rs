@@ -26,20 +26,6 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Every encoding.
-    pub const ALL: [Encoding; 5] = [
-        Encoding::Utf8,
-        Encoding::Utf16Le,
-        Encoding::Utf16Be,
-        Encoding::Gb18030,
-        Encoding::Binary,
-    ];
-
-    /// The encoding of a report name, as a static name (for findings read back from disk).
-    pub fn static_name(name: &str) -> Option<&'static str> {
-        Encoding::ALL.iter().map(|e| e.name()).find(|n| *n == name)
-    }
-
     /// The name used in reports.
     pub fn name(self) -> &'static str {
         match self {

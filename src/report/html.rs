@@ -276,9 +276,7 @@ fn count_by_file(r: &Report) -> io::Result<FileCounts> {
         let counts = by_file
             .entry((f.path.clone(), f.member.clone()))
             .or_insert_with(|| vec![0; Kind::ALL.len()]);
-        if let Some(i) = Kind::ALL.iter().position(|k| *k == f.kind) {
-            counts[i] += 1;
-        }
+        counts[f.kind.index()] += 1;
     }
     Ok(by_file)
 }

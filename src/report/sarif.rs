@@ -194,7 +194,7 @@ fn result(r: &Report, index: &ArtifactIndex, f: &Finding) -> Value {
     }
     json!({
         "ruleId": f.kind.name(),
-        "ruleIndex": Kind::ALL.iter().position(|k| *k == f.kind),
+        "ruleIndex": f.kind.index(),
         "level": level(f.confidence),
         "message": {"text": format!(
             "{} {} ({} confidence)",

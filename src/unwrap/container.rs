@@ -37,10 +37,13 @@ pub struct Level<'a> {
     pub budget: &'a Budget,
 }
 
+/// Unpacks a streamed container: its members are at the level given.
+pub type Unpack = fn(&Unwrapper, &mut dyn Read, &Level, &mut Node);
+
 /// How a container is read.
 pub enum Access {
     /// Read front to back, members coming out of the stream (gzip, tar).
-    Stream(fn(&Unwrapper, &mut dyn Read, &Level, &mut Node)),
+    Stream(Unpack),
     /// Opened from a file (a member is copied to a temporary file first), members read by
     /// random access (zip, xls). Returns false if the file is not this format after all:
     /// its bytes are then scanned as binary data.

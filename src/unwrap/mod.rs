@@ -30,7 +30,7 @@ use crate::detect::Detector;
 use crate::evidence::{Finding, Status};
 use crate::read::{scan_file_flushing, scan_stream, scan_stream_flushing, Flush, ReadOptions};
 pub(crate) use crate::sys::read_at;
-use container::{sniff, Access, Container, Level, HEAD};
+use container::{sniff, Access, Container, Level, Unpack, HEAD};
 use limits::{Budget, Compressed, Hashing, Limited, Limits};
 pub use node::{member_name, Node, BINARY, TEXT};
 
@@ -160,7 +160,7 @@ impl Unwrapper<'_> {
                 }
                 node
             }
-            Access::Stream(_) => self.unpack_hashed(c, &mut read, &at),
+            Access::Stream(unpack) => self.unpack_hashed(c.name, unpack, &mut read, &at),
         }
     }
 
@@ -221,14 +221,17 @@ impl Unwrapper<'_> {
         n
     }
 
-    /// Unpacks the streamed container `c` (gzip, tar) read from `r`, hashing its bytes on
-    /// the way; its members are at `at`.
-    fn unpack_hashed(&self, c: &'static Container, r: &mut dyn Read, at: &Level) -> Node {
-        let Access::Stream(unpack) = c.access else {
-            unreachable!("only streamed containers");
-        };
+    /// Unpacks the streamed container `name` (gzip, tar) read from `r` with `unpack`,
+    /// hashing its bytes on the way; its members are at `at`.
+    fn unpack_hashed(
+        &self,
+        name: &'static str,
+        unpack: Unpack,
+        r: &mut dyn Read,
+        at: &Level,
+    ) -> Node {
         let mut h = Hashing::new(r);
-        let mut node = Node::new(c.name);
+        let mut node = Node::new(name);
         unpack(self, &mut h, at, &mut node);
         node.settle(&self.limits);
         let (hash, size) = h.finish();
@@ -307,7 +310,7 @@ impl Unwrapper<'_> {
                     budget,
                 };
                 match c.access {
-                    Access::Stream(_) => self.unpack_hashed(c, &mut stream, &at),
+                    Access::Stream(unpack) => self.unpack_hashed(c.name, unpack, &mut stream, &at),
                     Access::Seek(_) | Access::Database(_) => self.scan_spooled(c, &mut stream, &at),
                 }
             }
