@@ -133,6 +133,31 @@ fn could_start(b: &[u8], runs: &[Run], i: usize) -> bool {
     true
 }
 
+/// What reading needs from detection, and all it may rely on (in the spirit of ripgrep's
+/// `Matcher`): what an input's first bytes say about all of it, and the items in a window.
+/// [`Detector`] is the one built-in implementation; `read` and `unwrap` hold a
+/// `&dyn Matcher`, so another set of detectors (user rules, say) plugs in without either
+/// knowing it.
+pub trait Matcher: Sync {
+    /// What the first bytes of an input say about all of it (a CSV header).
+    fn file_context(&self, first: &[u8]) -> FileContext;
+
+    /// The items of `buf` that start inside `own`, sorted by offset. `buf` must extend
+    /// [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`] after it, unless
+    /// it reaches the start or end of the input.
+    fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate>;
+}
+
+impl Matcher for Detector {
+    fn file_context(&self, first: &[u8]) -> FileContext {
+        Detector::file_context(self, first)
+    }
+
+    fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
+        Detector::scan(self, buf, own, fcx)
+    }
+}
+
 impl Default for Detector {
     fn default() -> Self {
         Detector::new()

@@ -32,7 +32,7 @@ use std::fs::File;
 use std::io::Read;
 
 use crate::detect::digits::Buf;
-use crate::detect::{Candidate, Detector};
+use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Confidence, Finding, KindSet};
 use crate::suppress::marker::{mark_allowed, marker_lines};
 use encoding::{Encoding, TextMap};
@@ -117,7 +117,7 @@ pub struct Scanned {
 /// `on_read` is told how many new bytes each block added (for progress display).
 pub fn scan_stream<R: Read>(
     reader: R,
-    det: &Detector,
+    det: &dyn Matcher,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
 ) -> Scanned {
@@ -136,7 +136,7 @@ pub type Flush<'a> = &'a (dyn Fn(Vec<Finding>) + Sync);
 /// could still suppress it. What `flush` was given is not in the returned findings.
 pub fn scan_stream_flushing<R: Read>(
     reader: R,
-    det: &Detector,
+    det: &dyn Matcher,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
     flush: Option<Flush>,
@@ -154,7 +154,7 @@ pub fn scan_stream_flushing<R: Read>(
 pub fn scan_file_flushing(
     file: &File,
     size: u64,
-    det: &Detector,
+    det: &dyn Matcher,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
     flush: Option<Flush>,
@@ -166,7 +166,7 @@ pub fn scan_file_flushing(
 /// Scans a whole text held in memory (office documents): `map` (if any) maps text
 /// offsets to offsets in the raw bytes the text was extracted from.
 pub fn scan_text(
-    det: &Detector,
+    det: &dyn Matcher,
     opts: ReadOptions,
     text: &[u8],
     map: Option<&TextMap>,
@@ -193,6 +193,7 @@ pub fn scan_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::Detector;
 
     /// (offset, (line, column), value) of each finding.
     pub(super) type Found = Vec<(u64, (u64, u64), String)>;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::detect::context::FileContext;
 use crate::detect::digits::{LOOKAHEAD, LOOKBEHIND};
-use crate::detect::Detector;
+use crate::detect::Matcher;
 use crate::evidence::fingerprint::hex;
 
 use super::encoding::{bom_len, decode, sniff, Encoding, TextMap, SNIFF_BYTES};
@@ -24,7 +24,7 @@ use super::{Flush, ReadOptions, Scanned, HEADER_BYTES};
 /// [`super::scan_stream_flushing`] of bytes from `source`.
 pub(super) fn scan_source<R: Read>(
     source: Source<R>,
-    det: &Detector,
+    det: &dyn Matcher,
     opts: ReadOptions,
     on_read: &(dyn Fn(u64) + Sync),
     flush: Option<Flush>,
@@ -188,7 +188,7 @@ struct Opening {
 
 impl Opening {
     /// The opening of an input that starts with `buf` (all of it, if `eof`).
-    fn of(det: &Detector, buf: &[u8], eof: bool) -> Opening {
+    fn of(det: &dyn Matcher, buf: &[u8], eof: bool) -> Opening {
         let enc = sniff(buf);
         let bom = bom_len(enc, buf);
         let fcx = if enc.decodes() {
@@ -207,7 +207,7 @@ impl Opening {
         &'a self,
         at: &'a Current,
         eof: bool,
-        det: &'a Detector,
+        det: &'a dyn Matcher,
         opts: &'a ReadOptions,
     ) -> BatchScan<'a> {
         BatchScan {

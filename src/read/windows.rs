@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::detect::context::FileContext;
 use crate::detect::digits::{Buf, LOOKAHEAD, LOOKBEHIND};
-use crate::detect::Detector;
+use crate::detect::Matcher;
 use crate::evidence::Finding;
 use crate::suppress::marker::{mark_allowed, marker_lines};
 
@@ -67,7 +67,7 @@ pub(super) struct BatchScan<'a> {
     /// The length of the input's byte order mark.
     pub bom: usize,
     /// The detectors, and what they know about the whole input.
-    pub det: &'a Detector,
+    pub det: &'a dyn Matcher,
     pub fcx: &'a FileContext,
     /// Which candidates to keep.
     pub opts: &'a ReadOptions,
@@ -295,6 +295,7 @@ impl<'f> Gathered<'f> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::Detector;
     use crate::evidence::KindSet;
     use crate::read::tests::{values, Found};
     use crate::read::{scan_stream, scan_stream_flushing};

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::progress::Progress;
 use crate::config::Config;
-use crate::detect::Detector;
+use crate::detect::Matcher;
 use crate::evidence::{FileRecord, Finding, Status};
 use crate::read::{Flush, ReadOptions};
 use crate::time::rfc3339;
@@ -48,7 +48,7 @@ fn open_nonblocking(path: &Path) -> io::Result<File> {
 pub(super) fn scan_input(
     path: &Path,
     meta: &Metadata,
-    det: &Detector,
+    det: &dyn Matcher,
     cfg: &Config,
     parallel: bool,
     progress: &Progress,
@@ -90,7 +90,7 @@ pub(super) fn scan_input(
 
 /// An unwrapper configured for this scan.
 pub(super) fn unwrapper<'a>(
-    det: &'a Detector,
+    det: &'a dyn Matcher,
     cfg: &Config,
     parallel: bool,
     on_read: &'a (dyn Fn(u64) + Sync),

@@ -26,7 +26,7 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::detect::Detector;
+use crate::detect::Matcher;
 use crate::evidence::{Finding, Status};
 use crate::read::{scan_file_flushing, scan_stream, scan_stream_flushing, Flush, ReadOptions};
 pub(crate) use crate::sys::read_at;
@@ -36,7 +36,7 @@ pub use node::{member_name, Node, BINARY, TEXT};
 
 /// Scans inputs, unpacking containers. Built with [`Unwrapper::new`] and its setters.
 pub struct Unwrapper<'a> {
-    det: &'a Detector,
+    det: &'a dyn Matcher,
     opts: ReadOptions,
     limits: Limits,
     on_read: &'a (dyn Fn(u64) + Sync),
@@ -62,7 +62,7 @@ impl<R: Read> Read for Progressing<'_, R> {
 impl<'a> Unwrapper<'a> {
     /// An unwrapper scanning with `det`, with default read options and limits, no
     /// progress callback and nothing handed out early.
-    pub fn new(det: &'a Detector) -> Unwrapper<'a> {
+    pub fn new(det: &'a dyn Matcher) -> Unwrapper<'a> {
         Unwrapper {
             det,
             opts: ReadOptions::default(),
@@ -399,6 +399,7 @@ impl Unwrapper<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::Detector;
 
     mod damaged_containers {
         use super::*;
