@@ -9,7 +9,6 @@ use crate::detect::digits::Buf;
 use crate::detect::Candidate;
 use crate::evidence::{Context, Finding};
 
-use super::encoding::Encoding;
 use super::ReadOptions;
 
 /// A position in text met in order: where it is, the line breaks passed since it started,
@@ -55,26 +54,34 @@ fn chars(b: &[u8]) -> u64 {
     b.iter().filter(|&&x| (x as i8) >= -0x40).count() as u64
 }
 
+/// Where a candidate lies: `at`, its start in the text lines are counted in, and its
+/// offset, length and encoding as reported.
+pub(super) struct Place {
+    pub at: usize,
+    pub offset: u64,
+    pub length: usize,
+    pub encoding: &'static str,
+}
+
 /// The findings of the candidates found in `b` that `opts` keeps, in the order given (the
-/// detector's, by offset). `pos` is moved to each one's start, which gives its line
-/// (counted from where `pos` started; the caller makes it absolute) and its column
-/// (1-based). `raw` maps a candidate's text range to its offset in the input and its
-/// length in raw bytes.
+/// detector's, by offset). `place` says where each lies; `pos` is moved to its start in
+/// `lines` (`b.bytes`, or the text `b` was decoded from), which gives its line (counted
+/// from where `pos` started; the caller makes it absolute) and its column (1-based).
 pub(super) fn findings(
     candidates: Vec<Candidate>,
     b: &Buf,
     opts: &ReadOptions,
-    enc: Encoding,
     pos: &mut Position,
-    raw: impl Fn(usize, usize) -> (u64, usize),
+    lines: &[u8],
+    place: impl Fn(&Candidate) -> Place,
 ) -> Vec<Finding> {
     candidates
         .into_iter()
         .filter(|c| opts.keeps(c))
         .map(|c| {
-            pos.advance_to(b.bytes, c.start);
-            let (offset, length) = raw(c.start, c.end);
-            let mut f = finding(c, b, offset, length, pos.line, enc);
+            let at = place(&c);
+            pos.advance_to(lines, at.at);
+            let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding);
             f.column = pos.column + 1;
             f
         })
@@ -82,7 +89,7 @@ pub(super) fn findings(
 }
 
 /// A finding from a candidate found in `b`, at `offset` in the raw bytes, `length` raw
-/// bytes long, on `line` (column unknown: 0), read as `enc`.
+/// bytes long, on `line` (column unknown: 0), read as `encoding`.
 #[inline]
 pub(super) fn finding(
     c: Candidate,
@@ -90,7 +97,7 @@ pub(super) fn finding(
     offset: u64,
     length: usize,
     line: u64,
-    enc: Encoding,
+    encoding: &'static str,
 ) -> Finding {
     Finding {
         kind: c.kind,
@@ -100,7 +107,7 @@ pub(super) fn finding(
         length: length as u32,
         line,
         column: 0,
-        encoding: enc.name(),
+        encoding,
         cell: None,
         confidence: c.confidence,
         context: Context::around(b.bytes, c.start, c.end),

@@ -36,11 +36,12 @@ use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Confidence, Finding, KindSet};
 use crate::suppress::marker::{mark_allowed, marker_lines};
 use encoding::{Encoding, TextMap};
-use found::{findings, Position};
+use found::{findings, Place, Position};
 use pass::scan_source;
 use source::Source;
 
 pub mod encoding;
+pub mod escape;
 mod found;
 mod hash;
 mod pass;
@@ -178,9 +179,14 @@ pub fn scan_text(
     let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
     let mut pos = Position::at(0);
     let candidates = det.scan(b, 0..text.len(), &fcx);
-    let mut found = findings(candidates, &b, &opts, encoding, &mut pos, |s, e| {
-        let start = to_raw(s);
-        (start as u64, to_raw_end(e) - start)
+    let mut found = findings(candidates, &b, &opts, &mut pos, text, |c| {
+        let start = to_raw(c.start);
+        Place {
+            at: c.start,
+            offset: start as u64,
+            length: to_raw_end(c.end) - start,
+            encoding: encoding.name(),
+        }
     });
     let marks = marker_lines(text, 0..text.len(), 0, &found);
     mark_allowed(&mut found, &marks);

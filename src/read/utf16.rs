@@ -61,7 +61,7 @@ pub(super) fn find(
             let length = start + map.raw_end(c.end) - at;
             let line = memchr::memchr_iter(b'\n', &buf[w.ws..at]).count() as u64;
             let off = base + at as u64;
-            found.push(finding(c, &b, off, length, line, Encoding::Utf16Le));
+            found.push(finding(c, &b, off, length, line, Encoding::Utf16Le.name()));
         }
     }
     found.sort_by_key(|f| (f.offset, f.kind));

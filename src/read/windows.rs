@@ -19,12 +19,15 @@ use crate::evidence::Finding;
 use crate::suppress::marker::{mark_allowed, marker_lines};
 
 use super::encoding::{decode, Encoding, TextMap};
-use super::found::{findings, Position};
+use super::escape::Unescaped;
+use super::found::{findings, Place, Position};
 use super::{utf16, Flush, ReadOptions, FLUSH_AT};
 
 thread_local! {
     /// Decoded text and its map, reused across the windows a thread scans.
     static DECODED: RefCell<(Vec<u8>, TextMap)> = RefCell::new((Vec::new(), TextMap::default()));
+    /// The window's text with its escapes undone, reused likewise.
+    static UNESCAPED: RefCell<Unescaped> = RefCell::new(Unescaped::default());
 }
 
 /// The windows of `window` bytes that cover `from..to`, the last one shorter if need be.
@@ -134,16 +137,44 @@ impl BatchScan<'_> {
         let to_raw = |t: usize| if enc.decodes() { map.raw(t) } else { t };
         let to_raw_end = |t: usize| if enc.decodes() { map.raw_end(t) } else { t };
         let own = to_text(w.ws.saturating_sub(w.lo))..to_text(w.we.saturating_sub(w.lo));
+        let at_start = self.base + w.lo as u64 == self.bom as u64;
         let b = Buf {
             bytes,
-            at_start: self.base + w.lo as u64 == self.bom as u64,
+            at_start,
             at_end: w.at_end,
         };
         let mut pos = Position::at(own.start);
-        let candidates = self.det.scan(b, own.clone(), self.fcx);
-        let mut found = findings(candidates, &b, self.opts, enc, &mut pos, |s, e| {
-            let start = to_raw(s);
-            (self.base + (w.lo + start) as u64, to_raw_end(e) - start)
+        let at = |start: usize, end: usize, encoding: &'static str| {
+            let raw = to_raw(start);
+            Place {
+                at: start,
+                offset: self.base + (w.lo + raw) as u64,
+                length: to_raw_end(end) - raw,
+                encoding,
+            }
+        };
+        let mut found = UNESCAPED.with(|cell| {
+            let mut u = cell.borrow_mut();
+            if !u.undo(bytes, at_start) {
+                let candidates = self.det.scan(b, own.clone(), self.fcx);
+                return findings(candidates, &b, self.opts, &mut pos, bytes, |c| {
+                    at(c.start, c.end, enc.name())
+                });
+            }
+            // Escapes undone: the detectors read the decoded text; offsets, lines and
+            // columns are those of the escapes in the window's text.
+            let u = &*u;
+            let d = Buf {
+                bytes: &u.text,
+                ..b
+            };
+            let own_d = u.map.text(own.start)..u.map.text(own.end);
+            let candidates = self.det.scan(d, own_d, self.fcx);
+            findings(candidates, &d, self.opts, &mut pos, bytes, |c| {
+                let layers = u.layers(c.start..c.end);
+                let encoding = layers.map_or(enc.name(), |l| l.name(enc.name()));
+                at(u.map.raw(c.start), u.map.raw_end(c.end), encoding)
+            })
         });
         pos.advance_to(bytes, own.end);
         let lines = pos.line;

@@ -5,6 +5,7 @@ mod addresses;
 mod architecture;
 mod check;
 mod custody;
+mod encoded;
 mod formats;
 mod forms;
 mod hostile;
