@@ -31,26 +31,122 @@ static CLASS: [bool; 256] = {
     t
 };
 
-/// The next run of at least [`MIN_RUN`] alphabet bytes in `src[from..end]`.
-pub fn next_run(src: &[u8], from: usize, end: usize) -> Option<std::ops::Range<usize>> {
-    let class = |c: &u8| CLASS[*c as usize];
-    let mut i = from;
-    while i + MIN_RUN <= end {
-        let probe = i + MIN_RUN - 1;
-        if !class(&src[probe]) {
-            i = probe + 1;
-            continue;
-        }
-        // A run through `probe` starts after the last byte before it not in the alphabet.
-        match src[i..probe].iter().rposition(|c| !class(c)) {
-            Some(k) => i += k + 1,
-            None => {
-                let stop = probe + 1 + src[probe + 1..end].iter().take_while(|c| class(c)).count();
-                return Some(i..stop);
+/// Bit masks of a 64-byte block: bytes in the alphabets, and letters from `g` to `z`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn block_masks(c: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut class, mut beyond) = (0u64, 0u64);
+    // SAFETY: SSE2 is part of the x86_64 baseline, so these intrinsics are always
+    // available; every load reads 16 bytes at offset 0, 16, 32 or 48 of a 64-byte array.
+    unsafe {
+        let set = |b: u8| _mm_set1_epi8(b as i8);
+        // Signed compares: a non-ASCII byte is negative, below every range.
+        let within = |v: __m128i, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, set(lo - 1)),
+                _mm_cmplt_epi8(v, set(hi + 1)),
+            )
+        };
+        for k in 0..4 {
+            let v = _mm_loadu_si128(c.as_ptr().add(16 * k) as *const __m128i);
+            let folded = _mm_or_si128(v, set(0x20));
+            let mut m = _mm_or_si128(within(folded, b'a', b'z'), within(v, b'0', b'9'));
+            for s in [b'+', b'/', b'-', b'_'] {
+                m = _mm_or_si128(m, _mm_cmpeq_epi8(v, set(s)));
             }
+            class |= u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+            let gz = within(folded, b'g', b'z');
+            beyond |= u64::from(_mm_movemask_epi8(gz) as u16) << (16 * k);
         }
     }
-    None
+    (class, beyond)
+}
+
+/// Portable version of the block masks above.
+#[cfg(not(target_arch = "x86_64"))]
+fn block_masks(c: &[u8; 64]) -> (u64, u64) {
+    let (mut class, mut beyond) = (0u64, 0u64);
+    for (k, &x) in c.iter().enumerate() {
+        class |= u64::from(CLASS[x as usize]) << k;
+        beyond |= u64::from(x.is_ascii_alphabetic() && !x.is_ascii_hexdigit()) << k;
+    }
+    (class, beyond)
+}
+
+/// The first run of `src[from..to]` of at least [`MIN_RUN`] alphabet bytes holding a
+/// letter from `g` to `z`, byte by byte; `start` and `beyond` say where the run going on
+/// at `from` began and whether it holds such a letter. Returns the run, or where the run
+/// going on at `to` began and whether it holds one.
+fn scan_bytes(
+    src: &[u8],
+    from: usize,
+    to: usize,
+    (mut start, mut beyond): (usize, bool),
+) -> Result<std::ops::Range<usize>, (usize, bool)> {
+    for j in from..to {
+        if CLASS[src[j] as usize] {
+            beyond |= src[j].is_ascii_alphabetic() && !src[j].is_ascii_hexdigit();
+        } else {
+            if beyond && j - start >= MIN_RUN {
+                return Ok(start..j);
+            }
+            (start, beyond) = (j + 1, false);
+        }
+    }
+    Err((start, beyond))
+}
+
+/// The next run of at least [`MIN_RUN`] alphabet bytes in `src[from..end]` that holds a
+/// letter from `g` to `z` (a run that goes on before `from` is taken from `from`): base64
+/// of 12 bytes of text or more holds one, numbers, hex strings (hashes, trace ids) and
+/// words of a-f do not. Bytes are classed 64 at a time; a block is looked into byte by
+/// byte only if it holds a stretch of [`MIN_RUN`] alphabet bytes and a letter `g`-`z`.
+pub fn next_run(src: &[u8], from: usize, end: usize) -> Option<std::ops::Range<usize>> {
+    let mut state = (from, false);
+    let mut i = from;
+    while i + 64 <= end {
+        let block: &[u8; 64] = src[i..i + 64].try_into().ok()?;
+        let (class, gz) = block_masks(block);
+        let outside = !class;
+        if outside == 0 {
+            state.1 |= gz != 0;
+            i += 64;
+            continue;
+        }
+        // The run going on into the block ends at its first byte outside the alphabets.
+        let first = outside.trailing_zeros() as usize;
+        let below = (1u64 << first) - 1;
+        if (state.1 || gz & below != 0) && i + first - state.0 >= MIN_RUN {
+            return Some(state.0..i + first);
+        }
+        // Runs that begin and end inside the block, between its first and last byte
+        // outside the alphabets: bit k of `long` is set if the 16 bytes from k on are in
+        // the alphabets, and `cover` spreads each such bit over those 16 bytes.
+        let last = 63 - outside.leading_zeros() as usize;
+        let (mut long, mut cover) = (class, 0u64);
+        for shift in [1, 2, 4, 8] {
+            long &= long >> shift;
+        }
+        if long != 0 {
+            cover = long;
+            for shift in [1, 2, 4, 8] {
+                cover |= cover << shift;
+            }
+        }
+        let inside = !below & ((1u64 << last) - 1);
+        if cover & gz & inside != 0 {
+            if let Ok(run) = scan_bytes(src, i + first + 1, i + last + 1, (i + first + 1, false)) {
+                return Some(run);
+            }
+        }
+        state = (i + last + 1, last < 63 && gz >> (last + 1) != 0);
+        i += 64;
+    }
+    match scan_bytes(src, i, end, state) {
+        Ok(run) => Some(run),
+        Err((start, beyond)) => (beyond && end - start >= MIN_RUN).then_some(start..end),
+    }
 }
 
 /// The engine for `alphabet`, lenient about padding and trailing bits.
@@ -105,11 +201,7 @@ pub fn run(
     staged: &mut Staged,
 ) -> Option<(usize, Layer)> {
     let chars = &src[run.clone()];
-    // A number, or a hex string (a hash, a trace id), is not base64 of text.
-    if layers.depth() >= MAX_DEPTH
-        || !chars.iter().any(u8::is_ascii_alphabetic)
-        || chars.iter().all(u8::is_ascii_hexdigit)
-    {
+    if layers.depth() >= MAX_DEPTH {
         return None;
     }
     let standard = chars.iter().any(|c| matches!(c, b'+' | b'/'));
@@ -149,12 +241,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn block_masks_agree_with_the_table() {
+        for b in 0..=255u8 {
+            for k in [0, 15, 16, 40, 63] {
+                let mut block = [b'.'; 64];
+                block[k] = b;
+                let (class, gz) = block_masks(&block);
+                let want = if CLASS[b as usize] { 1u64 << k } else { 0 };
+                assert_eq!(class, want, "byte {b:#x} at {k}");
+                let beyond = b.is_ascii_alphabetic() && !b.is_ascii_hexdigit();
+                assert_eq!(gz, if beyond { want } else { 0 }, "byte {b:#x} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_are_found_in_every_place_of_a_block() {
+        let run = b"eyJwaG9uZSI6Ij";
+        for len in [16, 17, 40, 63, 64, 65, 130] {
+            for at in [0, 1, 30, 47, 48, 63, 64, 100] {
+                let mut s = vec![b' '; 300];
+                for k in 0..len {
+                    s[at + k] = run[k % run.len()];
+                }
+                assert_eq!(
+                    next_run(&s, 0, s.len()),
+                    Some(at..at + len),
+                    "{len} at {at}"
+                );
+            }
+        }
+        let mut s = vec![b' '; 200];
+        s[10..40].copy_from_slice(&[b'7'; 30]);
+        assert_eq!(next_run(&s, 0, s.len()), None);
+    }
+
+    #[test]
     fn runs_are_found_whatever_the_text_around_them() {
         let s = b"id=eyJwaG9uZSI6IjEzODAwMTM4MDAwIn0= ok abc defghijklmnopqrstuv w";
         assert_eq!(next_run(s, 0, s.len()), Some(3..34));
         assert_eq!(next_run(s, 34, s.len()), Some(43..62));
         assert_eq!(next_run(b"short words only here", 0, 21), None);
-        let all: Vec<u8> = (0..100).map(|i| b"Ab+/"[i % 4]).collect();
+        let all: Vec<u8> = (0..100).map(|i| b"Az+/"[i % 4]).collect();
         assert_eq!(next_run(&all, 5, 100), Some(5..100));
     }
 
@@ -176,11 +304,16 @@ mod tests {
                 &mut Staged::default(),
             )
         };
-        assert_eq!(none(b"110105194912310023110105"), None);
+        assert_eq!(next_run(b"110105194912310023110105", 0, 24), None);
         assert_eq!(none(b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"), None);
         assert_eq!(none(b"eyJwaG9uZSI6Ij+_EzODAwMTM4MDAwIn0"), None);
         // Hex trace ids, and tokens whose bytes happen to be UTF-8 of other scripts.
-        assert_eq!(none(b"8d2fa0c4e1b97f35"), None);
+        assert_eq!(next_run(b"8d2fa0c4e1b97f35 trace", 0, 22), None);
+        assert_eq!(
+            next_run(b"8d2fa0c4e1b97f35e1b97f35g trace", 0, 31),
+            Some(0..25)
+        );
+        assert_eq!(next_run(b"8d2fa0c4e1b97f35.e1b97f35g trace", 0, 31), None);
         let garbage = ::base64::Engine::encode(
             &::base64::engine::general_purpose::STANDARD,
             "۽ys}5ѯ\\սxyzw".as_bytes(),

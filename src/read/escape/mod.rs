@@ -303,6 +303,17 @@ impl<'a> Finder<'a> {
         memchr::memchr2(b'=', b'+', &self.src[from.min(self.end)..self.end]).map(|i| from + i)
     }
 
+    /// False for a `=` that cannot begin quoted-printable (`key=value`): one that is
+    /// followed neither by the escape of a non-ASCII byte (`=E5`) nor by a line break.
+    #[inline]
+    fn may_begin(&self, p: usize) -> bool {
+        self.src[p] == b'+'
+            || matches!(
+                self.src.get(p + 1),
+                Some(b'8'..=b'9' | b'A'..=b'F' | b'\r' | b'\n')
+            )
+    }
+
     /// Moves past `to`: nothing before it is looked at again.
     fn skip_to(&mut self, to: usize) {
         self.at = self.at.max(to);
@@ -312,8 +323,8 @@ impl<'a> Finder<'a> {
         if self.next3.is_some_and(|p| p < self.at) {
             self.next3 = self.find3(self.at);
         }
-        if self.next2.is_some_and(|p| p < self.at) {
-            self.next2 = self.find2(self.at);
+        while let Some(p) = self.next2.filter(|&p| p < self.at || !self.may_begin(p)) {
+            self.next2 = self.find2(self.at.max(p + 1));
         }
         if self.next_run.as_ref().is_some_and(|r| r.start < self.at) {
             self.next_run = base64::next_run(self.src, self.at, self.end);
