@@ -17,12 +17,13 @@ use crate::util::{compare_with_a_single_scan, find, output_text, piiscan_path, s
 
 const KEY: &str = "slurm-test-key";
 
-/// A free TCP port on the loopback interface (free when asked; the daemons bind it soon).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
+/// Two free TCP ports on the loopback interface (free when asked; the daemons bind them
+/// soon after), distinct since both are held at once.
+fn free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (a, b) = (bind(), bind());
+    let port = |l: &std::net::TcpListener| l.local_addr().unwrap().port();
+    (port(&a), port(&b))
 }
 
 /// The running cluster: its folder, `slurm.conf` and daemons, and the jobs submitted. On
@@ -180,6 +181,7 @@ fn slurm_conf(d: &Path) -> String {
     let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout).unwrap();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let p = |f: &str| d.join(f).display().to_string();
+    let (ctld_port, slurmd_port) = free_ports();
     format!(
         "ClusterName=piiscantest
 SlurmctldHost=localhost(127.0.0.1)
@@ -211,8 +213,8 @@ PlugStackConfig={}
 NodeName=localhost NodeAddr=127.0.0.1 CPUs={cpus} State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 ",
-        free_port(),
-        free_port(),
+        ctld_port,
+        slurmd_port,
         user.trim(),
         p("munge/socket"),
         p("state"),
