@@ -36,9 +36,14 @@ pub struct MergeArgs {
     /// The shard reports (JSON), one per shard, in any order.
     #[arg(value_name = "REPORT", required = true)]
     pub reports: Vec<PathBuf>,
-    /// Write the merged report to FILE (atomically, mode 0600, with FILE.sha256).
+    /// Write the merged report to FILE (atomically, mode 0600, with FILE.sha256; missing
+    /// folders are created).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Exit 0 even when the merged report has findings (2 still means the merge failed or
+    /// a shard was interrupted).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 /// A shard `K/N`: 1 <= K <= N.
@@ -128,7 +133,8 @@ pub struct ScanArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Write the report to FILE instead of stdout: atomically (a temporary file renamed
-    /// into place), readable by its owner only, with its SHA-256 in FILE.sha256.
+    /// into place), readable by its owner only, with its SHA-256 in FILE.sha256. Missing
+    /// folders above FILE are created.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Also write a manifest of every input read in full, in `sha256sum` format, so
@@ -306,10 +312,11 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: SimpleFormat,
-    /// Resolve the report's relative paths against DIR (default: the current folder,
-    /// which should be the folder the scan ran in).
-    #[arg(long, value_name = "DIR")]
-    pub base: Option<PathBuf>,
+    /// Resolve the report's relative paths against DIR. Default: the folder the scan ran
+    /// in, as the report records it (for a merged report, its shards' common one), when it
+    /// exists here; else the current folder. The folder used is printed.
+    #[arg(long, alias = "base", value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Hashing threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,

@@ -152,9 +152,10 @@ fn run_merge(args: MergeArgs) -> u8 {
     }
     let any = doc["findings"].as_array().is_some_and(|f| !f.is_empty());
     if !doc["scan"]["complete"].as_bool().unwrap_or(false) {
+        // Written all the same (with `complete: false`), but not a result to build on.
         eprintln!("piiscan: a shard was interrupted: the merged report is incomplete");
-    }
-    if any {
+        EXIT_ERROR
+    } else if any && !args.exit_zero {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -199,7 +200,7 @@ fn run_verify(args: VerifyArgs) -> u8 {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let v = match piiscan::verify::verify(&args.report, args.base.as_deref(), threads, args.quiet) {
+    let v = match piiscan::verify::verify(&args.report, args.root.as_deref(), threads, args.quiet) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("piiscan: cannot read report: {e}");

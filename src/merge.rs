@@ -11,8 +11,9 @@
 //! The result has every file and finding of the shards in report order (files by path,
 //! findings by path, member, line, offset, type) and a summary recomputed from them; its
 //! `scan` is the first shard's with the earliest start and latest finish, `complete` only
-//! if every shard was complete, and `shards` lists each shard's host, times, command line
-//! and report digest, so the chain of custody runs through the merge.
+//! if every shard was complete, `working_directory` the folder every shard ran in (absent
+//! when they ran in different ones), and `shards` lists each shard's host, folder, times,
+//! command line and report digest, so the chain of custody runs through the merge.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -295,6 +296,13 @@ impl Parts {
         scan.insert("complete".into(), json!(self.complete));
         for k in ["host", "user", "working_directory", "command_line"] {
             scan.remove(k);
+        }
+        // The folder relative paths are resolved against (`piiscan verify`), when every
+        // shard ran in the same one.
+        let mut folders = self.custody.iter().map(|c| &c["working_directory"]);
+        let folder = folders.next().cloned().unwrap_or(Value::Null);
+        if folder.is_string() && folders.all(|f| *f == folder) {
+            scan.insert("working_directory".into(), folder);
         }
         if let Some(o) = scan.get_mut("options").and_then(Value::as_object_mut) {
             o.insert("shard".into(), json!({"count": count, "merged": true}));

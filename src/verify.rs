@@ -8,9 +8,11 @@
 //!    `changed` (other bytes, or another size), `missing` (gone), `error` (cannot be read);
 //!    standard input (`-`) cannot be read again and is `skipped`.
 //!
-//! Relative paths are resolved against `--base` or the current folder: run `verify` from
-//! the folder the scan ran in (the report records it as `scan.working_directory`). The
-//! report may be the JSON report or a JSON Lines stream (its `file` records).
+//! Relative paths are resolved against a root folder ([`Root`]): `--root DIR` when given,
+//! else the folder the scan ran in as the report records it (`scan.working_directory`; a
+//! merged report written before it kept that field: its shards' common one) when that
+//! folder exists here, else the current folder. The root used is part of the result. The
+//! report may be the JSON report or a JSON Lines stream (its `begin` and `file` records).
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
@@ -38,6 +40,87 @@ struct Listed {
 #[derive(Deserialize)]
 struct JsonReport {
     files: Vec<Listed>,
+    #[serde(default)]
+    scan: Ran,
+}
+
+/// Where a scan ran, as its report records it.
+#[derive(Debug, Default, Deserialize)]
+struct Ran {
+    working_directory: Option<String>,
+    /// A merged report's shards.
+    #[serde(default)]
+    shards: Vec<Ran>,
+}
+
+impl Ran {
+    /// The recorded folder: the scan's, or the one every shard ran in. `Err` names why
+    /// there is none.
+    fn folder(&self) -> Result<&str, &'static str> {
+        if let Some(d) = &self.working_directory {
+            return Ok(d);
+        }
+        let mut shards = self.shards.iter().map(|s| s.working_directory.as_deref());
+        match shards.next() {
+            Some(Some(first)) if shards.all(|d| d == Some(first)) => Ok(first),
+            Some(_) => Err("its shards ran in different folders"),
+            None => Err("the report does not record the folder the scan ran in"),
+        }
+    }
+}
+
+/// Where a report's relative paths were resolved, and why there.
+#[derive(Debug, Serialize)]
+pub struct Root {
+    /// The folder.
+    pub path: PathBuf,
+    /// `option` (`--root`), `report` (the folder the scan ran in) or `current` (the
+    /// current folder).
+    pub from: &'static str,
+    /// Why the current folder was used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Root {
+    /// The root for a report that records `ran`: `given` (`--root`), else the recorded
+    /// folder if it is a folder here, else the current one.
+    fn choose(given: Option<&Path>, ran: &Ran) -> Root {
+        if let Some(g) = given {
+            return Root {
+                path: g.to_path_buf(),
+                from: "option",
+                note: None,
+            };
+        }
+        let note = match ran.folder() {
+            Ok(d) if Path::new(d).is_dir() => {
+                return Root {
+                    path: PathBuf::from(d),
+                    from: "report",
+                    note: None,
+                }
+            }
+            Ok(d) => format!("the folder the scan ran in, {d}, is not here"),
+            Err(why) => why.to_string(),
+        };
+        Root {
+            path: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            from: "current",
+            note: Some(note),
+        }
+    }
+
+    /// One line for the text output.
+    fn describe(&self) -> String {
+        let why = match (self.from, &self.note) {
+            ("option", _) => "given with --root".to_string(),
+            ("report", _) => "the folder the scan ran in, from the report".to_string(),
+            (_, Some(n)) => format!("the current folder: {n}; give --root DIR"),
+            _ => "the current folder".to_string(),
+        };
+        format!("{} ({why})", escape(&self.path.to_string_lossy()))
+    }
 }
 
 /// What re-hashing an input found.
@@ -113,6 +196,8 @@ pub struct Verification {
     pub report_sha256: String,
     /// The digest check.
     pub digest: DigestState,
+    /// The folder relative paths were resolved against.
+    pub root: Root,
     /// Every input with a SHA-256, in report order.
     pub files: Vec<Checked>,
 }
@@ -138,6 +223,7 @@ impl Verification {
             "report": self.report.to_string_lossy(),
             "report_sha256": self.report_sha256,
             "digest": self.digest,
+            "root": self.root,
             "files": self.files,
             "summary": {
                 "total": self.files.len(),
@@ -164,6 +250,7 @@ impl Verification {
             escape(&self.report.to_string_lossy()),
             self.report_sha256
         )?;
+        writeln!(out, "{:<8} {}", "ROOT", self.root.describe())?;
         for f in &self.files {
             write!(out, "{:<8} {}", f.status.label(), escape(&f.path))?;
             match (f.status, &f.reason) {
@@ -202,13 +289,14 @@ impl Verification {
     }
 }
 
-/// Reads the inputs a JSON report or a JSON Lines stream lists.
-fn listed(bytes: &[u8]) -> Result<Vec<Listed>, String> {
+/// Reads the inputs a JSON report or a JSON Lines stream lists, and where its scan ran.
+fn listed(bytes: &[u8]) -> Result<(Vec<Listed>, Ran), String> {
     match serde_json::from_slice::<JsonReport>(bytes) {
-        Ok(r) => Ok(r.files),
+        Ok(r) => Ok((r.files, r.scan)),
         Err(json_err) => {
-            // A JSON Lines stream: its `file` records.
+            // A JSON Lines stream: its `begin` and `file` records.
             let mut files = Vec::new();
+            let mut ran = Ran::default();
             let mut began = false;
             for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
                 if line.iter().all(u8::is_ascii_whitespace) {
@@ -217,7 +305,10 @@ fn listed(bytes: &[u8]) -> Result<Vec<Listed>, String> {
                 let v: serde_json::Value = serde_json::from_slice(line)
                     .map_err(|_| format!("not a piiscan report: {json_err}"))?;
                 match v["record"].as_str() {
-                    Some("begin") if i == 0 => began = true,
+                    Some("begin") if i == 0 => {
+                        began = true;
+                        ran = serde_json::from_value(v["scan"].clone()).unwrap_or_default();
+                    }
                     Some("file") => files.push(
                         serde_json::from_value(v).map_err(|e| format!("line {}: {e}", i + 1))?,
                     ),
@@ -227,7 +318,7 @@ fn listed(bytes: &[u8]) -> Result<Vec<Listed>, String> {
             if !began {
                 return Err(format!("not a piiscan report: {json_err}"));
             }
-            Ok(files)
+            Ok((files, ran))
         }
     }
 }
@@ -283,19 +374,19 @@ pub fn digest_state(report: &Path, bytes: &[u8]) -> (String, DigestState) {
     (report_sha256, digest)
 }
 
-/// Verifies `report`. `Err` when the report cannot be read or is not a piiscan report.
+/// Verifies `report`, resolving its relative paths against `root` when given (see
+/// [`Root`]). `Err` when the report cannot be read or is not a piiscan report.
 pub fn verify(
     report: &Path,
-    base: Option<&Path>,
+    root: Option<&Path>,
     threads: usize,
     quiet: bool,
 ) -> Result<Verification, String> {
     let bytes = std::fs::read(report).map_err(|e| format!("{}: {e}", report.display()))?;
     let (report_sha256, digest) = digest_state(report, &bytes);
-    let files: Vec<Listed> = listed(&bytes)?
-        .into_iter()
-        .filter(|l| l.sha256.is_some())
-        .collect();
+    let (all, ran) = listed(&bytes)?;
+    let files: Vec<Listed> = all.into_iter().filter(|l| l.sha256.is_some()).collect();
+    let root = Root::choose(root, &ran);
     let total: u64 = files.iter().filter_map(|l| l.size).sum();
     let bar = (!quiet && io::stderr().is_terminal()).then(|| {
         let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
@@ -328,10 +419,8 @@ pub fn verify(
             return c;
         }
         let mut p = raw_path(l);
-        if let Some(b) = base {
-            if p.is_relative() {
-                p = b.join(p);
-            }
+        if p.is_relative() {
+            p = root.path.join(p);
         }
         match hash_file(&p, &on_read) {
             Ok((sha, size)) => {
@@ -363,6 +452,7 @@ pub fn verify(
         report: report.to_path_buf(),
         report_sha256,
         digest,
+        root,
         files: checked,
     })
 }

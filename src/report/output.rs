@@ -118,6 +118,17 @@ fn create_private(path: &Path) -> io::Result<File> {
     o.open(path)
 }
 
+/// Creates the missing folders above `path` (as `mkdir -p` does, with the usual mode), so
+/// that `-o reports/case.json` works in a fresh case folder. The report file itself is
+/// still created 0600.
+fn create_parent(path: &Path) -> io::Result<()> {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() && !p.is_dir() => std::fs::create_dir_all(p)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", p.display()))),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `bytes` to `path` atomically (`path.partial`, fsync, rename), mode 0600.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut o = Output::file(path, false)?;
@@ -155,7 +166,8 @@ impl Output {
     }
 
     /// A file written atomically at [`Output::finish`]; with `digest`, `FILE.sha256` is
-    /// written beside it. A stale `FILE.partial` from an earlier crash is replaced.
+    /// written beside it. Missing folders above it are created. A stale `FILE.partial`
+    /// from an earlier crash is replaced.
     pub fn file(dest: &Path, digest: bool) -> io::Result<Output> {
         if std::fs::metadata(dest).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let f = std::fs::OpenOptions::new().write(true).open(dest)?;
@@ -164,6 +176,7 @@ impl Output {
                 hasher: Sha256::new(),
             });
         }
+        create_parent(dest)?;
         let partial = partial_path(dest);
         match std::fs::remove_file(&partial) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
@@ -359,6 +372,21 @@ mod tests {
             parse_sha256sum_line(format!("{}  x", "AB".repeat(32)).as_bytes()),
             Some((h.clone(), b"x".to_vec()))
         );
+    }
+
+    #[test]
+    fn missing_folders_above_a_report_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("case/reports/r.json");
+        let mut o = Output::file(&dest, true).unwrap();
+        o.write_all(b"{}\n").unwrap();
+        o.finish().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"{}\n");
+        assert!(digest_path(&dest).exists());
+        // A file where a folder should be is an error that names it.
+        let blocked = dir.path().join("case/reports/r.json/x.json");
+        let err = Output::file(&blocked, true).err().unwrap().to_string();
+        assert!(err.contains("r.json"), "{err}");
     }
 
     #[test]

@@ -278,29 +278,61 @@ fn verify_passes_untouched_and_detects_change_deletion_and_tampering() {
 }
 
 #[test]
-fn verify_resolves_relative_paths_against_base() {
+fn verify_resolves_relative_paths_against_the_folder_the_scan_ran_in() {
     let dir = evidence_tree();
-    let (_, _, _) = run_in(dir.path(), &["scan", "-q", "-o", "r.json", "evidence"]);
-    let report = dir.path().join("r.json");
-    let (code, out, _) = run_in(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        &[
-            "verify",
-            "-q",
-            "--base",
-            dir.path().to_str().unwrap(),
-            report.to_str().unwrap(),
-        ],
-    );
+    let d = dir.path();
+    let (_, _, _) = run_in(d, &["scan", "-q", "-o", "r.json", "evidence"]);
+    let report = d.join("r.json");
+    let elsewhere = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // From anywhere: the recorded folder, and it says so.
+    let (code, out, _) = run_in(elsewhere, &["verify", "-q", report.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
-    let (code, _, _) = run_in(
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-        &["verify", "-q", report.to_str().unwrap()],
+    let folder = d.canonicalize().unwrap();
+    let root_line = out.lines().nth(1).unwrap();
+    assert!(
+        root_line.starts_with("ROOT     ")
+            && root_line.contains(folder.to_str().unwrap())
+            && root_line.contains("the folder the scan ran in"),
+        "{out}"
     );
-    assert_eq!(
-        code, 1,
-        "from another folder the relative paths are missing"
+    let (code, v) = verify_json(elsewhere, report.to_str().unwrap());
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["root"]["from"], "report");
+    // --root (and its old name --base) wins.
+    for flag in ["--root", "--base"] {
+        let (code, out, _) = run_in(
+            elsewhere,
+            &[
+                "verify",
+                "-q",
+                flag,
+                d.to_str().unwrap(),
+                report.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("(given with --root)"), "{out}");
+    }
+    let (code, out, _) = run_in(
+        elsewhere,
+        &["verify", "-q", "--root", "/", report.to_str().unwrap()],
     );
+    assert_eq!(code, 1, "{out}");
+    // The case moved: the recorded folder is gone, the current one is used and named.
+    let moved = tempfile::tempdir().unwrap();
+    let case = moved.path().join("case");
+    std::fs::rename(d, &case).unwrap();
+    let (code, v) = verify_json(&case, "r.json");
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["root"]["from"], "current");
+    assert!(
+        v["root"]["note"].as_str().unwrap().contains("is not here"),
+        "{v}"
+    );
+    let (code, out, _) = run_in(moved.path(), &["verify", "-q", "case/r.json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("give --root DIR"), "{out}");
+    std::fs::rename(&case, d).unwrap();
 }
 
 #[test]

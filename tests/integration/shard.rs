@@ -140,3 +140,94 @@ fn bad_shard_specs_are_refused() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("K/N"), "{spec}");
     }
 }
+
+/// Rewrites a report's digest file to match it (as if the shard had been written so).
+fn redigest(report: &Path) {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(report).unwrap();
+    let name = report.file_name().unwrap().to_str().unwrap();
+    let line = format!("{:x}  {name}\n", Sha256::digest(&bytes));
+    std::fs::write(format!("{}.sha256", report.display()), line).unwrap();
+}
+
+#[test]
+fn merge_exit_codes_and_the_folder_the_shards_ran_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let shards: Vec<_> = (1..=2)
+        .map(|k| {
+            let p = d.join(format!("s{k}.json"));
+            scan_to(&p, &["--shard", &format!("{k}/2")]);
+            p
+        })
+        .collect();
+    // Findings: 1, or 0 with --exit-zero; the report's folders are created.
+    let out = d.join("case/reports/merged.json");
+    let (code, err) = merge(&shards, &out);
+    assert_eq!(code, 1, "{err}");
+    let o = piiscan()
+        .arg("merge")
+        .arg("--exit-zero")
+        .args(&shards)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let m = read(&out);
+    assert_eq!(
+        m["scan"]["working_directory"],
+        env!("CARGO_MANIFEST_DIR"),
+        "the shards' common folder"
+    );
+    // An interrupted shard: the merged report is written, incomplete, and merge fails,
+    // --exit-zero or not.
+    let text = std::fs::read_to_string(&shards[1]).unwrap();
+    let text = text.replacen("\"complete\":true", "\"complete\":false", 1);
+    std::fs::write(&shards[1], text).unwrap();
+    redigest(&shards[1]);
+    let o = piiscan()
+        .args(["merge", "--exit-zero"])
+        .args(&shards)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("interrupted"));
+    assert_eq!(read(&out)["scan"]["complete"], false);
+}
+
+#[test]
+fn reports_manifests_and_baselines_create_their_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = piiscan()
+        .current_dir(d)
+        .args(["scan", "-q", "--hash-key", "k", "-o", "a/b/r.json"])
+        .args(["--manifest", "c/m.sha256", "--write-baseline", "e/f/b.json"])
+        .arg(crate::util::testdata().join("prose.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for f in [
+        "a/b/r.json",
+        "a/b/r.json.sha256",
+        "c/m.sha256",
+        "e/f/b.json",
+    ] {
+        let p = d.join(f);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
+        assert!(p.is_file(), "{f}");
+    }
+}

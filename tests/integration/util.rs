@@ -151,3 +151,70 @@ pub fn items(report: &Value) -> BTreeSet<Item> {
 pub fn findings(report: &Value) -> Vec<Value> {
     report["findings"].as_array().expect("findings").clone()
 }
+
+/// Says, where the person running the tests sees it (past the harness's capture), that
+/// test `name` did not run, and why.
+pub fn skipped(name: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{name} SKIPPED (not passed): {why}");
+}
+
+/// `name` in PATH or in the system folders where Debian installs programs and daemons.
+pub fn find(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/bin", "/sbin"].map(PathBuf::from))
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// PATH with the folder of the built `piiscan` first, for scripts that call `piiscan`.
+pub fn piiscan_path() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_piiscan")).parent().unwrap();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(std::env::split_paths(&path)))
+        .unwrap()
+}
+
+/// A command's standard output and error, as text.
+pub fn output_text(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+/// Checks the merged report `reports/case.json` of a case scanned in `shards` shards with
+/// `key` (the case folder holds `evidence/`): it has its digest, equals a single scan of the
+/// same folder (files, findings with their keyed fingerprints, summary), passes `piiscan
+/// verify` run from another folder, and no shard report holds the key.
+pub fn compare_with_a_single_scan(case: &Path, key: &str, shards: u64) {
+    let single = case.parent().unwrap().join("single.json");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_piiscan"))
+        .current_dir(case)
+        .env("PIISCAN_HASH_KEY", key)
+        .args(["scan", "-q", "-o"])
+        .arg(&single)
+        .arg("evidence")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", output_text(&o));
+    let merged = case.join("reports/case.json");
+    assert!(case.join("reports/case.json.sha256").is_file());
+    let read = |p: &Path| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    let (m, s) = (read(&merged), read(&single));
+    assert!(m["findings"].as_array().unwrap().len() > 1000);
+    for part in ["files", "findings", "summary"] {
+        assert!(m[part] == s[part], "{part} differ");
+    }
+    assert_eq!(m["scan"]["options"]["shard"]["count"], shards);
+    assert_eq!(m["scan"]["complete"], true);
+    for k in 1..=shards {
+        let shard = std::fs::read_to_string(case.join(format!("reports/shard-{k}.json"))).unwrap();
+        assert!(!shard.contains(key), "the key is in shard {k}");
+    }
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_piiscan"))
+        .current_dir("/")
+        .args(["verify", "-q"])
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+}
