@@ -11,6 +11,7 @@
 //! that can still be read is scanned.
 
 mod bzip2;
+mod compressed;
 pub mod container;
 mod gzip;
 pub mod limits;
