@@ -1,14 +1,14 @@
 //! Unwrap: containers, recognised by their first bytes and unpacked within limits.
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
-//! [`container`] registry (gzip, zip and the office files that are zips of XML, tar, xls,
-//! SQLite), or else text or binary data, which [`crate::read`] scans. Containers are
-//! unpacked member by member, recursively, each member read as a stream of its
-//! decompressed bytes, hashed, and scanned like a file; findings in a member carry
-//! `member` (levels joined by `!`) and the offset in the decompressed member. Unpacking
-//! stays within [`limits`]; a member that hits one is recorded as `skipped` with the limit
-//! as reason, and a container that is damaged is recorded as `error` while every member
-//! that can still be read is scanned.
+//! [`container`] registry (gzip, bzip2, xz, lzma, zstd, 7z, zip and the office files that
+//! are zips of XML, tar, xls, SQLite; RAR is recognised but not unpacked), or else text or
+//! binary data, which [`crate::read`] scans. Containers are unpacked member by member,
+//! recursively, each member read as a stream of its decompressed bytes, hashed, and
+//! scanned like a file; findings in a member carry `member` (levels joined by `!`) and the
+//! offset in the decompressed member. Unpacking stays within [`limits`]; a member that
+//! hits one is recorded as `skipped` with the limit as reason, and a container that is
+//! damaged is recorded as `error` while every member that can still be read is scanned.
 
 mod bzip2;
 mod compressed;
@@ -17,9 +17,13 @@ mod gzip;
 pub mod limits;
 mod node;
 mod office;
+mod rar;
+mod sevenz;
 mod sqlite;
 mod tar;
+mod xz;
 mod zip;
+mod zstd;
 
 use std::cell::RefCell;
 use std::fs::File;
