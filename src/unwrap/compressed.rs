@@ -9,7 +9,7 @@
 //! names and a constructor of its decoder over the compressed bytes.
 
 use std::cell::Cell;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use super::container::Level;
 use super::limits::{Compressed, Counting};
@@ -74,13 +74,16 @@ pub(super) fn unpack(
         return;
     }
     let consumed = Cell::new(0u64);
-    let mut dec = BufReader::new(open(BufReader::new(Counting::new(r, &consumed))));
+    let mut dec = BufReader::new(Fused::new(open(BufReader::new(Counting::new(
+        r, &consumed,
+    )))));
     // The first read parses the stream's header, which may name the member: its findings
     // carry that name even when they are handed out before the member is done. (A read
     // error here comes again to the member's own first read.)
     let _ = dec.fill_buf();
     let member = dec
         .get_ref()
+        .inner
         .stored_name()
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| names.output(at.name));
@@ -92,7 +95,64 @@ pub(super) fn unpack(
         at.budget,
     );
     node.adopt(&member, child);
-    if let Some(note) = dec.get_ref().note() {
+    if let Some(note) = dec.get_ref().inner.note() {
         node.reason.get_or_insert(note.into());
+    }
+}
+
+/// A decoder that is not asked again once it failed: every later read gives its error
+/// again. (A decoder left in a broken state may not return at all: lzma-rust2's, asked
+/// again after corrupt data, loops.)
+pub(super) struct Fused<R> {
+    pub inner: R,
+    failed: Option<(io::ErrorKind, String)>,
+}
+
+impl<R> Fused<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        Fused {
+            inner,
+            failed: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Fused<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some((kind, msg)) = &self.failed {
+            return Err(io::Error::new(*kind, msg.clone()));
+        }
+        self.inner.read(buf).inspect_err(|e| {
+            self.failed = Some((e.kind(), e.to_string()));
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails once, then would loop forever if asked again.
+    struct Trap(bool);
+
+    impl Read for Trap {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            assert!(!self.0, "asked again after failing");
+            self.0 = true;
+            Err(io::Error::new(io::ErrorKind::InvalidData, "corrupt"))
+        }
+    }
+
+    #[test]
+    fn a_failed_decoder_is_not_asked_again() {
+        let mut f = Fused::new(Trap(false));
+        let mut buf = [0u8; 4];
+        assert_eq!(f.read(&mut buf).unwrap_err().to_string(), "corrupt");
+        let again = f.read(&mut buf).unwrap_err();
+        assert_eq!(
+            (again.kind(), again.to_string()),
+            (io::ErrorKind::InvalidData, "corrupt".into())
+        );
     }
 }

@@ -15,6 +15,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use sevenz_rust2::{Archive, ArchiveEntry, BlockDecoder, EncoderMethod, Error, Password};
 
+use super::compressed::Fused;
 use super::container::{Access, Container, Level};
 use super::limits::Compressed;
 use super::{read_at, Node, Unwrapper};
@@ -217,7 +218,7 @@ fn read_entry(
     // The compressed bytes this member costs are those read from the archive while it
     // is decompressed.
     count.set(0);
-    let mut tally = Tally { inner: r, read: 0 };
+    let mut tally = Fused::new(Tally { inner: r, read: 0 });
     let child = u.scan_member(
         &mut tally,
         Compressed::Counted(count),
@@ -229,7 +230,9 @@ fn read_entry(
     node.adopt(name, child);
     match status {
         Status::Error => Err((Status::Error, after("which is damaged"))),
-        _ if tally.read < entry.size => Err((Status::Skipped, after("which a limit stopped"))),
+        _ if tally.inner.read < entry.size => {
+            Err((Status::Skipped, after("which a limit stopped")))
+        }
         _ => Ok(()),
     }
 }
