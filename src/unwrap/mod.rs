@@ -417,10 +417,20 @@ mod tests {
             include_bytes!("../../testdata/unwrap/letter.docx"),
             include_bytes!("../../testdata/unwrap/nested.zip"),
             include_bytes!("../../testdata/unwrap/plain.tar"),
+            include_bytes!("../../testdata/unwrap/users.csv.xz"),
+            include_bytes!("../../testdata/unwrap/users.csv.lzma"),
+            include_bytes!("../../testdata/unwrap/users.csv.zst"),
+            include_bytes!("../../testdata/unwrap/dump.tar.xz"),
+            include_bytes!("../../testdata/unwrap/dump.tar.zst"),
+            include_bytes!("../../testdata/unwrap/bundle.7z"),
+            include_bytes!("../../testdata/unwrap/ppmd.7z"),
+            include_bytes!("../../testdata/unwrap/one_encrypted.7z"),
+            include_bytes!("../../testdata/unwrap/secret_header.7z"),
+            include_bytes!("../../testdata/unwrap/sample.rar"),
         ];
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(120))]
+            #![proptest_config(ProptestConfig::with_cases(240))]
             /// Damaged containers (bytes changed, or cut short) are survived: no panic,
             /// and every finding lies inside its file or member.
             #[test]

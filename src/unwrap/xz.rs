@@ -41,8 +41,9 @@ static NAMES: Names = Names {
 const LZMA_MEMORY_KIB: u32 = 1 << 20;
 
 /// Decompressed bytes asked of the LZMA decoder at a time: it hands over nothing of a
-/// request that fails, so what came before damage is lost up to this much, as `xz -dc`
-/// loses it to its own output buffer.
+/// request that fails, so the less it is asked, the less of what precedes damage is lost.
+/// (It reads an LZMA2 chunk's compressed bytes whole: a chunk cut short, up to 2 MiB of
+/// output, is lost whole; `xz -dc` gives its first part.)
 const STEP: usize = 1024;
 
 fn open_xz(input: Input<'_>) -> Box<dyn Decoder + '_> {
