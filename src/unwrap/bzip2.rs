@@ -3,14 +3,10 @@
 //! `cat a.bz2 b.bz2` write) are one stream, as `bunzip2` reads them. A tar inside is
 //! recognised by its magic like any member.
 
-use std::cell::Cell;
-use std::io::{BufReader, Read};
+use bzip2::bufread::MultiBzDecoder;
 
-use bzip2::read::MultiBzDecoder;
-
-use super::container::{Access, Container, Level};
-use super::limits::{Compressed, Counting};
-use super::{Node, Unwrapper};
+use super::compressed::{unpack, Decoder, Input, Names};
+use super::container::{Access, Container};
 
 /// bzip2 (`BZh` and a block size, then a block or end-of-stream magic).
 pub(super) static BZIP2: Container = Container {
@@ -22,44 +18,31 @@ pub(super) static BZIP2: Container = Container {
             && (head[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
                 || head[4..10] == [0x17, 0x72, 0x45, 0x38, 0x50, 0x90])
     },
-    access: Access::Stream(unpack),
+    access: Access::Stream(|u, r, at, node| unpack(u, r, at, node, &NAMES, open)),
 };
 
-/// Unpacks the bzip2 stream `r` (named `at.name`) whose member is at `at.depth`.
-fn unpack(u: &Unwrapper, r: &mut dyn Read, at: &Level, node: &mut Node) {
-    if !at.budget.take_member() {
-        node.over_limit += 1;
-        return;
-    }
-    let consumed = Cell::new(0u64);
-    let mut dec = MultiBzDecoder::new(BufReader::new(Counting::new(r, &consumed)));
-    let member = default_name(at.name);
-    let counted = Compressed::Counted(&consumed);
-    let child = u.scan_member(&mut dec, counted, &member, at.depth, at.budget);
-    node.adopt(&member, child);
-}
-
-/// What `bunzip2` would call the output of `name`.
-fn default_name(name: &str) -> String {
-    let base = name.rsplit(['/', '!']).next().unwrap_or(name);
-    let lower = base.to_ascii_lowercase();
-    for (suffix, to) in [
+/// What `bunzip2` would call the output.
+static NAMES: Names = Names {
+    suffixes: &[
         (".tbz2", ".tar"),
         (".tbz", ".tar"),
         (".bz2", ""),
         (".bz", ""),
-    ] {
-        if lower.ends_with(suffix) && base.len() > suffix.len() {
-            return format!("{}{to}", &base[..base.len() - suffix.len()]);
-        }
-    }
-    format!("{base}.out")
+    ],
+    otherwise: ".out",
+};
+
+fn open(input: Input<'_>) -> Box<dyn Decoder + '_> {
+    Box::new(MultiBzDecoder::new(input))
 }
+
+impl<R: std::io::BufRead> Decoder for MultiBzDecoder<R> {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::detect::Detector;
+    use crate::unwrap::Unwrapper;
     use std::io::Write;
 
     fn bz2(data: &[u8]) -> Vec<u8> {
@@ -70,10 +53,10 @@ mod tests {
 
     #[test]
     fn default_names_follow_bunzip2() {
-        assert_eq!(default_name("dir/users.csv.bz2"), "users.csv");
-        assert_eq!(default_name("dump.tbz2"), "dump.tar");
-        assert_eq!(default_name("x.zip!inner.BZ2"), "inner");
-        assert_eq!(default_name("data"), "data.out");
+        assert_eq!(NAMES.output("dir/users.csv.bz2"), "users.csv");
+        assert_eq!(NAMES.output("dump.tbz2"), "dump.tar");
+        assert_eq!(NAMES.output("x.zip!inner.BZ2"), "inner");
+        assert_eq!(NAMES.output("data"), "data.out");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::limits::Budget;
-use super::{bzip2, gzip, office, sqlite, tar, zip, Node, Unwrapper};
+use super::{bzip2, gzip, office, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper};
 
 /// How many leading bytes [`sniff`] needs.
 pub const HEAD: usize = 8192;
@@ -65,11 +65,17 @@ impl Container {
 pub static CONTAINERS: &[&Container] = &[
     &gzip::GZIP,
     &bzip2::BZIP2,
+    &xz::XZ,
+    &zstd::ZSTD,
+    &sevenz::SEVENZ,
+    &rar::RAR,
     &zip::ZIP,
     &tar::TAR,
     &sqlite::SQLITE,
     &sqlite::SQLITE_WAL,
     &office::XLS,
+    // Last: the `.lzma` format has no magic, only a header of a recognisable shape.
+    &xz::LZMA,
 ];
 
 /// Recognises a container or database by its magic bytes (`None`: text or binary data).
@@ -94,6 +100,11 @@ mod tests {
         tar[257..263].copy_from_slice(b"ustar\0");
         assert_eq!(name(&tar), Some("tar"));
         assert_eq!(name(b"PK but not a zip"), None);
+        assert_eq!(name(b"\xFD7zXZ\0\0\x04"), Some("xz"));
+        assert_eq!(name(b"\x28\xB5\x2F\xFD\x24"), Some("zstd"));
+        assert_eq!(name(b"7z\xBC\xAF\x27\x1C\0\x04"), Some("7z"));
+        assert_eq!(name(b"Rar!\x1A\x07\x01\x00"), Some("rar"));
+        assert_eq!(name(b"Rar!\x1A\x07\x00"), Some("rar"));
         assert_eq!(name(b""), None);
     }
 

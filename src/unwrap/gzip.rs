@@ -3,52 +3,46 @@
 //! bytes after the last member that do not start another (zero padding from tape or
 //! block devices) are ignored, as `gunzip` does, and noted.
 
-use std::cell::Cell;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 
 use flate2::bufread::GzDecoder;
 
-use super::container::{Access, Container, Level};
-use super::limits::{Compressed, Counting};
-use super::{member_name, Node, Unwrapper};
+use super::compressed::{unpack, Decoder, Input, Names};
+use super::container::{Access, Container};
+use super::member_name;
 
 /// gzip (RFC 1952), possibly several members concatenated.
 pub(super) static GZIP: Container = Container {
     name: "gzip",
     magic: |head| head.starts_with(&[0x1F, 0x8B]),
-    access: Access::Stream(unpack),
+    access: Access::Stream(|u, r, at, node| unpack(u, r, at, node, &NAMES, open)),
 };
 
-/// Unpacks the gzip stream `r` (named `at.name`) whose member is at `at.depth`.
-fn unpack(u: &Unwrapper, r: &mut dyn Read, at: &Level, node: &mut Node) {
-    let Level {
-        name,
-        depth,
-        budget,
-    } = *at;
-    if !budget.take_member() {
-        node.over_limit += 1;
-        return;
+/// What `gunzip` would call the output: `a.csv.gz` → `a.csv`, `a.tgz` → `a.tar`; a name
+/// without these suffixes is kept.
+static NAMES: Names = Names {
+    suffixes: &[
+        (".tgz", ".tar"),
+        (".gz", ""),
+        (".gzip", ""),
+        ("-gz", ""),
+        (".z", ""),
+    ],
+    otherwise: "",
+};
+
+fn open(input: Input<'_>) -> Box<dyn Decoder + '_> {
+    Box::new(Members::new(input))
+}
+
+impl<R: BufRead> Decoder for Members<R> {
+    fn stored_name(&self) -> Option<String> {
+        self.filename.as_deref().map(member_name)
     }
-    let consumed = Cell::new(0u64);
-    let mut dec = BufReader::new(Members::new(BufReader::new(Counting::new(r, &consumed))));
-    // The first read parses the header, which may name the member: its findings carry that
-    // name even when they are handed out before the member is done. (A read error here
-    // comes again to the member's own first read.)
-    let _ = dec.fill_buf();
-    let member = dec
-        .get_ref()
-        .filename
-        .as_ref()
-        .filter(|f| !f.is_empty())
-        .map(|f| member_name(f))
-        .unwrap_or_else(|| default_name(name));
-    let counted = Compressed::Counted(&consumed);
-    let child = u.scan_member(&mut dec, counted, &member, depth, budget);
-    node.adopt(&member, child);
-    if dec.get_ref().trailing {
-        node.reason
-            .get_or_insert("trailing bytes after the gzip data were ignored".into());
+
+    fn note(&self) -> Option<&'static str> {
+        self.trailing
+            .then_some("trailing bytes after the gzip data were ignored")
     }
 }
 
@@ -97,21 +91,6 @@ impl<R: BufRead> Read for Members<R> {
     }
 }
 
-/// What `gunzip` would call the output: `a.csv.gz` → `a.csv`, `a.tgz` → `a.tar`.
-fn default_name(name: &str) -> String {
-    let base = name.rsplit(['/', '!']).next().unwrap_or(name);
-    let lower = base.to_ascii_lowercase();
-    if let Some(stem) = lower.strip_suffix(".tgz").map(|_| &base[..base.len() - 4]) {
-        return format!("{stem}.tar");
-    }
-    for suffix in [".gz", ".gzip", "-gz", ".z"] {
-        if lower.ends_with(suffix) && base.len() > suffix.len() {
-            return base[..base.len() - suffix.len()].to_string();
-        }
-    }
-    base.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,8 +116,8 @@ mod tests {
 
     #[test]
     fn default_names_follow_gunzip() {
-        assert_eq!(default_name("dir/users.csv.gz"), "users.csv");
-        assert_eq!(default_name("x.zip!dump.TGZ"), "dump.tar");
-        assert_eq!(default_name("blob"), "blob");
+        assert_eq!(NAMES.output("dir/users.csv.gz"), "users.csv");
+        assert_eq!(NAMES.output("x.zip!dump.TGZ"), "dump.tar");
+        assert_eq!(NAMES.output("blob"), "blob");
     }
 }

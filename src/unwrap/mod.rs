@@ -1,24 +1,29 @@
 //! Unwrap: containers, recognised by their first bytes and unpacked within limits.
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
-//! [`container`] registry (gzip, zip and the office files that are zips of XML, tar, xls,
-//! SQLite), or else text or binary data, which [`crate::read`] scans. Containers are
-//! unpacked member by member, recursively, each member read as a stream of its
-//! decompressed bytes, hashed, and scanned like a file; findings in a member carry
-//! `member` (levels joined by `!`) and the offset in the decompressed member. Unpacking
-//! stays within [`limits`]; a member that hits one is recorded as `skipped` with the limit
-//! as reason, and a container that is damaged is recorded as `error` while every member
-//! that can still be read is scanned.
+//! [`container`] registry (gzip, bzip2, xz, lzma, zstd, 7z, zip and the office files that
+//! are zips of XML, tar, xls, SQLite; RAR is recognised but not unpacked), or else text or
+//! binary data, which [`crate::read`] scans. Containers are unpacked member by member,
+//! recursively, each member read as a stream of its decompressed bytes, hashed, and
+//! scanned like a file; findings in a member carry `member` (levels joined by `!`) and the
+//! offset in the decompressed member. Unpacking stays within [`limits`]; a member that
+//! hits one is recorded as `skipped` with the limit as reason, and a container that is
+//! damaged is recorded as `error` while every member that can still be read is scanned.
 
 mod bzip2;
+mod compressed;
 pub mod container;
 mod gzip;
 pub mod limits;
 mod node;
 mod office;
+mod rar;
+mod sevenz;
 mod sqlite;
 mod tar;
+mod xz;
 mod zip;
+mod zstd;
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -413,10 +418,20 @@ mod tests {
             include_bytes!("../../testdata/unwrap/letter.docx"),
             include_bytes!("../../testdata/unwrap/nested.zip"),
             include_bytes!("../../testdata/unwrap/plain.tar"),
+            include_bytes!("../../testdata/unwrap/users.csv.xz"),
+            include_bytes!("../../testdata/unwrap/users.csv.lzma"),
+            include_bytes!("../../testdata/unwrap/users.csv.zst"),
+            include_bytes!("../../testdata/unwrap/dump.tar.xz"),
+            include_bytes!("../../testdata/unwrap/dump.tar.zst"),
+            include_bytes!("../../testdata/unwrap/bundle.7z"),
+            include_bytes!("../../testdata/unwrap/ppmd.7z"),
+            include_bytes!("../../testdata/unwrap/one_encrypted.7z"),
+            include_bytes!("../../testdata/unwrap/secret_header.7z"),
+            include_bytes!("../../testdata/unwrap/sample.rar"),
         ];
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(120))]
+            #![proptest_config(ProptestConfig::with_cases(240))]
             /// Damaged containers (bytes changed, or cut short) are survived: no panic,
             /// and every finding lies inside its file or member.
             #[test]

@@ -40,12 +40,14 @@ import argparse
 import codecs
 import gzip
 import io
+import lzma
 import os
 import random
 import re
 import shutil
 import sqlite3
 import struct
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -584,6 +586,7 @@ def f_users_csv_gz():
              ["id", "mobile", "landline", "card", "email"])
     record("unwrap/users.csv.gz", "users.csv", t)
     put("users.csv.gz", gz_bytes("users.csv", t.data()))
+    return t
 
 
 def prose_utf8(n, codec="utf-8", bom=False):
@@ -612,6 +615,7 @@ def f_bundle_zip():
         ("d_utf16.txt", d.data(), zipfile.ZIP_DEFLATED),
         ("empty.txt", b"", zipfile.ZIP_DEFLATED),
     ]))
+    return {"a.txt": a, "b.csv": b, "gbk/c.csv": c}
 
 
 def f_nested_zip():
@@ -709,6 +713,8 @@ def f_dump_tar_gz():
     tar = tar_bytes([("sql/", None), ("sql/a.sql", sql.data()), ("logs/", None),
                      ("logs/app.log", log.data()), ("inner.csv.gz", gz_bytes("inner.csv", inner.data()))])
     put("dump.tar.gz", gz_bytes("dump.tar", tar))
+    return tar, {"dump.tar!sql/a.sql": sql, "dump.tar!logs/app.log": log,
+                 "dump.tar!inner.csv.gz!inner.csv": inner}
 
 
 def f_plain_tar():
@@ -1275,6 +1281,81 @@ def f_depth_zip():
     put("depth.zip", inner)
 
 
+# ---------------------------------------------------------------- made by the real programs
+# xz (XZ Utils), zstd and pzstd (Zstandard) and 7z (7-Zip, Debian's p7zip-full) compress the
+# texts and the tar made above, so their truth is the truth of those texts. Run with
+# XZ Utils 5.4.1, zstd 1.5.4 and 7-Zip 26.02; single-threaded and without timestamps, so a
+# rerun with the same versions gives identical bytes, except the encrypted 7z archives,
+# whose AES salt and IV are random on every run.
+PASSWORD = "piiscan-fixture"
+
+
+def run(args, data=None, cwd=None):
+    return subprocess.run(args, input=data, cwd=cwd, check=True, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL).stdout
+
+
+def seven_zip(members, switches=(), add=None):
+    """7z archive of (name, bytes) members, LZMA2 solid by default; `add`: members added
+    afterwards with their own switches (a second block, as `7z a` on an existing archive
+    writes), as (members, switches)."""
+    with tempfile.TemporaryDirectory() as d:
+        def write(ms):
+            for name, data in ms:
+                os.makedirs(os.path.join(d, "in", os.path.dirname(name)), exist_ok=True)
+                with open(os.path.join(d, "in", name), "wb") as f:
+                    f.write(data)
+            return [name for name, _ in ms]
+        out = os.path.join(d, "out.7z")
+        fixed = ["-t7z", "-mtm=off", "-mtc=off", "-mta=off", "-mmt=1", "-bd"]
+        run(["7z", "a", *fixed, *switches, out, *write(members)], cwd=os.path.join(d, "in"))
+        if add:
+            ms, sw = add
+            run(["7z", "a", *fixed, *sw, out, *write(ms)], cwd=os.path.join(d, "in"))
+        with open(out, "rb") as f:
+            return f.read()
+
+
+def f_compressed(users, tar, dump, bundle):
+    for name, data in [("users.csv.xz", run(["xz", "-6", "-T1", "-c"], users.data())),
+                       ("users.csv.lzma", run(["xz", "--format=lzma", "-6", "-c"], users.data()))]:
+        record("unwrap/" + name, "users.csv", users)
+        put(name, data)
+    # Two frames, as `cat a.zst b.zst` writes them: the first by pzstd (which puts a
+    # skippable frame with the frame's size before it), the second by zstd.
+    raw = users.data()
+    cut = raw.index(b"\n", len(raw) // 2) + 1
+    zst = run(["pzstd", "-q", "-p", "1", "-c"], raw[:cut]) + run(["zstd", "-q", "-19", "-c"], raw[cut:])
+    assert zst.startswith(b"\x50\x2a\x4d\x18") and zst.count(b"\x28\xb5\x2f\xfd") >= 2
+    record("unwrap/users.csv.zst", "users.csv", users)
+    put("users.csv.zst", zst)
+    for name, data in [("dump.tar.xz", run(["xz", "-9", "-T1", "-c"], tar)),
+                       ("dump.tar.zst", run(["zstd", "-q", "-c"], tar))]:
+        for member, t in dump.items():
+            record("unwrap/" + name, member, t)
+        put(name, data)
+    files = [(n, t.data()) for n, t in bundle.items()]
+    for n, t in bundle.items():
+        record("unwrap/bundle.7z", n, t)
+    put("bundle.7z", seven_zip(files, ["-m0=lzma2", "-ms=on", "-mx=9"]))
+    sql = dump["dump.tar!sql/a.sql"]
+    record("unwrap/ppmd.7z", "a.sql", sql)
+    put("ppmd.7z", seven_zip([("a.sql", sql.data())], ["-m0=PPMd"]))
+    # One block in the clear, then a member added with a password: its block is encrypted.
+    a = bundle["a.txt"]
+    record("unwrap/one_encrypted.7z", "a.txt", a)
+    put("one_encrypted.7z", seven_zip([("a.txt", a.data())], ["-m0=lzma2"],
+                                      add=([("secret.csv", bundle["b.csv"].data())], ["-p" + PASSWORD])))
+    # The header too is encrypted (-mhe=on): not even the names can be listed.
+    put("secret_header.7z", seven_zip(files, ["-p" + PASSWORD, "-mhe=on"]))
+    # RAR: no free encoder exists (rar is not in Debian main); the file is a RAR 5
+    # signature and a main archive header, with a note. piiscan only recognises it.
+    main_header = bytes([0x01, 0x00])  # type 1 (main archive header), flags 0
+    main_header = bytes([len(main_header) + 1]) + main_header + b"\x00"  # size, extra flags
+    put("sample.rar", b"Rar!\x1a\x07\x01\x00" + struct.pack("<I", zlib.crc32(main_header))
+        + main_header + b"hand-made RAR 5 signature and main header, no members\n")
+
+
 README = """\
 # testdata/unwrap — containers and text encodings
 
@@ -1307,6 +1388,21 @@ in the generator's docstring).
 | `badcrc.gz` | valid deflate data of a text whose CRC-32 in the trailer is wrong |
 | `damaged.xlsx` | an xlsx whose sheet XML is cut off half-way (no truth) |
 | `depth.zip` | twelve zips nested in one another, a text with one mobile at every level |
+| `users.csv.xz` | `xz -6` of the CSV of `users.csv.gz` |
+| `users.csv.lzma` | `xz --format=lzma` (LZMA-alone) of the same CSV |
+| `users.csv.zst` | the same CSV in two frames: its first half by `pzstd` (a skippable frame, then the frame), its second half by `zstd -19` |
+| `dump.tar.xz` | `xz -9` of the tar inside `dump.tar.gz` |
+| `dump.tar.zst` | `zstd` of the same tar |
+| `bundle.7z` | 7-Zip, LZMA2, one solid block: `a.txt`, `b.csv` and `gbk/c.csv` of `bundle.zip` |
+| `ppmd.7z` | 7-Zip, PPMd: `a.sql` of `dump.tar.gz` |
+| `one_encrypted.7z` | 7-Zip: `a.txt` in the clear, then `secret.csv` added with a password (its block AES-encrypted; no truth for it) |
+| `secret_header.7z` | 7-Zip with a password and `-mhe=on`: the header is encrypted too (no truth) |
+| `sample.rar` | a hand-made RAR 5 signature and main header (no RAR encoder is free): recognised, reported unsupported (no truth) |
+
+The last ten are made by the real programs from the texts above (XZ Utils 5.4.1, zstd
+1.5.4, 7-Zip 26.02 from Debian's p7zip-full; single-threaded, without timestamps), so a
+rerun with those versions gives identical bytes except for the two encrypted 7z archives,
+whose AES salt and IV are random.
 """
 
 
@@ -1349,6 +1445,15 @@ def open_member(fixtures, file, member):
     for part in member.split("!"):
         if cur.endswith(".gz"):
             data = inflate_gz(data, part)
+        elif cur.endswith((".xz", ".lzma")):
+            data = lzma.decompress(data)  # every concatenated stream, or LZMA-alone
+        elif cur.endswith(".zst"):
+            data = run(["zstd", "-dc"], data)
+        elif cur.endswith(".7z"):
+            with tempfile.TemporaryDirectory() as d:
+                with open(os.path.join(d, "a.7z"), "wb") as f:
+                    f.write(data)
+                data = run(["7z", "x", "-so", os.path.join(d, "a.7z"), part])
         elif cur.endswith(".tar"):
             with tarfile.open(fileobj=io.BytesIO(data)) as tf:
                 data = tf.extractfile(part).read()
@@ -1450,6 +1555,16 @@ def verify(fixtures):
         raise AssertionError("truncated.zip opens")
     except zipfile.BadZipFile:
         pass
+    with tempfile.TemporaryDirectory() as d:
+        for name in ["bundle.7z", "one_encrypted.7z"]:
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(fixtures[name])
+        listing = run(["7z", "l", "-slt", os.path.join(d, "bundle.7z")]).decode()
+        assert "Solid = +" in listing and "Blocks = 1" in listing, "one solid block"
+        listing = run(["7z", "l", "-slt", os.path.join(d, "one_encrypted.7z")]).decode()
+        assert listing.count("Encrypted = +") == 1 and listing.count("Encrypted = -") == 1
+    assert fixtures["users.csv.zst"].count(b"\x28\xb5\x2f\xfd") == 2
+    assert lzma.decompress(fixtures["users.csv.lzma"], format=lzma.FORMAT_ALONE)
     try:
         gzip.decompress(fixtures["badcrc.gz"])
         raise AssertionError("badcrc.gz passes its CRC")
@@ -1475,11 +1590,11 @@ def main():
     f_utf16()
     f_mixed_txt()
     f_broken_utf16le()
-    f_users_csv_gz()
-    f_bundle_zip()
+    users = f_users_csv_gz()
+    bundle = f_bundle_zip()
     f_nested_zip()
     f_big64_zip()
-    f_dump_tar_gz()
+    tar, dump = f_dump_tar_gz()
     f_plain_tar()
     f_book_xlsx()
     f_letter_docx()
@@ -1488,6 +1603,7 @@ def main():
     f_badcrc_gz()
     f_damaged_xlsx()
     f_depth_zip()
+    f_compressed(users, tar, dump, bundle)
 
     verify(FILES)
 

@@ -1,5 +1,6 @@
-//! Archives, office files, SQLite and text encodings (`testdata/unwrap/`, written by
-//! `tests/data/generate_unwrap.py`; bombs in `testdata/bombs/`, by `make_bombs.py`).
+//! Archives, compressed streams, office files, SQLite and text encodings
+//! (`testdata/unwrap/`, written by `tests/data/generate_unwrap.py`, partly with xz, zstd
+//! and 7z; bombs in `testdata/bombs/`, by `make_bombs.py`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
@@ -106,7 +107,16 @@ fn encodings_are_detected_and_recorded_on_files_and_findings() {
 fn member_bytes(outer: Vec<u8>, member: &str) -> Vec<u8> {
     let mut bytes = outer;
     for part in member.split('!') {
-        bytes = if bytes.starts_with(&[0x1F, 0x8B]) {
+        bytes = if let Some(out) = decompressed(&bytes) {
+            out
+        } else if bytes.starts_with(b"7z\xBC\xAF\x27\x1C") {
+            let mut ar = sevenz_rust2::ArchiveReader::new(
+                Cursor::new(&bytes),
+                sevenz_rust2::Password::empty(),
+            )
+            .unwrap();
+            ar.read_file(part).unwrap()
+        } else if bytes.starts_with(&[0x1F, 0x8B]) {
             // A damaged stream (badcrc.gz) still gives the bytes before the damage.
             let mut out = Vec::new();
             let _ = flate2::read::MultiGzDecoder::new(&bytes[..]).read_to_end(&mut out);
@@ -141,6 +151,32 @@ fn member_bytes(outer: Vec<u8>, member: &str) -> Vec<u8> {
         };
     }
     bytes
+}
+
+/// The decompressed bytes of an xz, lzma or zstd stream (every stream or frame), read
+/// with the crates directly; `None` for other bytes.
+fn decompressed(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    if bytes.starts_with(b"\xFD7zXZ\0") {
+        lzma_rust2::XzReader::new(bytes, true)
+            .read_to_end(&mut out)
+            .unwrap();
+    } else if bytes.starts_with(&[0x5D, 0, 0]) {
+        lzma_rust2::LzmaReader::new_mem_limit(bytes, u32::MAX, None)
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+    } else if bytes.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) || bytes.starts_with(b"\x50\x2A\x4D\x18")
+    {
+        out = vec![0; 1 << 24];
+        let n = ruzstd::decoding::FrameDecoder::new()
+            .decode_all(bytes, &mut out)
+            .unwrap();
+        out.truncate(n);
+    } else {
+        return None;
+    }
+    Some(out)
 }
 
 fn decode(enc: &str, raw: &[u8]) -> String {
@@ -212,6 +248,15 @@ fn offsets_point_at_the_raw_bytes_of_files_and_decompressed_members() {
     }
 }
 
+/// The members of `dump.tar.gz` (and of the same tar in xz and zstd), every level.
+const DUMP_MEMBERS: [&str; 5] = [
+    "dump.tar",
+    "dump.tar!sql/a.sql",
+    "dump.tar!logs/app.log",
+    "dump.tar!inner.csv.gz",
+    "dump.tar!inner.csv.gz!inner.csv",
+];
+
 #[test]
 fn members_are_listed_with_their_size_and_hash() {
     let report = scan_unwrap(&[]);
@@ -230,12 +275,7 @@ fn members_are_listed_with_their_size_and_hash() {
     }
     // Nested levels are joined by `!` and each level is listed.
     let tgz = file(&report, "unwrap/dump.tar.gz");
-    for name in [
-        "dump.tar",
-        "dump.tar!sql/a.sql",
-        "dump.tar!inner.csv.gz",
-        "dump.tar!inner.csv.gz!inner.csv",
-    ] {
+    for name in DUMP_MEMBERS {
         assert_eq!(member(tgz, name)["status"], "scanned", "{name}");
     }
     assert_eq!(member(tgz, "dump.tar")["content"], "tar");
@@ -385,7 +425,13 @@ fn scan_bounded(path: &str) -> (Value, Duration) {
 
 #[test]
 fn decompression_bombs_stop_at_a_limit_and_the_scan_goes_on() {
-    for name in ["zipbomb.zip", "gzbomb.gz", "nest.zip"] {
+    for name in [
+        "zipbomb.zip",
+        "gzbomb.gz",
+        "nest.zip",
+        "xzbomb.xz",
+        "bomb.7z",
+    ] {
         let (report, _) = scan_bounded(&format!("testdata/bombs/{name}"));
         let rec = &report["files"][0];
         let text = rec.to_string();
@@ -746,4 +792,197 @@ fn bzip2_streams_and_the_tar_inside_them_are_unpacked() {
             ("users.tar!users.csv", "11010519491231002X", at("110105"))
         ]
     );
+}
+
+/// (member, type, value, offset) of every finding in the file named `name`.
+fn found_in(report: &Value, name: &str) -> BTreeSet<(String, String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with(name))
+        .map(|f| {
+            (
+                f["member"].as_str().unwrap_or("").to_string(),
+                f["type"].as_str().unwrap().to_string(),
+                f["value"].as_str().unwrap().to_string(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// xz, lzma and zstd streams made by `xz` and `zstd`/`pzstd` from the bytes inside
+/// `users.csv.gz` and `dump.tar.gz` give the same members and the same findings at the
+/// same offsets (the two-frame zstd stream is one member, as `zstd -dc` reads it).
+#[test]
+fn xz_lzma_and_zstd_streams_give_the_members_and_offsets_of_the_same_bytes_in_gzip() {
+    let report = scan_unwrap(&[]);
+    let users = found_in(&report, "unwrap/users.csv.gz");
+    assert_eq!(users.len(), 75);
+    for (name, content) in [
+        ("users.csv.xz", "xz"),
+        ("users.csv.lzma", "lzma"),
+        ("users.csv.zst", "zstd"),
+    ] {
+        let rec = file(&report, &format!("unwrap/{name}"));
+        assert_eq!(rec["content"], content, "{name}");
+        assert_eq!(rec["status"], "scanned", "{name}");
+        let m = member(rec, "users.csv");
+        assert_eq!(m["status"], "scanned", "{name}");
+        assert_eq!(
+            m["sha256"],
+            member(file(&report, "unwrap/users.csv.gz"), "users.csv")["sha256"]
+        );
+        assert_eq!(
+            found_in(&report, &format!("unwrap/{name}")),
+            users,
+            "{name}"
+        );
+    }
+    let dump = found_in(&report, "unwrap/dump.tar.gz");
+    assert_eq!(dump.len(), 72);
+    for name in ["dump.tar.xz", "dump.tar.zst"] {
+        let rec = file(&report, &format!("unwrap/{name}"));
+        for m in DUMP_MEMBERS {
+            assert_eq!(member(rec, m)["status"], "scanned", "{name} {m}");
+        }
+        assert_eq!(member(rec, "dump.tar")["content"], "tar");
+        assert_eq!(found_in(&report, &format!("unwrap/{name}")), dump, "{name}");
+    }
+}
+
+/// 7z archives made by 7-Zip: a solid LZMA2 block of three members and a PPMd archive
+/// give the findings of the same texts in `bundle.zip` and `dump.tar.gz`; an encrypted
+/// block's member and an archive with an encrypted header are skipped as encrypted; a
+/// RAR archive is recognised and reported unsupported.
+#[test]
+fn seven_zip_members_are_read_and_encrypted_ones_listed_and_rar_is_unsupported() {
+    let report = scan_unwrap(&[]);
+    let zip = found_in(&report, "unwrap/bundle.zip");
+    let of = |set: &BTreeSet<(String, String, String, u64)>, m: &[&str]| {
+        set.iter()
+            .filter(|f| m.contains(&f.0.as_str()))
+            .cloned()
+            .collect::<BTreeSet<_>>()
+    };
+    let three = ["a.txt", "b.csv", "gbk/c.csv"];
+    let sevenz = file(&report, "unwrap/bundle.7z");
+    assert_eq!(sevenz["content"], "7z");
+    assert_eq!(sevenz["status"], "scanned");
+    assert_eq!(sevenz["members"].as_array().unwrap().len(), 3);
+    for m in three {
+        assert_eq!(member(sevenz, m)["status"], "scanned", "{m}");
+        assert_eq!(
+            member(sevenz, m)["sha256"],
+            member(file(&report, "unwrap/bundle.zip"), m)["sha256"]
+        );
+    }
+    assert_eq!(member(sevenz, "gbk/c.csv")["encoding"], "gb18030");
+    let want = of(&zip, &three);
+    assert!(want.len() > 30);
+    assert_eq!(found_in(&report, "unwrap/bundle.7z"), want);
+
+    let sql: BTreeSet<_> = found_in(&report, "unwrap/dump.tar.gz")
+        .into_iter()
+        .filter(|f| f.0 == "dump.tar!sql/a.sql")
+        .map(|f| ("a.sql".to_string(), f.1, f.2, f.3))
+        .collect();
+    assert_eq!(sql.len(), 40);
+    assert_eq!(found_in(&report, "unwrap/ppmd.7z"), sql);
+
+    let one = file(&report, "unwrap/one_encrypted.7z");
+    assert_eq!(member(one, "a.txt")["status"], "scanned");
+    let secret = member(one, "secret.csv");
+    assert_eq!(secret["status"], "skipped");
+    assert!(secret["reason"].as_str().unwrap().starts_with("encrypted"));
+    assert_eq!(
+        found_in(&report, "unwrap/one_encrypted.7z"),
+        of(&zip, &["a.txt"])
+    );
+
+    let hidden = file(&report, "unwrap/secret_header.7z");
+    assert_eq!(hidden["status"], "skipped");
+    assert!(
+        hidden["reason"].as_str().unwrap().starts_with("encrypted"),
+        "{hidden}"
+    );
+    assert!(hidden
+        .get("members")
+        .is_none_or(|m| m.as_array().unwrap().is_empty()));
+
+    let rar = file(&report, "unwrap/sample.rar");
+    assert_eq!(rar["content"], "rar");
+    assert_eq!(rar["status"], "skipped");
+    assert!(
+        rar["reason"].as_str().unwrap().starts_with("unsupported"),
+        "{rar}"
+    );
+}
+
+/// Scans `bytes` written to `name` in a fresh folder.
+fn scan_bytes(name: &str, bytes: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    scan_json(&[TRUTH_TYPES, "--reveal", path.to_str().unwrap()]).1
+}
+
+/// Cut or damaged xz, zstd and 7z files are errors with a reason, and what could be read
+/// before the damage is scanned, with the offsets of the intact file.
+#[test]
+fn damaged_xz_zstd_and_7z_files_are_errors_and_keep_what_was_readable() {
+    let fixture = |n: &str| std::fs::read(testdata().join("unwrap").join(n)).unwrap();
+    let intact = scan_unwrap(&[]);
+    // A whole xz stream then one cut short (`cat users.csv.xz half-of-dump.tar.xz`): the
+    // first stream's bytes are scanned with their offsets. (Within a stream what precedes
+    // the damage is kept up to the LZMA2 chunk it lies in, at most 2 MiB of output.)
+    let mut bytes = fixture("users.csv.xz");
+    let dump = fixture("dump.tar.xz");
+    bytes.extend(&dump[..dump.len() / 2]);
+    // (name, bytes): a zstd stream cut in its second frame, and one cut in its only one.
+    let users = fixture("users.csv.zst");
+    let tar = fixture("dump.tar.zst");
+    for (name, bytes, kept_at_least) in [
+        ("users.csv.xz", bytes, 75),
+        ("users.csv.zst", users[..users.len() * 3 / 4].to_vec(), 30),
+        ("dump.tar.zst", tar[..tar.len() / 2].to_vec(), 0),
+    ] {
+        let r = scan_bytes(name, &bytes);
+        let rec = &r["files"][0];
+        assert_eq!(rec["status"], "error", "{name}: {rec}");
+        assert!(
+            rec["reason"].as_str().unwrap().contains("read error"),
+            "{name}: {rec}"
+        );
+        let kept = found_in(&r, name);
+        assert!(kept.len() >= kept_at_least, "{name}: {}", kept.len());
+        assert!(
+            kept.is_subset(&found_in(&intact, &format!("unwrap/{name}"))),
+            "{name}: the findings and offsets of the intact file"
+        );
+    }
+    // A 7z cut short has lost its header (at the end): its raw bytes are scanned instead.
+    let bytes = fixture("bundle.7z");
+    let r = scan_bytes("bundle.7z", &bytes[..bytes.len() / 2]);
+    let rec = &r["files"][0];
+    assert_eq!(rec["status"], "error");
+    assert!(
+        rec["reason"].as_str().unwrap().contains("damaged 7z"),
+        "{rec}"
+    );
+    // Damage late in a solid block: the members before it are read, the damaged one is
+    // an error.
+    let mut bytes = fixture("bundle.7z");
+    let packed = u64::from_le_bytes(bytes[12..20].try_into().unwrap()) as usize;
+    bytes[32 + packed * 9 / 10] ^= 0xFF;
+    let r = scan_bytes("bundle.7z", &bytes);
+    let rec = &r["files"][0];
+    assert_eq!(rec["status"], "error", "{rec}");
+    assert_eq!(member(rec, "a.txt")["status"], "scanned");
+    assert_eq!(member(rec, "gbk/c.csv")["status"], "error");
+    let all = found_in(&intact, "unwrap/bundle.7z");
+    let a: BTreeSet<_> = all.iter().filter(|f| f.0 == "a.txt").cloned().collect();
+    let kept = found_in(&r, "bundle.7z");
+    assert!(a.is_subset(&kept) && kept.is_subset(&all));
 }
