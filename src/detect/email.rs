@@ -19,6 +19,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 1,
     find: Finder::Around(b'@', candidate_at),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Email,
     revealing: &[],
     check: Check {

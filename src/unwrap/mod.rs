@@ -413,6 +413,8 @@ mod tests {
             include_bytes!("../../testdata/unwrap/letter.docx"),
             include_bytes!("../../testdata/unwrap/nested.zip"),
             include_bytes!("../../testdata/unwrap/plain.tar"),
+            include_bytes!("../../testdata/unwrap/numbers.ods"),
+            include_bytes!("../../testdata/unwrap/numbers.xls"),
         ];
 
         proptest! {

@@ -12,7 +12,15 @@ use sha2::{Digest, Sha256};
 use crate::util::{items, piiscan, read_truth, scan_json, testdata, Item, TRUTH_TYPES};
 
 fn unwrap_truth() -> BTreeSet<Item> {
-    read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/unwrap_truth.tsv"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut t = read_truth(&dir.join("unwrap_truth.tsv"));
+    // Spreadsheet numbers (make_numbers.py): the truncated kinds are not among TRUTH_TYPES.
+    t.extend(
+        read_truth(&dir.join("numbers_truth.tsv"))
+            .into_iter()
+            .filter(|i| !i.2.ends_with("_truncated")),
+    );
+    t
 }
 
 fn scan_unwrap(extra: &[&str]) -> Value {
@@ -746,4 +754,34 @@ fn bzip2_streams_and_the_tar_inside_them_are_unpacked() {
             ("users.tar!users.csv", "11010519491231002X", at("110105"))
         ]
     );
+}
+
+/// Numbers of more than 15 digits in LibreOffice's xlsx, xls and ods (made by
+/// `tests/data/make_numbers.py`): never a valid `cn_id` or `bank_card` (two of them would
+/// pass the checksum as another number), reported as the truncated kinds under their
+/// column, low, with their cell; mobiles, IDs with `X` and legacy IDs stay exact.
+#[test]
+fn numbers_cut_by_a_spreadsheet_are_never_valid_ids_or_cards() {
+    let truth =
+        read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/numbers_truth.tsv"));
+    let (_, report) = scan_json(&[
+        "--reveal",
+        "testdata/unwrap/numbers.xlsx",
+        "testdata/unwrap/numbers.xls",
+        "testdata/unwrap/numbers.ods",
+    ]);
+    assert_eq!(items(&report), truth);
+    for ext in ["xlsx", "xls", "ods"] {
+        assert_eq!(file(&report, &format!("numbers.{ext}"))["content"], ext);
+    }
+    let mut truncated = 0;
+    for f in report["findings"].as_array().unwrap() {
+        if f["type"].as_str().unwrap().ends_with("_truncated") {
+            assert_eq!(f["confidence"], "low");
+            assert_eq!(f["details"]["cell"], f["cell"]);
+            assert_eq!(f["details"]["kept_digits"], 15);
+            truncated += 1;
+        }
+    }
+    assert_eq!(truncated, 15);
 }
