@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::limits::Budget;
-use super::{bzip2, gzip, office, sqlite, tar, zip, Node, Unwrapper};
+use super::{bzip2, email, gzip, office, sqlite, tar, zip, Node, Unwrapper};
 
 /// How many leading bytes [`sniff`] needs.
 pub const HEAD: usize = 8192;
@@ -70,6 +70,8 @@ pub static CONTAINERS: &[&Container] = &[
     &sqlite::SQLITE,
     &sqlite::SQLITE_WAL,
     &office::XLS,
+    &email::MBOX,
+    &email::EMAIL,
 ];
 
 /// Recognises a container or database by its magic bytes (`None`: text or binary data).

@@ -2,7 +2,7 @@
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
 //! [`container`] registry (gzip, zip and the office files that are zips of XML, tar, xls,
-//! SQLite), or else text or binary data, which [`crate::read`] scans. Containers are
+//! SQLite, e-mail messages and mboxes), or else text or binary data, which [`crate::read`] scans. Containers are
 //! unpacked member by member, recursively, each member read as a stream of its
 //! decompressed bytes, hashed, and scanned like a file; findings in a member carry
 //! `member` (levels joined by `!`) and the offset in the decompressed member. Unpacking
@@ -12,6 +12,7 @@
 
 mod bzip2;
 pub mod container;
+mod email;
 mod gzip;
 pub mod limits;
 mod node;
@@ -415,6 +416,9 @@ mod tests {
             include_bytes!("../../testdata/unwrap/plain.tar"),
             include_bytes!("../../testdata/unwrap/numbers.ods"),
             include_bytes!("../../testdata/unwrap/numbers.xls"),
+            include_bytes!("../../testdata/unwrap/mail_utf8.eml"),
+            include_bytes!("../../testdata/unwrap/mail_broken.eml"),
+            include_bytes!("../../testdata/unwrap/mail.mbox"),
         ];
 
         proptest! {
