@@ -25,6 +25,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 4,
     find: Finder::Digits(candidates),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Ends(|_| (6, 4)),
     revealing: &[],
     check: Check {

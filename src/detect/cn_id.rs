@@ -23,15 +23,9 @@ static SPEC: KindSpec = KindSpec {
     rank: 5,
     find: Finder::Digits(candidates),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Ends(|v| if v.chars().count() == 18 { (6, 4) } else { (6, 3) }),
-    revealing: &[Revealing {
-        key: "birth_date",
-        shown_as: "birth_year",
-        shown: |date| {
-            let year = date.as_str().and_then(|d| d.get(..4)?.parse::<u64>().ok());
-            year.map_or(serde_json::Value::Null, |y| json!(y))
-        },
-    }],
+    revealing: &[BIRTH_YEAR],
     check: Check {
         fits: |s| s.id_shape || (s.all_digits && s.compact.len() == 15),
         suggested: |s| s.id_shape || s.compact.len() == 15,
@@ -49,6 +43,16 @@ static SPEC: KindSpec = KindSpec {
         name: "ChineseResidentIdNumber",
         short: "居民身份证号码 / Resident identity card number",
         help: "居民身份证号码属于敏感个人信息（《个人信息保护法》第二十八条）：请删除、脱敏或加密。\nA PRC resident identity number is sensitive personal information (PIPL art. 28): remove, mask or encrypt it.",
+    },
+};
+
+/// A birth date is shown as its year without `--reveal`.
+pub const BIRTH_YEAR: Revealing = Revealing {
+    key: "birth_date",
+    shown_as: "birth_year",
+    shown: |date| {
+        let year = date.as_str().and_then(|d| d.get(..4)?.parse::<u64>().ok());
+        year.map_or(serde_json::Value::Null, |y| json!(y))
     },
 };
 
@@ -102,7 +106,8 @@ pub enum DivisionStatus {
 }
 
 impl DivisionStatus {
-    fn name(self) -> &'static str {
+    /// The name shown in details.
+    pub fn name(self) -> &'static str {
         match self {
             DivisionStatus::Current => "current",
             DivisionStatus::Retired => "retired",
@@ -170,7 +175,9 @@ impl IdInfo {
 /// Published example numbers (the standard's own examples): reported, labelled.
 pub const KNOWN_TEST_VALUES: &[&str] = &["11010519491231002X", "440524188001010014"];
 
-fn division_status(code: u32) -> Option<(DivisionStatus, String)> {
+/// How the division code `code` was established, and its full region name; `None` if
+/// it never existed.
+pub fn division_status(code: u32) -> Option<(DivisionStatus, String)> {
     if code / 100_000 == 9 {
         // 9 + province code + nationality code.
         let province = (code / 1000) % 100 * 10_000;

@@ -25,6 +25,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 2,
     find: Finder::Digits(candidates),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Ends(|v| {
         let area = if v.starts_with("01") || v.starts_with("02") {
             3

@@ -21,6 +21,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 3,
     find: Finder::Digits(candidates),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Ends(|_| (3, 4)),
     revealing: &[],
     check: Check {

@@ -19,6 +19,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 1,
     find: Finder::Around(b'@', candidate_at),
     optional: false,
+    ceiling: Confidence::High,
     mask: Mask::Email,
     revealing: &[],
     check: Check {
@@ -137,6 +138,57 @@ fn glued_digits_end(local: &[u8]) -> Option<usize> {
     end.filter(|&e| e < local.len())
 }
 
+/// Header fields whose `<id@host>` values are message identifiers, not addresses.
+const ID_HEADERS: &[&[u8]] = &[
+    b"message-id:",
+    b"references:",
+    b"in-reply-to:",
+    b"content-id:",
+    b"resent-message-id:",
+    b"x-message-id:",
+    b"original-message-id:",
+];
+
+/// How far back the start of a (folded) header line is looked for.
+const HEADER_REACH: usize = 4096;
+
+/// Returns true if and only if `start` lies in the value of a mail header that holds
+/// message identifiers (`Message-ID: <20240115.abc@mail.example.com>`), continuation
+/// lines of a folded `References:` included. Looks back at most [`HEADER_REACH`] bytes,
+/// well inside a window's look-behind, so every window gives the same answer.
+fn in_id_header(b: &[u8], start: usize) -> bool {
+    let floor = start.saturating_sub(HEADER_REACH);
+    let line_at = |end: usize| memchr::memrchr(b'\n', &b[floor..end]).map(|i| floor + i + 1);
+    let Some(mut line) = line_at(start).or((floor == 0).then_some(0)) else {
+        return false;
+    };
+    while matches!(b.get(line), Some(b' ' | b'\t')) && line > floor {
+        match line_at(line - 1).or((floor == 0).then_some(0)) {
+            Some(l) => line = l,
+            None => return false,
+        }
+    }
+    let head = &b[line..start];
+    ID_HEADERS
+        .iter()
+        .any(|h| head.len() >= h.len() && head[..h.len()].eq_ignore_ascii_case(h))
+}
+
+/// The start of a local part that begins after the quoted-printable escapes of a
+/// multi-byte character (`=EF=BC=9Azhang@…`: `=9A` ends `：` and is no part of the
+/// address): two or more `=XX` escapes before it.
+fn after_qp_escapes(b: &[u8], start: usize) -> usize {
+    let hex = |c: u8| c.is_ascii_digit() || (b'A'..=b'F').contains(&c);
+    let escape_at = |i: usize| {
+        b.get(i) == Some(&b'=') && b.get(i + 1..i + 3).is_some_and(|x| hex(x[0]) && hex(x[1]))
+    };
+    if start >= 4 && escape_at(start - 1) && escape_at(start - 4) {
+        start + 2
+    } else {
+        start
+    }
+}
+
 /// Finds the address around the `@` at `at`, if any.
 pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
     let b = buf.bytes;
@@ -155,6 +207,10 @@ pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
         return;
     }
     if start == at {
+        return;
+    }
+    start = after_qp_escapes(b, start);
+    if start >= at || in_id_header(b, start) {
         return;
     }
     // A leading dot, or punctuation, is not part of the address.
@@ -201,6 +257,36 @@ mod tests {
         assert_eq!(validate("user@localhost"), Err(Rejection::Domain));
         assert_eq!(validate("user@x.c1"), Err(Rejection::Domain));
         assert_eq!(validate("user@-x.cn"), Err(Rejection::Domain));
+    }
+
+    fn addresses(text: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut s = Scan {
+            out: &mut out,
+            today: crate::time::Date::new(2026, 1, 1).unwrap(),
+        };
+        for at in memchr::memchr_iter(b'@', text) {
+            candidate_at(&mut s, &Buf::whole(text), at);
+        }
+        out.into_iter().map(|c| c.value).collect()
+    }
+
+    #[test]
+    fn message_identifiers_are_no_addresses() {
+        let headers = b"From: Zhang <zhang@example.com>\r\nMessage-ID: <20240115.abc@mail.example.com>\r\nReferences: <a@x.example.com>\r\n <b@y.example.com>\r\nIn-Reply-To: <c@z.example.com>\r\nContent-ID: <img1@example.com>\r\nTo: li@example.cn\r\n\r\nbody me@example.org\n";
+        assert_eq!(
+            addresses(headers),
+            ["zhang@example.com", "li@example.cn", "me@example.org"]
+        );
+    }
+
+    #[test]
+    fn quoted_printable_escapes_do_not_glue_onto_an_address() {
+        assert_eq!(
+            addresses(b"=E9=82=AE=E7=AE=B1=EF=BC=9Akehu@example.com.cn"),
+            ["kehu@example.com.cn"]
+        );
+        assert_eq!(addresses(b"email=ADAM@example.com"), ["adam@example.com"]);
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct KindSpec {
     /// True if its finder is costly and runs only when the kind is asked for; the other
     /// kinds are always looked for, so they win conflicts even when they are not reported.
     pub optional: bool,
+    /// The highest confidence its findings get (context raises them no further): `Low`
+    /// for kinds whose values are evidence of an identifier but not one (a number cut
+    /// to 15 digits).
+    pub ceiling: Confidence,
     /// How values are masked for display.
     pub mask: Mask,
     /// Details that reveal part of the value, and what reports show of them without

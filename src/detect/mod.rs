@@ -28,15 +28,18 @@
 //! ```
 
 pub mod bank_card;
+pub mod bank_card_truncated;
 pub mod checksum;
 pub mod cn_address;
 pub mod cn_id;
+pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
 pub mod context;
 pub mod details;
 pub mod digits;
 pub mod email;
+pub mod float;
 pub mod kind;
 pub mod tables;
 
@@ -59,6 +62,8 @@ pub const KINDS: &[Kind] = &[
     bank_card::KIND,
     email::KIND,
     cn_address::KIND,
+    cn_id_truncated::KIND,
+    bank_card_truncated::KIND,
 ];
 
 /// How far outside the owned range candidates are generated, so that every candidate that
@@ -304,7 +309,7 @@ impl Detector {
                 has = sql_column_kinds(&self.keywords, &buf, c.start).contains(c.kind);
             }
             if has {
-                c.confidence = c.confidence.raise();
+                c.confidence = c.confidence.raise().min(c.kind.spec().ceiling);
                 c.details.insert("context", Value::Bool(true));
                 return true;
             }

@@ -358,9 +358,13 @@ mod tests {
 
         /// How many of a value's characters its mask may show at most.
         fn shown_at_most(kind: Kind, value: &str) -> usize {
-            use crate::detect::{bank_card, cn_address, cn_id, cn_landline, cn_mobile, email};
+            use crate::detect::{
+                bank_card, bank_card_truncated, cn_address, cn_id, cn_id_truncated, cn_landline,
+                cn_mobile, email,
+            };
             match kind {
                 k if k == cn_id::KIND => 10,
+                k if k == cn_id_truncated::KIND || k == bank_card_truncated::KIND => 6,
                 k if k == cn_mobile::KIND => 7,
                 k if k == cn_landline::KIND => 8,
                 k if k == bank_card::KIND => 10,
@@ -433,8 +437,16 @@ mod tests {
 
     #[test]
     fn masks_each_kind() {
-        use crate::detect::{bank_card, cn_id, cn_landline, cn_mobile, email};
+        use crate::detect::{
+            bank_card, bank_card_truncated, cn_id, cn_id_truncated, cn_landline, cn_mobile, email,
+        };
         for (kind, value, masked) in [
+            (cn_id_truncated::KIND, "110105194912310", "110105*********"),
+            (
+                bank_card_truncated::KIND,
+                "622202123456789",
+                "622202*********",
+            ),
             (cn_id::KIND, "11010119900307123X", "110101********123X"),
             (cn_id::KIND, "110105491231002", "110105******002"),
             (cn_mobile::KIND, "13800138000", "138****8000"),

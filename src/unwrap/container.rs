@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::limits::Budget;
-use super::{bzip2, gzip, office, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper};
+use super::{bzip2, email, gzip, office, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper};
 
 /// How many leading bytes [`sniff`] needs.
 pub const HEAD: usize = 8192;
@@ -74,6 +74,8 @@ pub static CONTAINERS: &[&Container] = &[
     &sqlite::SQLITE,
     &sqlite::SQLITE_WAL,
     &office::XLS,
+    &email::MBOX,
+    &email::EMAIL,
     // Last: the `.lzma` format has no magic, only a header of a recognisable shape.
     &xz::LZMA,
 ];

@@ -2,7 +2,7 @@
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
 //! [`container`] registry (gzip, bzip2, xz, lzma, zstd, 7z, zip and the office files that
-//! are zips of XML, tar, xls, SQLite; RAR is recognised but not unpacked), or else text or
+//! are zips of XML, tar, xls, SQLite, e-mail messages and mboxes; RAR is recognised but not unpacked), or else text or
 //! binary data, which [`crate::read`] scans. Containers are unpacked member by member,
 //! recursively, each member read as a stream of its decompressed bytes, hashed, and
 //! scanned like a file; findings in a member carry `member` (levels joined by `!`) and the
@@ -13,6 +13,7 @@
 mod bzip2;
 mod compressed;
 pub mod container;
+mod email;
 mod gzip;
 pub mod limits;
 mod node;
@@ -428,6 +429,11 @@ mod tests {
             include_bytes!("../../testdata/unwrap/one_encrypted.7z"),
             include_bytes!("../../testdata/unwrap/secret_header.7z"),
             include_bytes!("../../testdata/unwrap/sample.rar"),
+            include_bytes!("../../testdata/unwrap/numbers.ods"),
+            include_bytes!("../../testdata/unwrap/numbers.xls"),
+            include_bytes!("../../testdata/unwrap/mail_utf8.eml"),
+            include_bytes!("../../testdata/unwrap/mail_broken.eml"),
+            include_bytes!("../../testdata/unwrap/mail.mbox"),
         ];
 
         proptest! {

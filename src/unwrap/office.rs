@@ -1,4 +1,4 @@
-//! Office files: spreadsheet cells (xlsx, xls, through `calamine`) and the text of Word
+//! Office files: spreadsheet cells (xlsx, xls, ods, through `calamine`) and the text of Word
 //! documents (docx: `word/*.xml` parts, through `quick-xml`).
 //!
 //! A sheet is scanned as tab-separated rows, so its header row gives column context as
@@ -10,7 +10,7 @@
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
-use calamine::{Data, Range, Reader, Xls, Xlsx};
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsx};
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
@@ -18,6 +18,7 @@ use super::container::{Access, Container};
 use super::limits::{Budget, Compressed, Hashing, Limited};
 use super::node::TEXT;
 use super::{Node, Unwrapper};
+use crate::detect::{bank_card_truncated, cn_id_truncated, float};
 use crate::evidence::Status;
 use crate::read::encoding::{Encoding, TextMap};
 use crate::read::scan_text;
@@ -30,6 +31,36 @@ const IN_MEMORY: u64 = 256 << 20;
 /// it is too large to read in memory (`node` notes why), so the caller scans its XML
 /// parts instead.
 pub(super) fn read_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
+    read_zipped::<Xlsx<_>>(u, file, budget, node, "xlsx")
+}
+
+/// Scans the sheets of an OpenDocument spreadsheet, as [`read_xlsx`] does.
+pub(super) fn read_ods(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> bool {
+    read_zipped::<Ods<_>>(u, file, budget, node, "ods")
+}
+
+/// Returns true if and only if the zip is an OpenDocument spreadsheet (its `mimetype`
+/// member says so).
+pub(super) fn is_ods(ar: &mut ZipArchive<&File>) -> bool {
+    const ODS: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+    let Ok(f) = ar.by_name("mimetype") else {
+        return false;
+    };
+    let mut head = Vec::new();
+    f.take(ODS.len() as u64 + 1).read_to_end(&mut head).is_ok() && head == ODS
+}
+
+/// Scans the sheets of a workbook that is a zip of XML (`what`: xlsx, ods).
+fn read_zipped<'f, W: Reader<BufReader<&'f File>>>(
+    u: &Unwrapper,
+    file: &'f File,
+    budget: &Budget,
+    node: &mut Node,
+    what: &str,
+) -> bool
+where
+    W::Error: std::fmt::Display,
+{
     if let Err(why) = within_limits(file, budget) {
         node.reason.get_or_insert(why);
         return false;
@@ -38,11 +69,11 @@ pub(super) fn read_xlsx(u: &Unwrapper, file: &File, budget: &Budget, node: &mut 
     if f.seek(SeekFrom::Start(0)).is_err() {
         return false;
     }
-    match Xlsx::new(BufReader::new(f)) {
+    match W::new(BufReader::new(f)) {
         Ok(mut wb) => read_workbook(u, &mut wb, budget, node),
         Err(e) => {
             node.fail(format!(
-                "damaged xlsx: {e}; its XML parts were scanned as text"
+                "damaged {what}: {e}; its XML parts were scanned as text"
             ));
             false
         }
@@ -64,8 +95,28 @@ fn read_xls(u: &Unwrapper, file: &File, budget: &Budget, node: &mut Node) -> boo
     if f.seek(SeekFrom::Start(0)).is_err() {
         return false;
     }
-    match Xls::new(BufReader::new(f)) {
-        Ok(mut wb) => read_workbook(u, &mut wb, budget, node),
+    // calamine asserts on some damaged OLE2 sector tables (a panic, not an error): such a
+    // file is damaged, and its raw bytes are scanned as for any unreadable xls.
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Xls::new(BufReader::new(f)).ok()
+    }));
+    let Ok(Some(mut wb)) = opened else {
+        return false;
+    };
+    let mut sheets = Node::new(node.content);
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook(u, &mut wb, budget, &mut sheets)
+    }));
+    match read {
+        Ok(done) => {
+            node.members.append(&mut sheets.members);
+            node.findings.append(&mut sheets.findings);
+            node.over_limit += sheets.over_limit;
+            if sheets.status == Status::Error {
+                node.fail(sheets.reason.take().unwrap_or_default());
+            }
+            done
+        }
         Err(_) => false,
     }
 }
@@ -145,14 +196,27 @@ fn column(mut c: u32) -> String {
 }
 
 /// A cell's text: numbers without a fraction are written as integers (a mobile number
-/// typed into a cell is stored as a number).
+/// typed into a cell is stored as a number), unless they have more digits than the 15
+/// significant ones a spreadsheet keeps: those are written in exponent form as the
+/// spreadsheet shows them (`1.10105194912310E+17`), since their last digits are lost and
+/// the integer would read as a different, exact ID or card (see `detect::float`).
 fn cell_text(d: &Data, out: &mut String) {
     use std::fmt::Write;
     let start = out.len();
+    let number = match d {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    };
+    let cut = number.and_then(float::spreadsheet_form);
     match d {
         Data::Empty => {}
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e18 => {
+        _ if cut.is_some() => out.push_str(cut.as_deref().unwrap_or_default()),
+        Data::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Data::Float(f) if f.fract() == 0.0 => {
             let _ = write!(out, "{}", *f as i64);
         }
         other => {
@@ -199,7 +263,12 @@ fn scan_sheet(u: &Unwrapper, range: &Range<Data>) -> Node {
         let at = f.offset as usize;
         let i = cells.partition_point(|c| c.0 <= at).saturating_sub(1);
         if let Some(&(start, row, col)) = cells.get(i) {
-            f.cell = Some(format!("{}{}", column(col), row + 1));
+            let cell = format!("{}{}", column(col), row + 1);
+            if f.kind == cn_id_truncated::KIND || f.kind == bank_card_truncated::KIND {
+                // A number cut by the spreadsheet: which cell held it is the evidence.
+                f.details.insert("cell", serde_json::json!(cell));
+            }
+            f.cell = Some(cell);
             f.offset = (at - start) as u64;
             f.line = row as u64 + 1;
         }

@@ -13,7 +13,7 @@ use super::limits::{Budget, Compressed};
 use super::{member_name, office, Node, Unwrapper};
 use crate::evidence::Status;
 
-/// zip, including zip64, and the Office files that are zips of XML (xlsx, docx).
+/// zip, including zip64, and the office files that are zips of XML (xlsx, docx, ods).
 pub(super) static ZIP: Container = Container {
     name: "zip",
     magic: |head| head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06"),
@@ -41,6 +41,11 @@ fn read_archive(u: &Unwrapper, file: &File, depth: u32, budget: &Budget, node: &
             return;
         }
         // A workbook calamine cannot read: its XML parts are scanned as text below.
+    } else if office::is_ods(&mut ar) {
+        node.content = "ods";
+        if office::read_ods(u, file, budget, node) {
+            return;
+        }
     } else if ar.index_for_name("word/document.xml").is_some() {
         node.content = "docx";
         office::read_docx(u, &mut ar, depth, budget, node);

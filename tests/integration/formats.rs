@@ -62,7 +62,9 @@ fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() 
             "cn_landline",
             "bank_card",
             "email",
-            "cn_address"
+            "cn_address",
+            "cn_id_truncated",
+            "bank_card_truncated"
         ]
     );
     let mut args = vec!["--hash-key", "golden"];

@@ -13,7 +13,17 @@ use sha2::{Digest, Sha256};
 use crate::util::{items, piiscan, read_truth, scan_json, testdata, Item, TRUTH_TYPES};
 
 fn unwrap_truth() -> BTreeSet<Item> {
-    read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/unwrap_truth.tsv"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut t = read_truth(&dir.join("unwrap_truth.tsv"));
+    // Spreadsheet numbers (make_numbers.py): the truncated kinds are not among TRUTH_TYPES.
+    t.extend(
+        read_truth(&dir.join("numbers_truth.tsv"))
+            .into_iter()
+            .filter(|i| !i.2.ends_with("_truncated")),
+    );
+    // E-mail (make_mail.py).
+    t.extend(read_truth(&dir.join("mail_truth.tsv")));
+    t
 }
 
 fn scan_unwrap(extra: &[&str]) -> Value {
@@ -215,6 +225,9 @@ fn offsets_point_at_the_raw_bytes_of_files_and_decompressed_members() {
             continue; // spreadsheet cells: located by cell (checked below)
         }
         let path = f["path"].as_str().unwrap();
+        if path.contains("unwrap/mail") {
+            continue; // decoded e-mail parts: their offsets are in mail_truth.tsv
+        }
         let mut bytes = std::fs::read(path).unwrap();
         if let Some(m) = f["member"].as_str() {
             bytes = member_bytes(bytes, m);
@@ -985,4 +998,145 @@ fn damaged_xz_zstd_and_7z_files_are_errors_and_keep_what_was_readable() {
     let a: BTreeSet<_> = all.iter().filter(|f| f.0 == "a.txt").cloned().collect();
     let kept = found_in(&r, "bundle.7z");
     assert!(a.is_subset(&kept) && kept.is_subset(&all));
+}
+
+/// Numbers of more than 15 digits in LibreOffice's xlsx, xls and ods (made by
+/// `tests/data/make_numbers.py`): never a valid `cn_id` or `bank_card` (two of them would
+/// pass the checksum as another number), reported as the truncated kinds under their
+/// column, low, with their cell; mobiles, IDs with `X` and legacy IDs stay exact.
+#[test]
+fn numbers_cut_by_a_spreadsheet_are_never_valid_ids_or_cards() {
+    let truth =
+        read_truth(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/numbers_truth.tsv"));
+    let (_, report) = scan_json(&[
+        "--reveal",
+        "testdata/unwrap/numbers.xlsx",
+        "testdata/unwrap/numbers.xls",
+        "testdata/unwrap/numbers.ods",
+    ]);
+    assert_eq!(items(&report), truth);
+    for ext in ["xlsx", "xls", "ods"] {
+        assert_eq!(file(&report, &format!("numbers.{ext}"))["content"], ext);
+    }
+    let mut truncated = 0;
+    for f in report["findings"].as_array().unwrap() {
+        if f["type"].as_str().unwrap().ends_with("_truncated") {
+            assert_eq!(f["confidence"], "low");
+            assert_eq!(f["details"]["cell"], f["cell"]);
+            assert_eq!(f["details"]["kept_digits"], 15);
+            truncated += 1;
+        }
+    }
+    assert_eq!(truncated, 15);
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Messages made by Python's e-mail library (`tests/data/make_mail.py`): headers decoded,
+/// parts decoded from base64 / quoted-printable and their charset, attachments unwrapped
+/// (a zip attachment gives its members), an mbox split into messages, a message in a zip
+/// named `msg.eml!…`; each member hashed; Message-IDs never reported.
+#[test]
+fn e_mail_messages_and_mboxes_are_unpacked_into_decoded_members() {
+    let report = scan_unwrap(&[]);
+    let eml = file(&report, "unwrap/mail_utf8.eml");
+    assert_eq!(eml["content"], "email");
+    assert_eq!(eml["status"], "scanned");
+    let names: Vec<&str> = eml["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["member"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "headers",
+            "part3.txt",
+            "part4.html",
+            "report.csv",
+            "bundle.zip",
+            "bundle.zip!a.txt"
+        ]
+    );
+    assert_eq!(member(eml, "headers")["content"], "text");
+    for name in ["mail_gb2312.eml", "mail.mbox", "mail_in.zip"] {
+        assert_eq!(
+            file(&report, &format!("unwrap/{name}"))["status"],
+            "scanned"
+        );
+    }
+    let csv = "姓名,手机号,身份证号\n王五,13912345678,440524188001010014\n赵六,15012345678,360426199101010071\n";
+    let rec = member(eml, "report.csv");
+    assert_eq!(rec["sha256"], sha256_hex(csv.as_bytes()).as_str());
+    assert_eq!(rec["size"], csv.len());
+    assert_eq!(member(eml, "bundle.zip")["content"], "zip");
+    let zip = file(&report, "unwrap/mail_in.zip");
+    assert_eq!(member(zip, "msg.eml")["content"], "email");
+    assert_eq!(member(zip, "msg.eml!report.csv")["sha256"], rec["sha256"]);
+
+    let mbox = file(&report, "unwrap/mail.mbox");
+    assert_eq!(mbox["content"], "mbox");
+    for n in 1..=3 {
+        assert_eq!(member(mbox, &format!("message {n}"))["content"], "email");
+        assert_eq!(
+            member(mbox, &format!("message {n}!part1.txt"))["status"],
+            "scanned"
+        );
+    }
+    assert_eq!(file(&report, "unwrap/mail_gb2312.eml")["findings"], 5);
+
+    // A message with a broken base64 part: listed as an error, the rest scanned.
+    let broken = file(&report, "unwrap/mail_broken.eml");
+    assert_eq!(broken["status"], "error");
+    assert!(broken["reason"].as_str().unwrap().contains("notes.txt"));
+    assert_eq!(member(broken, "notes.txt")["status"], "error");
+    assert_eq!(member(broken, "part2.txt")["findings"], 1);
+
+    for f in report["findings"].as_array().unwrap() {
+        let v = f["value"].as_str().unwrap();
+        assert!(
+            !v.contains("mail.example.com"),
+            "a message identifier reported: {v}"
+        );
+    }
+}
+
+/// Text, CSV, logs, JSON and SQL are never taken for e-mail, whatever headers they quote.
+#[test]
+fn only_messages_are_taken_for_e_mail() {
+    let (_, report) = scan_json(&["testdata"]);
+    for f in report["files"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap();
+        let mail = path.contains("unwrap/mail") && !path.ends_with(".zip");
+        let content = f["content"].as_str().unwrap();
+        assert_eq!(
+            matches!(content, "email" | "mbox"),
+            mail,
+            "{path} read as {content}"
+        );
+    }
+}
+
+/// A message larger than the member size limit is not parsed: skipped with the limit,
+/// its first bytes scanned as text.
+#[test]
+fn an_oversized_message_is_skipped_at_the_limit() {
+    let (_, report) = scan_json(&[
+        "--max-decompressed-size",
+        "1000",
+        "testdata/unwrap/mail_utf8.eml",
+    ]);
+    let rec = &report["files"][0];
+    assert_eq!(rec["status"], "skipped");
+    assert!(rec["reason"]
+        .as_str()
+        .unwrap()
+        .contains("limit: message larger than 1000"));
+    assert!(rec["findings"].as_u64().unwrap() > 0);
 }

@@ -65,6 +65,7 @@ static SPEC: KindSpec = KindSpec {
     rank: 0,
     find: Finder::Range(candidates),
     optional: true,
+    ceiling: Confidence::High,
     mask: Mask::Address,
     revealing: &[],
     check: Check {
