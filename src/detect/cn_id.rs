@@ -212,6 +212,28 @@ fn num(s: &[u8]) -> u32 {
     s.iter().fold(0, |a, d| a * 10 + u32::from(d - b'0'))
 }
 
+/// The division code (its status and region) and the birth date that begin the digits
+/// `b` of an ID (`legacy`: a 15-digit one, with a 2-digit year), checked against `today`.
+/// `b` holds at least the 14 (legacy: 12) digits they take.
+pub fn division_and_birth(
+    b: &[u8],
+    legacy: bool,
+    today: Date,
+) -> Result<(u32, DivisionStatus, String, Date), Rejection> {
+    let code = num(&b[..6]);
+    let (status, region) = division_status(code).ok_or(Rejection::DivisionCode)?;
+    let (year, month, day) = if legacy {
+        (1900 + num(&b[6..8]) as i32, num(&b[8..10]), num(&b[10..12]))
+    } else {
+        (num(&b[6..10]) as i32, num(&b[10..12]), num(&b[12..14]))
+    };
+    let birth = Date::new(year, month, day).ok_or(Rejection::BirthDate)?;
+    if birth > today {
+        return Err(Rejection::FutureBirthDate);
+    }
+    Ok((code, status, region, birth))
+}
+
 /// Validates an 18-character or legacy 15-digit number against `today`.
 pub fn validate(value: &str, today: Date) -> Result<IdInfo, Rejection> {
     let b = value.as_bytes();
@@ -227,17 +249,7 @@ pub fn validate(value: &str, today: Date) -> Result<IdInfo, Rejection> {
     if !(legacy || b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x') {
         return Err(Rejection::Character);
     }
-    let code = num(&b[..6]);
-    let (status, region) = division_status(code).ok_or(Rejection::DivisionCode)?;
-    let (year, month, day) = if legacy {
-        (1900 + num(&b[6..8]) as i32, num(&b[8..10]), num(&b[10..12]))
-    } else {
-        (num(&b[6..10]) as i32, num(&b[10..12]), num(&b[12..14]))
-    };
-    let birth = Date::new(year, month, day).ok_or(Rejection::BirthDate)?;
-    if birth > today {
-        return Err(Rejection::FutureBirthDate);
-    }
+    let (code, status, region, birth) = division_and_birth(b, legacy, today)?;
     if !legacy {
         let check = mod11_2_check_char(&b[..17]).ok_or(Rejection::Character)?;
         if check != b[17].to_ascii_uppercase() {

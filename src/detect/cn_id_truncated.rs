@@ -10,7 +10,7 @@
 
 use serde_json::json;
 
-use super::cn_id::{division_status, BIRTH_YEAR};
+use super::cn_id::{self, BIRTH_YEAR};
 use super::digits::{Buf, Run};
 use super::float;
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
@@ -72,27 +72,18 @@ impl Rejection {
     }
 }
 
-fn num(s: &str) -> u32 {
-    s.bytes().fold(0, |a, d| a * 10 + u32::from(d - b'0'))
-}
-
 /// Validates the `kept` digits of a number of `digits` digits: its details, or why it
 /// holds no ID.
 pub fn validate(kept: &str, digits: usize, today: Date) -> Result<Details, Rejection> {
     if digits != 18 || kept.len() < 14 || !kept.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Rejection::Length);
     }
-    let code = num(&kept[..6]);
-    let (status, region) = division_status(code).ok_or(Rejection::DivisionCode)?;
-    let (year, month, day) = (
-        num(&kept[6..10]) as i32,
-        num(&kept[10..12]),
-        num(&kept[12..14]),
-    );
-    let birth = Date::new(year, month, day).ok_or(Rejection::BirthDate)?;
-    if birth > today {
-        return Err(Rejection::FutureBirthDate);
-    }
+    let (_, status, region, birth) = cn_id::division_and_birth(kept.as_bytes(), false, today)
+        .map_err(|r| match r {
+            cn_id::Rejection::DivisionCode => Rejection::DivisionCode,
+            cn_id::Rejection::FutureBirthDate => Rejection::FutureBirthDate,
+            _ => Rejection::BirthDate,
+        })?;
     let mut d = Details::with_capacity(8);
     d.insert("division_code", json!(&kept[..6]));
     if !region.is_empty() {
