@@ -7,7 +7,7 @@
 //! base64), use one alphabet, and decode to UTF-8 text without control characters; its
 //! first bytes are tried before the rest, so an image in a data URI costs little.
 
-use base64::alphabet::{Alphabet, STANDARD, URL_SAFE};
+use base64::alphabet::{STANDARD, URL_SAFE};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 
@@ -135,10 +135,16 @@ pub fn next_run(src: &[u8], from: usize, end: usize) -> Option<std::ops::Range<u
             }
         }
         let inside = !below & ((1u64 << last) - 1);
-        if cover & gz & inside != 0 {
-            if let Ok(run) = scan_bytes(src, i + first + 1, i + last + 1, (i + first + 1, false)) {
-                return Some(run);
-            }
+        // The first such run holding a letter g-z holds the lowest bit of `cover & gz`
+        // inside; it reaches from just after the byte outside before that bit to the
+        // byte outside after it.
+        let hits = cover & gz & inside;
+        if hits != 0 {
+            let g = hits.trailing_zeros();
+            let before = outside & ((1u64 << g) - 1);
+            let after = outside & !((2u64 << g) - 1);
+            let from = 64 - before.leading_zeros() as usize;
+            return Some(i + from..i + after.trailing_zeros() as usize);
         }
         state = (i + last + 1, last < 63 && gz >> (last + 1) != 0);
         i += 64;
@@ -149,13 +155,13 @@ pub fn next_run(src: &[u8], from: usize, end: usize) -> Option<std::ops::Range<u
     }
 }
 
-/// The engine for `alphabet`, lenient about padding and trailing bits.
-fn engine(alphabet: &Alphabet) -> GeneralPurpose {
-    let config = GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(true);
-    GeneralPurpose::new(alphabet, config)
-}
+/// Lenient about padding and trailing bits.
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+    .with_decode_allow_trailing_bits(true);
+/// The decoders of the two alphabets, built once (building one fills its tables).
+static STANDARD_ENGINE: GeneralPurpose = GeneralPurpose::new(&STANDARD, LENIENT);
+static URL_SAFE_ENGINE: GeneralPurpose = GeneralPurpose::new(&URL_SAFE, LENIENT);
 
 /// True if `b` is UTF-8 text (a character cut off at its end allowed) with letters or
 /// digits, no control characters but tabs and line breaks, and at most one character in
@@ -176,6 +182,21 @@ fn text_len(b: &[u8]) -> Option<usize> {
     }
     // Random bytes that happen to be UTF-8 are mostly letters of other scripts.
     (all > 0 && odd * 32 <= all && s.chars().any(char::is_alphanumeric)).then_some(s.len())
+}
+
+/// True if `b` may begin UTF-8 text: valid (a character cut off at its end allowed),
+/// without control characters but tabs and line breaks.
+fn may_be_text(b: &[u8]) -> bool {
+    let valid = match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => return false,
+    };
+    valid
+        .chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// True for the characters text with personal data is written in: ASCII, Latin-1,
@@ -208,20 +229,33 @@ pub fn run(
     let url_safe = chars.iter().any(|c| matches!(c, b'-' | b'_'));
     let engine = match (standard, url_safe) {
         (true, true) => return None,
-        (false, true) => engine(&URL_SAFE),
-        _ => engine(&STANDARD),
+        (false, true) => &URL_SAFE_ENGINE,
+        _ => &STANDARD_ENGINE,
     };
     let shifts: &[usize] = if aligned { &[0] } else { &[0, 1, 2, 3] };
-    let mut out = Vec::new();
+    // The head is decoded on the stack: most runs tried are not base64 of text.
+    let mut head_out = [0u8; HEAD / 4 * 3];
     let shift = shifts.iter().copied().find(|&s| {
+        // Two quartets first: the first bytes of most runs that are not text (paths,
+        // identifiers, images) are already no UTF-8 text.
+        let probe = &chars[s..(s + 8).min(chars.len())];
+        let probe = &probe[..probe.len() / 4 * 4];
+        let mut first = [0u8; 6];
+        if !engine
+            .decode_slice(probe, &mut first)
+            .is_ok_and(|n| may_be_text(&first[..n]))
+        {
+            return false;
+        }
         let head = &chars[s..(s + HEAD).min(chars.len())];
         let head = &head[..head.len() / 4 * 4];
-        out.clear();
-        engine.decode_vec(head, &mut out).is_ok() && text_len(&out).is_some_and(|n| n > 0)
+        engine
+            .decode_slice(head, &mut head_out)
+            .is_ok_and(|n| text_len(&head_out[..n]).is_some_and(|t| t > 0))
     })?;
     let body = &chars[shift..];
     let body = &body[..body.len() - usize::from(body.len() % 4 == 1)];
-    out.clear();
+    let mut out = Vec::new();
     engine.decode_vec(body, &mut out).ok()?;
     let n = text_len(&out)?;
     let start = run.start + shift;

@@ -259,8 +259,8 @@ struct Hit {
 }
 
 /// Finds, in order, the places in a range of text where an escape may begin: the next
-/// `%`, `\`, `&` (one `memchr3`), the next `=`, `+` (one `memchr2`) and the next base64
-/// run, each looked for again only once passed.
+/// `%`, `\`, `&` (one `memchr3` iterator), the next `=`, `+` (one `memchr2` iterator) and
+/// the next base64 run, each looked for again only once passed.
 struct Finder<'a> {
     src: &'a [u8],
     end: usize,
@@ -268,6 +268,8 @@ struct Finder<'a> {
     /// Where decoding starts, and whether that begins the input (or a decoded run).
     start: usize,
     at_start: bool,
+    hits3: memchr::Memchr3<'a>,
+    hits2: memchr::Memchr2<'a>,
     next3: Option<usize>,
     next2: Option<usize>,
     next_run: Option<Range<usize>>,
@@ -277,30 +279,24 @@ struct Finder<'a> {
 
 impl<'a> Finder<'a> {
     fn new(src: &'a [u8], range: Range<usize>, at_start: bool) -> Finder<'a> {
+        let within = &src[range.clone()];
         let mut f = Finder {
             src,
             end: range.end,
             at: range.start,
             start: range.start,
             at_start,
+            hits3: memchr::memchr3_iter(b'%', b'\\', b'&', within),
+            hits2: memchr::memchr2_iter(b'=', b'+', within),
             next3: None,
             next2: None,
             next_run: None,
             query: None,
         };
-        f.next3 = f.find3(range.start);
-        f.next2 = f.find2(range.start);
+        f.next3 = f.hits3.next().map(|i| range.start + i);
+        f.next2 = f.hits2.next().map(|i| range.start + i);
         f.next_run = base64::next_run(src, range.start, range.end);
         f
-    }
-
-    fn find3(&self, from: usize) -> Option<usize> {
-        memchr::memchr3(b'%', b'\\', b'&', &self.src[from.min(self.end)..self.end])
-            .map(|i| from + i)
-    }
-
-    fn find2(&self, from: usize) -> Option<usize> {
-        memchr::memchr2(b'=', b'+', &self.src[from.min(self.end)..self.end]).map(|i| from + i)
     }
 
     /// False for a `=` that cannot begin quoted-printable (`key=value`): one that is
@@ -320,11 +316,14 @@ impl<'a> Finder<'a> {
     }
 
     fn next(&mut self) -> Option<Hit> {
-        if self.next3.is_some_and(|p| p < self.at) {
-            self.next3 = self.find3(self.at);
+        while self.next3.is_some_and(|p| p < self.at) {
+            self.next3 = self.hits3.next().map(|i| self.start + i);
         }
-        while let Some(p) = self.next2.filter(|&p| p < self.at || !self.may_begin(p)) {
-            self.next2 = self.find2(self.at.max(p + 1));
+        while self
+            .next2
+            .is_some_and(|p| p < self.at || !self.may_begin(p))
+        {
+            self.next2 = self.hits2.next().map(|i| self.start + i);
         }
         if self.next_run.as_ref().is_some_and(|r| r.start < self.at) {
             self.next_run = base64::next_run(self.src, self.at, self.end);
