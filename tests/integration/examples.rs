@@ -197,7 +197,9 @@ fn kubernetes_job_commands_run_as_written() {
 }
 
 /// A stand-in for `ssh HOST COMMAND`: logs its arguments, drops its options and the host,
-/// and runs the command from `$HOME`, the login folder, as sshd would.
+/// and runs the command from `$HOME`, the login folder, with `SHELL` set to the login shell,
+/// as sshd would (GNU parallel's remote wrapper runs each job with `$SHELL`; CI runs the tests
+/// with no `SHELL` in their environment).
 const FAKE_SSH: &str = r#"#!/bin/sh
 printf '%s\n' "$*" >> "$FAKE_SSH_LOG"
 while [ $# -gt 0 ]; do
@@ -210,6 +212,8 @@ done
 shift
 [ "${1:-}" = "--" ] && shift
 cd "$HOME" || exit 255
+SHELL=$(getent passwd "$(id -u)" | cut -d: -f7)
+export SHELL="${SHELL:-/bin/sh}"
 exec sh -c "$*"
 "#;
 
