@@ -5,11 +5,21 @@
 //! column. Lines and columns are counted by a [`Position`] moved forward from candidate
 //! to candidate, so text is walked once however many items it holds.
 
+use std::cell::RefCell;
+use std::ops::Range;
+
+use crate::detect::context::FileContext;
 use crate::detect::digits::Buf;
-use crate::detect::Candidate;
+use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Context, Finding};
 
+use super::escape::Unescaped;
 use super::ReadOptions;
+
+thread_local! {
+    /// A text with its escapes undone, reused across the windows a thread scans.
+    static UNESCAPED: RefCell<Unescaped> = RefCell::new(Unescaped::default());
+}
 
 /// A position in text met in order: where it is, the line breaks passed since it started,
 /// and the characters since the last line break (or since it started, if none).
@@ -86,6 +96,46 @@ pub(super) fn findings(
             f
         })
         .collect()
+}
+
+/// The findings of the items of `b` that start inside `own`, read by `det` with the
+/// escapes of `b` undone (the text as it is if it holds none); `pos` is moved through
+/// `b.bytes`. `at(start, end, encoding)` says where the item at `start..end` of `b.bytes`
+/// lies, read as `encoding` (`base`, or the layers undone written after it).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn detect(
+    det: &dyn Matcher,
+    b: Buf,
+    own: Range<usize>,
+    fcx: &FileContext,
+    opts: &ReadOptions,
+    pos: &mut Position,
+    base: &'static str,
+    at: impl Fn(usize, usize, &'static str) -> Place,
+) -> Vec<Finding> {
+    UNESCAPED.with(|cell| {
+        let mut u = cell.borrow_mut();
+        if !u.undo(b.bytes, b.at_start) {
+            let candidates = det.scan(b, own, fcx);
+            return findings(candidates, &b, opts, pos, b.bytes, |c| {
+                at(c.start, c.end, base)
+            });
+        }
+        // Escapes undone: the detectors read the decoded text; offsets, lines and
+        // columns are those of the escapes in `b`.
+        let u = &*u;
+        let d = Buf {
+            bytes: &u.text,
+            ..b
+        };
+        let own_d = u.map.text(own.start)..u.map.text(own.end);
+        let candidates = det.scan(d, own_d, fcx);
+        findings(candidates, &d, opts, pos, b.bytes, |c| {
+            let layers = u.layers(c.start..c.end);
+            let encoding = layers.map_or(base, |l| l.name(base));
+            at(u.map.raw(c.start), u.map.raw_end(c.end), encoding)
+        })
+    })
 }
 
 /// A finding from a candidate found in `b`, at `offset` in the raw bytes, `length` raw

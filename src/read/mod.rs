@@ -36,7 +36,7 @@ use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Confidence, Finding, KindSet};
 use crate::suppress::marker::{mark_allowed, marker_lines};
 use encoding::{Encoding, TextMap};
-use found::{findings, Place, Position};
+use found::{detect, Place, Position};
 use pass::scan_source;
 use source::Source;
 
@@ -178,16 +178,24 @@ pub fn scan_text(
     let to_raw = |t: usize| map.map_or(t, |m| m.raw(t));
     let to_raw_end = |t: usize| map.map_or(t, |m| m.raw_end(t));
     let mut pos = Position::at(0);
-    let candidates = det.scan(b, 0..text.len(), &fcx);
-    let mut found = findings(candidates, &b, &opts, &mut pos, text, |c| {
-        let start = to_raw(c.start);
-        Place {
-            at: c.start,
-            offset: start as u64,
-            length: to_raw_end(c.end) - start,
-            encoding: encoding.name(),
-        }
-    });
+    let mut found = detect(
+        det,
+        b,
+        0..text.len(),
+        &fcx,
+        &opts,
+        &mut pos,
+        encoding.name(),
+        |start, end, encoding| {
+            let raw = to_raw(start);
+            Place {
+                at: start,
+                offset: raw as u64,
+                length: to_raw_end(end) - raw,
+                encoding,
+            }
+        },
+    );
     let marks = marker_lines(text, 0..text.len(), 0, &found);
     mark_allowed(&mut found, &marks);
     for f in &mut found {

@@ -7,7 +7,7 @@ use crate::detect::digits::Buf;
 use crate::evidence::Finding;
 
 use super::encoding::{decode, Encoding, TextMap};
-use super::found::finding;
+use super::found::{detect, Place, Position};
 use super::windows::{BatchScan, Span};
 
 /// True if `b` may hold an item in UTF-16LE: two ASCII digits in a row (`1\0 3\0`) or an
@@ -53,15 +53,31 @@ pub(super) fn find(
             at_start: false,
             at_end: w.at_end,
         };
-        for c in scan.det.scan(b, own, scan.fcx) {
-            if !scan.opts.keeps(&c) {
-                continue;
-            }
-            let at = start + map.raw(c.start);
-            let length = start + map.raw_end(c.end) - at;
-            let line = memchr::memchr_iter(b'\n', &buf[w.ws..at]).count() as u64;
-            let off = base + at as u64;
-            found.push(finding(c, &b, off, length, line, Encoding::Utf16Le.name()));
+        let mut pos = Position::at(own.start);
+        let utf16 = detect(
+            scan.det,
+            b,
+            own,
+            scan.fcx,
+            scan.opts,
+            &mut pos,
+            Encoding::Utf16Le.name(),
+            |s, e, encoding| {
+                let at = start + map.raw(s);
+                Place {
+                    at: s,
+                    offset: base + at as u64,
+                    length: start + map.raw_end(e) - at,
+                    encoding,
+                }
+            },
+        );
+        for mut f in utf16 {
+            // Lines are those of the binary data (its line feed bytes); columns unknown.
+            let at = (f.offset - base) as usize;
+            f.line = memchr::memchr_iter(b'\n', &buf[w.ws..at.max(w.ws)]).count() as u64;
+            f.column = 0;
+            found.push(f);
         }
     }
     found.sort_by_key(|f| (f.offset, f.kind));
@@ -96,6 +112,23 @@ mod tests {
             (at_even as u64, (1, 0), "li@qq.com".to_string()),
         ];
         assert_eq!(found, want);
+        assert_eq!(values(&bin, 64, 100, true), want);
+    }
+
+    #[test]
+    fn escapes_in_utf16le_text_inside_binary_data_are_undone() {
+        let mut bin: Vec<u8> = (0..600u32)
+            .flat_map(|i| [0u8, (i % 7) as u8, 0xD0])
+            .collect();
+        let at = bin.len() + 2 * "form: email=".len();
+        bin.extend(
+            "form: email=li%40qq.com&x=1\u{0}"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        bin.extend([0u8, 3, 0]);
+        let want = vec![(at as u64, (1, 0), "li@qq.com".to_string())];
+        assert_eq!(values(&bin, 1 << 20, 1 << 20, false), want);
         assert_eq!(values(&bin, 64, 100, true), want);
     }
 }

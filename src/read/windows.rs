@@ -19,15 +19,12 @@ use crate::evidence::Finding;
 use crate::suppress::marker::{mark_allowed, marker_lines};
 
 use super::encoding::{decode, Encoding, TextMap};
-use super::escape::Unescaped;
-use super::found::{findings, Place, Position};
+use super::found::{detect, Place, Position};
 use super::{utf16, Flush, ReadOptions, FLUSH_AT};
 
 thread_local! {
     /// Decoded text and its map, reused across the windows a thread scans.
     static DECODED: RefCell<(Vec<u8>, TextMap)> = RefCell::new((Vec::new(), TextMap::default()));
-    /// The window's text with its escapes undone, reused likewise.
-    static UNESCAPED: RefCell<Unescaped> = RefCell::new(Unescaped::default());
 }
 
 /// The windows of `window` bytes that cover `from..to`, the last one shorter if need be.
@@ -153,29 +150,16 @@ impl BatchScan<'_> {
                 encoding,
             }
         };
-        let mut found = UNESCAPED.with(|cell| {
-            let mut u = cell.borrow_mut();
-            if !u.undo(bytes, at_start) {
-                let candidates = self.det.scan(b, own.clone(), self.fcx);
-                return findings(candidates, &b, self.opts, &mut pos, bytes, |c| {
-                    at(c.start, c.end, enc.name())
-                });
-            }
-            // Escapes undone: the detectors read the decoded text; offsets, lines and
-            // columns are those of the escapes in the window's text.
-            let u = &*u;
-            let d = Buf {
-                bytes: &u.text,
-                ..b
-            };
-            let own_d = u.map.text(own.start)..u.map.text(own.end);
-            let candidates = self.det.scan(d, own_d, self.fcx);
-            findings(candidates, &d, self.opts, &mut pos, bytes, |c| {
-                let layers = u.layers(c.start..c.end);
-                let encoding = layers.map_or(enc.name(), |l| l.name(enc.name()));
-                at(u.map.raw(c.start), u.map.raw_end(c.end), encoding)
-            })
-        });
+        let mut found = detect(
+            self.det,
+            b,
+            own.clone(),
+            self.fcx,
+            self.opts,
+            &mut pos,
+            enc.name(),
+            at,
+        );
         pos.advance_to(bytes, own.end);
         let lines = pos.line;
         let marks = marker_lines(bytes, own, lines, &found);

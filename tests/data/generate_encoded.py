@@ -22,7 +22,9 @@ import json
 import os
 import quopri
 import random
+import sqlite3
 import sys
+import tempfile
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -194,6 +196,42 @@ def notes_qp(n):
     return raw, text
 
 
+def app_sqlite(n):
+    """An app's SQLite database whose cells hold escaped text: a JSON column written with
+    ensure_ascii and a URL-encoded form column (read through the database's records, not
+    as lines of a file)."""
+    rows = []
+    for i in range(n):
+        rec = person()
+        payload = json.dumps({k: v for k, v, _, _ in rec[1::2]})
+        form = urllib.parse.urlencode({k: v for k, v, _, _ in rec[0::2]})
+        rows.append((rec, payload, form))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "app.sqlite")
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, payload TEXT, form TEXT)")
+        db.executemany("INSERT INTO events (payload, form) VALUES (?, ?)",
+                       [(p, f) for _, p, f in rows])
+        db.commit()
+        db.close()
+        with open(path, "rb") as f:
+            raw = f.read()
+    plain = ""
+    for rec, payload, form in rows:
+        for cell, part in ((payload, rec[1::2]), (form, rec[0::2])):
+            cell_bytes = cell.encode("ascii")
+            at = raw.index(cell_bytes)
+            assert raw.count(cell_bytes) == 1
+            for key, written, kind, value in items(part):
+                if cell is payload:
+                    k = cell.index(f'"{key}": "') + len(key) + 5
+                else:
+                    k = cell.index(f"{key}=") + len(key) + 1
+                truth("encoded/app.sqlite", kind, value, at + k)
+        plain += plain_line(rec)
+    return raw, plain
+
+
 def main():
     enc_dir = os.path.join(ROOT, "testdata", "encoded")
     plain_dir = os.path.join(HERE, "encoded_plain")
@@ -206,6 +244,7 @@ def main():
         "requests.log": requests_log(30),
     }
     fixtures["notes.txt"] = notes_qp(10)
+    fixtures["app.sqlite"] = app_sqlite(12)
     for name, (data, twin) in fixtures.items():
         with open(os.path.join(enc_dir, name), "wb") as f:
             f.write(data)

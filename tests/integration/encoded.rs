@@ -86,7 +86,7 @@ fn encoded_files_give_the_same_items_as_their_plain_twins() {
     };
     let encoded = per_file(scan("testdata/encoded", &[]));
     let plain = per_file(scan("tests/data/encoded_plain", &[]));
-    assert_eq!(encoded.len(), 5);
+    assert_eq!(encoded.len(), 6);
     assert_eq!(encoded, plain);
 }
 
@@ -119,6 +119,12 @@ fn findings_name_the_layers_undone() {
         layers("notes.txt", "cn_address"),
         set(&["utf-8>quoted_printable"])
     );
+    // Values of a database's records are unescaped too.
+    assert_eq!(
+        layers("app.sqlite", "cn_address"),
+        set(&["binary>json_escape"])
+    );
+    assert_eq!(layers("app.sqlite", "cn_id"), set(&["binary"]));
 }
 
 #[test]

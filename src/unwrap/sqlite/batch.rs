@@ -136,9 +136,9 @@ impl<'a, 'u> Batches<'a, 'u> {
                 n as u32
             };
             f.offset = start;
-            // `scan_text` counts lines in the text built here: not the file's.
+            // `scan_text` counts lines in the text built here: not the file's. Its
+            // encoding is `binary`, with the escapes undone in the value if any.
             f.line = 0;
-            f.encoding = "binary";
             let column = self.schema.column_name(field.page, field.column);
             f.details.insert(
                 "sqlite",
