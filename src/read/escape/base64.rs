@@ -11,7 +11,7 @@ use base64::alphabet::{STANDARD, URL_SAFE};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
 
-use super::{Layer, Layers, Staged, MAX_DEPTH};
+use super::{Layers, Staged, MAX_DEPTH};
 
 /// The shortest run decoded: 16 characters, 12 bytes.
 pub const MIN_RUN: usize = 16;
@@ -211,54 +211,44 @@ fn common(c: char) -> bool {
         | '\u{ff00}'..='\u{ffef}')
 }
 
+/// How many slashes of a run are tried as the start of a token (`/callback/eyJ…`).
+const SLASHES: usize = 4;
+
 /// Decodes the run `run` of `src`, which begins on a quartet if `aligned`, into `staged`
-/// (one piece per quartet, mapped to its first character). Returns the end of the run
-/// with its padding, or `None` if it is not base64 of text.
+/// (one piece per quartet, mapped to its first character). If the run is not base64 of
+/// text from its start, it is tried from just after each of its first [`SLASHES`] slashes
+/// (a token at the end of a path). Returns where the base64 begins and where it ends with
+/// its padding, or `None` if it is not base64 of text.
 pub fn run(
     src: &[u8],
     run: std::ops::Range<usize>,
     aligned: bool,
     layers: Layers,
     staged: &mut Staged,
-) -> Option<(usize, Layer)> {
-    let chars = &src[run.clone()];
+) -> Option<(usize, usize)> {
     if layers.depth() >= MAX_DEPTH {
         return None;
     }
-    let standard = chars.iter().any(|c| matches!(c, b'+' | b'/'));
-    let url_safe = chars.iter().any(|c| matches!(c, b'-' | b'_'));
-    let engine = match (standard, url_safe) {
-        (true, true) => return None,
-        (false, true) => &URL_SAFE_ENGINE,
-        _ => &STANDARD_ENGINE,
-    };
-    let shifts: &[usize] = if aligned { &[0] } else { &[0, 1, 2, 3] };
-    // The head is decoded on the stack: most runs tried are not base64 of text.
-    let mut head_out = [0u8; HEAD / 4 * 3];
-    let shift = shifts.iter().copied().find(|&s| {
-        // Two quartets first: the first bytes of most runs that are not text (paths,
-        // identifiers, images) are already no UTF-8 text.
-        let probe = &chars[s..(s + 8).min(chars.len())];
-        let probe = &probe[..probe.len() / 4 * 4];
-        let mut first = [0u8; 6];
-        if !engine
-            .decode_slice(probe, &mut first)
-            .is_ok_and(|n| may_be_text(&first[..n]))
-        {
-            return false;
-        }
-        let head = &chars[s..(s + HEAD).min(chars.len())];
-        let head = &head[..head.len() / 4 * 4];
-        engine
-            .decode_slice(head, &mut head_out)
-            .is_ok_and(|n| text_len(&head_out[..n]).is_some_and(|t| t > 0))
-    })?;
-    let body = &chars[shift..];
+    let chars = &src[run.clone()];
+    let whole = engine(chars);
+    let after_slashes = memchr::memchr_iter(b'/', chars)
+        .take(SLASHES)
+        .map(|i| i + 1)
+        .filter(|&i| chars.len() - i >= MIN_RUN);
+    let (from, shift, engine) = std::iter::once((0, aligned))
+        .chain(after_slashes.map(|i| (i, true)))
+        .find_map(|(from, aligned)| {
+            let rest = &chars[from..];
+            // A run in one alphabet is in it from any slash on; a mixed one may not be.
+            let engine = whole.or_else(|| engine(rest))?;
+            Some((from, text_shift(rest, aligned, engine)?, engine))
+        })?;
+    let body = &chars[from + shift..];
     let body = &body[..body.len() - usize::from(body.len() % 4 == 1)];
     let mut out = Vec::new();
     engine.decode_vec(body, &mut out).ok()?;
     let n = text_len(&out)?;
-    let start = run.start + shift;
+    let start = run.start + from + shift;
     for (k, quartet) in out[..n].chunks(3).enumerate() {
         staged.push(quartet, start + 4 * k, 0);
     }
@@ -267,7 +257,79 @@ pub fn run(
         .take(2)
         .take_while(|&&c| c == b'=')
         .count();
-    Some((run.end + pad, Layer::Base64))
+    Some((start, run.end + pad))
+}
+
+/// The decoder of the alphabet `chars` are written in, or `None` if they mix the two.
+fn engine(chars: &[u8]) -> Option<&'static GeneralPurpose> {
+    let (mut standard, mut url_safe) = (false, false);
+    for &c in chars {
+        standard |= matches!(c, b'+' | b'/');
+        url_safe |= matches!(c, b'-' | b'_');
+    }
+    match (standard, url_safe) {
+        (true, true) => None,
+        (false, true) => Some(&URL_SAFE_ENGINE),
+        _ => Some(&STANDARD_ENGINE),
+    }
+}
+
+/// True for a character that may begin the base64 of UTF-8 text (its first six bits
+/// begin an ASCII byte or a lead byte: not `g`-`v`, `+`, `/`, `-` or `_`).
+fn may_begin_text(c: u8) -> bool {
+    c.is_ascii_uppercase() || matches!(c, b'a'..=b'f' | b'w'..=b'z' | b'0'..=b'9')
+}
+
+/// The six bits each character of either alphabet stands for, 0xFF for other bytes.
+static SEXTET: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut v = 0;
+    while v < 64 {
+        t[STANDARD_CHARS[v] as usize] = v as u8;
+        v += 1;
+    }
+    t[b'-' as usize] = 62;
+    t[b'_' as usize] = 63;
+    t
+};
+const STANDARD_CHARS: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The six bytes the first two quartets of `chars` stand for (or fewer, if it is
+/// shorter), a cheap first look before a run is decoded.
+fn first_bytes(chars: &[u8]) -> ([u8; 6], usize) {
+    let mut out = [0u8; 6];
+    let quartets = (chars.len() / 4).min(2);
+    for q in 0..quartets {
+        let v = |k: usize| u32::from(SEXTET[chars[4 * q + k] as usize] & 63);
+        let n = v(0) << 18 | v(1) << 12 | v(2) << 6 | v(3);
+        out[3 * q..3 * q + 3].copy_from_slice(&n.to_be_bytes()[1..]);
+    }
+    (out, 3 * quartets)
+}
+
+/// How many characters from the start of `chars` their first quartet begins (0 if
+/// `aligned`, else the first of 0-3 that works) if the run's first bytes decode to text.
+fn text_shift(chars: &[u8], aligned: bool, engine: &GeneralPurpose) -> Option<usize> {
+    let shifts: &[usize] = if aligned { &[0] } else { &[0, 1, 2, 3] };
+    // The head is decoded on the stack: most runs tried are not base64 of text.
+    let mut head_out = [0u8; HEAD / 4 * 3];
+    shifts.iter().copied().find(|&s| {
+        if !chars.get(s).is_some_and(|&c| may_begin_text(c)) {
+            return false;
+        }
+        // Two quartets first: the first bytes of most runs that are not text (paths,
+        // identifiers, images) are already no UTF-8 text.
+        let (first, n) = first_bytes(&chars[s..]);
+        if !may_be_text(&first[..n]) {
+            return false;
+        }
+        let head = &chars[s..(s + HEAD).min(chars.len())];
+        let head = &head[..head.len() / 4 * 4];
+        engine
+            .decode_slice(head, &mut head_out)
+            .is_ok_and(|n| text_len(&head_out[..n]).is_some_and(|t| t > 0))
+    })
 }
 
 #[cfg(test)]
@@ -285,6 +347,39 @@ mod tests {
                 assert_eq!(class, want, "byte {b:#x} at {k}");
                 let beyond = b.is_ascii_alphabetic() && !b.is_ascii_hexdigit();
                 assert_eq!(gz, if beyond { want } else { 0 }, "byte {b:#x} at {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_look_decodes_as_the_engines_do() {
+        let mut r = 7u64;
+        for len in [4, 7, 8, 12] {
+            for _ in 0..500 {
+                let chars: Vec<u8> = (0..len)
+                    .map(|_| {
+                        r = r.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        STANDARD_CHARS[(r >> 58) as usize]
+                    })
+                    .collect();
+                let (got, n) = first_bytes(&chars);
+                let q = (len / 4).min(2) * 4;
+                let want = STANDARD_ENGINE.decode(&chars[..q]).unwrap();
+                assert_eq!(
+                    &got[..n],
+                    &want[..],
+                    "{:?}",
+                    String::from_utf8_lossy(&chars)
+                );
+                let url: Vec<u8> = chars
+                    .iter()
+                    .map(|&c| match c {
+                        b'+' => b'-',
+                        b'/' => b'_',
+                        c => c,
+                    })
+                    .collect();
+                assert_eq!(first_bytes(&url), (got, n));
             }
         }
     }
@@ -325,7 +420,7 @@ mod tests {
         let src = b"eyJwaG9uZSI6IjEzODAwMTM4MDAwIn0=";
         let mut st = Staged::default();
         let got = run(src, 0..31, true, Layers::default(), &mut st);
-        assert_eq!(got, Some((32, Layer::Base64)));
+        assert_eq!(got, Some((0, 32)));
         assert_eq!(st.bytes, br#"{"phone":"13800138000"}"#);
         assert_eq!(st.pieces[1], (3, 4, 0));
 

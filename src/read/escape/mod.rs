@@ -136,7 +136,7 @@ impl Unescaped {
         let mut finder = Finder::new(src, range.clone(), at_start);
         let mut lit = range.start;
         let mut any = false;
-        while let Some(hit) = finder.next() {
+        while let Some(mut hit) = finder.next() {
             staged.clear();
             let got = match hit.what {
                 What::Percent => url::percent(src, hit.at, range.end, staged),
@@ -144,10 +144,13 @@ impl Unescaped {
                 What::Equals => url::quoted_printable(src, hit.at, range.end, staged),
                 What::Backslash => json::escape(src, hit.at, range.end, staged),
                 What::Ampersand => html::reference(src, hit.at, range.end, staged),
-                What::Base64(run, aligned) => {
-                    let decoded = base64::run(src, run.clone(), aligned, lv.layers, staged);
+                What::Base64(ref run, aligned) => {
                     finder.skip_to(run.end);
-                    decoded
+                    base64::run(src, run.clone(), aligned, lv.layers, staged).map(|(start, end)| {
+                        // Base64 after a slash: the path before it is text.
+                        hit.at = start;
+                        (end, Layer::Base64)
+                    })
                 }
             };
             let Some((end, layer)) = got else {

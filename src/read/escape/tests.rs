@@ -48,6 +48,23 @@ fn each_layer_maps_back_to_its_first_raw_byte() {
 }
 
 #[test]
+fn base64_at_the_end_of_a_path_is_undone_and_the_path_kept() {
+    use ::base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let body = r#"{"mobile":"13800138000","addr":"北京市"}"#;
+    for (engine, path) in [(&STANDARD, "/cb/v2/"), (&URL_SAFE_NO_PAD, "/a-b/cb/")] {
+        let b64 = ::base64::Engine::encode(engine, body);
+        let src = format!("GET {path}{b64} HTTP/1.1");
+        let (text, _) = undo(&src).expect("a token after a path");
+        assert_eq!(text, format!("GET {path}{body} HTTP/1.1"));
+        let first = src.find(&b64).unwrap();
+        // `1` is byte 11 of the body: in its fourth quartet.
+        assert_eq!(at(&src, "13800138000").0, first + 11 / 3 * 4);
+    }
+    // A path alone is no base64.
+    assert!(undo("GET /api/v2/items/546244?page=26 status=200").is_none());
+}
+
+#[test]
 fn base64_of_escaped_json_is_undone_layer_by_layer() {
     let inner = r#"{"addr":"\u5317\u4eac","mobile":"13800138000"}"#;
     let b64 = ::base64::Engine::encode(&::base64::engine::general_purpose::STANDARD, inner);
