@@ -232,6 +232,23 @@ def app_sqlite(n):
     return raw, plain
 
 
+def gbk_requests_log(n):
+    """A log of request bodies in GBK (a Chinese client's default) written as base64."""
+    out, plain = b"", ""
+    for i in range(n):
+        rec = person()
+        j = json.dumps({k: v for k, v, _, _ in rec}, ensure_ascii=False).encode("gbk")
+        head = (f"2026-12-05 09:00:{i % 60:02d} INFO  [pay-{i % 4}] c.a.pay.Callback - "
+                f"charset=GBK body=").encode("ascii")
+        start = len(out) + len(head)
+        for key, written, kind, value in items(rec):
+            k = j.index(f'"{key}": "'.encode("gbk")) + len(key) + 5
+            truth("encoded/gbk_requests.log", kind, value, start + k // 3 * 4)
+        out += head + base64.b64encode(j) + b"\n"
+        plain += plain_line(rec)
+    return out, plain
+
+
 def main():
     enc_dir = os.path.join(ROOT, "testdata", "encoded")
     plain_dir = os.path.join(HERE, "encoded_plain")
@@ -245,6 +262,7 @@ def main():
     }
     fixtures["notes.txt"] = notes_qp(10)
     fixtures["app.sqlite"] = app_sqlite(12)
+    fixtures["gbk_requests.log"] = gbk_requests_log(20)
     for name, (data, twin) in fixtures.items():
         with open(os.path.join(enc_dir, name), "wb") as f:
             f.write(data)

@@ -86,7 +86,7 @@ fn encoded_files_give_the_same_items_as_their_plain_twins() {
     };
     let encoded = per_file(scan("testdata/encoded", &[]));
     let plain = per_file(scan("tests/data/encoded_plain", &[]));
-    assert_eq!(encoded.len(), 6);
+    assert_eq!(encoded.len(), 7);
     assert_eq!(encoded, plain);
 }
 
@@ -125,6 +125,11 @@ fn findings_name_the_layers_undone() {
         set(&["binary>json_escape"])
     );
     assert_eq!(layers("app.sqlite", "cn_id"), set(&["binary"]));
+    // Base64 of GBK text is decoded to its characters.
+    assert_eq!(
+        layers("gbk_requests.log", "cn_address"),
+        set(&["utf-8>base64"])
+    );
 }
 
 #[test]

@@ -163,25 +163,87 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
 static STANDARD_ENGINE: GeneralPurpose = GeneralPurpose::new(&STANDARD, LENIENT);
 static URL_SAFE_ENGINE: GeneralPurpose = GeneralPurpose::new(&URL_SAFE, LENIENT);
 
-/// True if `b` is UTF-8 text (a character cut off at its end allowed) with letters or
-/// digits, no control characters but tabs and line breaks, and at most one character in
-/// 32 outside the scripts of [`common`]. Returns the length of its complete characters.
+/// True if `b` is UTF-8 text (a character cut off at its end allowed) that reads as
+/// text ([`reads_as_text`]). Returns the length of its complete characters.
 fn text_len(b: &[u8]) -> Option<usize> {
     let s = match std::str::from_utf8(b) {
         Ok(s) => s,
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&b[..e.valid_up_to()]).ok()?,
         Err(_) => return None,
     };
+    reads_as_text(s).then_some(s.len())
+}
+
+/// True if `b` is GBK or GB18030 text (a character cut off at its end allowed) that
+/// reads as text. Returns the length of its complete characters.
+fn gbk_len(b: &[u8]) -> Option<usize> {
+    fn reads(b: &[u8]) -> bool {
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(b)
+            .is_some_and(|s| reads_as_text(&s))
+    }
+    // Bytes that are UTF-8 are not read as GBK (UTF-8 of other scripts often is GBK).
+    let utf8 = match std::str::from_utf8(b) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    // Chinese text in GBK is almost all punctuation (rows 0xA1-0xA3 of GB2312) and its
+    // 3,755 common characters (rows 0xB0-0xD7); random bytes that happen to be GBK are
+    // mostly not.
+    let (mut pairs, mut common) = (0usize, 0usize);
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] >= 0x81 {
+            pairs += 1;
+            let row = matches!(b[i], 0xA1..=0xA3 | 0xB0..=0xD7);
+            common += usize::from(row && b[i + 1] >= 0xA1);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    if utf8 || pairs == 0 || common * 8 < pairs * 7 {
+        return None;
+    }
+    if reads(b) {
+        Some(b.len())
+    } else {
+        (b.len() > 1 && reads(&b[..b.len() - 1])).then(|| b.len() - 1)
+    }
+}
+
+/// True for text with letters or digits, no control characters but tabs and line
+/// breaks, and at most one character in 32 outside the scripts of [`common`].
+fn reads_as_text(s: &str) -> bool {
     let (mut all, mut odd) = (0usize, 0usize);
     for c in s.chars() {
         if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
-            return None;
+            return false;
         }
         all += 1;
         odd += usize::from(!common(c));
     }
     // Random bytes that happen to be UTF-8 are mostly letters of other scripts.
-    (all > 0 && odd * 32 <= all && s.chars().any(char::is_alphanumeric)).then_some(s.len())
+    all > 0 && odd * 32 <= all && s.chars().any(char::is_alphanumeric)
+}
+
+/// True if `b` may begin Chinese text in GBK: ASCII without control characters but tabs
+/// and line breaks, and characters of GB2312's rows (a lead byte 0xA1-0xF7 and a trail
+/// byte 0xA1-0xFE), or such a lead byte cut off at its end.
+fn may_be_gbk(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0xA1..=0xF7 => match b.get(i + 1) {
+                None => return true,
+                Some(0xA1..=0xFE) => i += 2,
+                Some(_) => return false,
+            },
+            c if c < 0x80 && (c >= 0x20 || matches!(c, b'\t' | b'\n' | b'\r')) => i += 1,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// True if `b` may begin UTF-8 text: valid (a character cut off at its end allowed),
@@ -235,22 +297,32 @@ pub fn run(
         .take(SLASHES)
         .map(|i| i + 1)
         .filter(|&i| chars.len() - i >= MIN_RUN);
-    let (from, shift, engine) = std::iter::once((0, aligned))
+    let (from, shift, charset, engine) = std::iter::once((0, aligned))
         .chain(after_slashes.map(|i| (i, true)))
         .find_map(|(from, aligned)| {
             let rest = &chars[from..];
             // A run in one alphabet is in it from any slash on; a mixed one may not be.
             let engine = whole.or_else(|| engine(rest))?;
-            Some((from, text_shift(rest, aligned, engine)?, engine))
+            let (shift, charset) = text_shift(rest, aligned, engine)?;
+            Some((from, shift, charset, engine))
         })?;
     let body = &chars[from + shift..];
     let body = &body[..body.len() - usize::from(body.len() % 4 == 1)];
     let mut out = Vec::new();
     engine.decode_vec(body, &mut out).ok()?;
-    let n = text_len(&out)?;
     let start = run.start + from + shift;
-    for (k, quartet) in out[..n].chunks(3).enumerate() {
-        staged.push(quartet, start + 4 * k, 0);
+    match charset {
+        Charset::Utf8 => {
+            let n = text_len(&out)?;
+            for (k, quartet) in out[..n].chunks(3).enumerate() {
+                staged.push(quartet, start + 4 * k, 0);
+            }
+        }
+        Charset::Gb18030 => {
+            // One piece per character, at the quartet holding its first byte.
+            let n = gbk_len(&out)?;
+            staged.push_gb18030(&out[..n], |k| start + k / 3 * 4, 0)?;
+        }
     }
     let pad = src[run.end..]
         .iter()
@@ -308,28 +380,57 @@ fn first_bytes(chars: &[u8]) -> ([u8; 6], usize) {
     (out, 3 * quartets)
 }
 
+/// How the bytes of a run are text.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Charset {
+    Utf8,
+    /// GBK or GB18030, where the bytes are not UTF-8.
+    Gb18030,
+}
+
 /// How many characters from the start of `chars` their first quartet begins (0 if
-/// `aligned`, else the first of 0-3 that works) if the run's first bytes decode to text.
-fn text_shift(chars: &[u8], aligned: bool, engine: &GeneralPurpose) -> Option<usize> {
+/// `aligned`, else the first of 0-3 that works) if the run's first bytes decode to text,
+/// and in which charset.
+fn text_shift(chars: &[u8], aligned: bool, engine: &GeneralPurpose) -> Option<(usize, Charset)> {
     let shifts: &[usize] = if aligned { &[0] } else { &[0, 1, 2, 3] };
+    // UTF-8 at any shift before GBK at any: bytes at a wrong shift may happen to be GBK.
+    [Charset::Utf8, Charset::Gb18030]
+        .into_iter()
+        .find_map(|charset| {
+            shifts
+                .iter()
+                .find_map(|&s| text_at(chars, s, charset, engine))
+        })
+}
+
+/// `Some((s, charset))` if the run's characters from `s` on begin text in `charset`.
+fn text_at(
+    chars: &[u8],
+    s: usize,
+    charset: Charset,
+    engine: &GeneralPurpose,
+) -> Option<(usize, Charset)> {
+    // Two quartets first: the first bytes of most runs that are not text (paths,
+    // identifiers, images) are already no UTF-8 or GBK text.
+    let c = *chars.get(s)?;
+    let (first, n) = first_bytes(&chars[s..]);
+    let may = match charset {
+        Charset::Utf8 => may_begin_text(c) && may_be_text(&first[..n]),
+        Charset::Gb18030 => may_be_gbk(&first[..n]),
+    };
+    if !may {
+        return None;
+    }
     // The head is decoded on the stack: most runs tried are not base64 of text.
     let mut head_out = [0u8; HEAD / 4 * 3];
-    shifts.iter().copied().find(|&s| {
-        if !chars.get(s).is_some_and(|&c| may_begin_text(c)) {
-            return false;
-        }
-        // Two quartets first: the first bytes of most runs that are not text (paths,
-        // identifiers, images) are already no UTF-8 text.
-        let (first, n) = first_bytes(&chars[s..]);
-        if !may_be_text(&first[..n]) {
-            return false;
-        }
-        let head = &chars[s..(s + HEAD).min(chars.len())];
-        let head = &head[..head.len() / 4 * 4];
-        engine
-            .decode_slice(head, &mut head_out)
-            .is_ok_and(|n| text_len(&head_out[..n]).is_some_and(|t| t > 0))
-    })
+    let head = &chars[s..(s + HEAD).min(chars.len())];
+    let head = &head[..head.len() / 4 * 4];
+    let n = engine.decode_slice(head, &mut head_out).ok()?;
+    let len = match charset {
+        Charset::Utf8 => text_len(&head_out[..n]),
+        Charset::Gb18030 => gbk_len(&head_out[..n]),
+    };
+    len.is_some_and(|t| t > 0).then_some((s, charset))
 }
 
 #[cfg(test)]

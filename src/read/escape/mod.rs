@@ -68,6 +68,34 @@ impl Staged {
         self.pieces.push((self.bytes.len(), at, stride));
         self.bytes.extend_from_slice(bytes);
     }
+
+    /// Adds the characters of `b`, GBK or GB18030 bytes decoded strictly (none at all if
+    /// any is malformed), each written by the source from `offset(k)` on for its first
+    /// byte `k` (`ascii_stride` source bytes per byte for an ASCII character, else 0).
+    /// Returns how many bytes of `b` were read.
+    fn push_gb18030(
+        &mut self,
+        b: &[u8],
+        offset: impl Fn(usize) -> usize,
+        ascii_stride: u32,
+    ) -> Option<usize> {
+        let s = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(b)?;
+        let mut k = 0;
+        let mut buf = [0u8; 4];
+        for c in s.chars() {
+            let n = if c.is_ascii() {
+                1
+            } else if b.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                4
+            } else {
+                2
+            };
+            let stride = if n == 1 { ascii_stride } else { 0 };
+            self.push(c.encode_utf8(&mut buf).as_bytes(), offset(k), stride);
+            k += n;
+        }
+        Some(k)
+    }
 }
 
 /// Where a level of decoding reads from: the window's text, or the text a base64 run

@@ -65,6 +65,27 @@ fn base64_at_the_end_of_a_path_is_undone_and_the_path_kept() {
 }
 
 #[test]
+fn base64_of_gbk_text_is_decoded_to_its_characters() {
+    let body = "姓名：张三，地址：北京市朝阳区建国路88号，手机：13800138000";
+    let (gbk, _, bad) = encoding_rs::GBK.encode(body);
+    assert!(!bad);
+    let b64 = ::base64::Engine::encode(&::base64::engine::general_purpose::STANDARD, &gbk);
+    let src = format!("2026-12-05 INFO body={b64} took=3ms");
+    let (text, u) = undo(&src).expect("base64 of GBK");
+    assert_eq!(text, format!("2026-12-05 INFO body={body} took=3ms"));
+    let first = src.find(&b64).unwrap();
+    // `北` is written by bytes 18 and 19 of the GBK body: in its seventh quartet.
+    let k = gbk.windows(2).position(|w| w == [0xB1, 0xB1]).unwrap();
+    assert_eq!(k, 18);
+    assert_eq!(at(&src, "北京").0, first + k / 3 * 4);
+    let t = text.find("北").unwrap();
+    assert_eq!(
+        u.layers(t..t + 3).map(|l| l.name("utf-8")),
+        Some("utf-8>base64")
+    );
+}
+
+#[test]
 fn base64_of_escaped_json_is_undone_layer_by_layer() {
     let inner = r#"{"addr":"\u5317\u4eac","mobile":"13800138000"}"#;
     let b64 = ::base64::Engine::encode(&::base64::engine::general_purpose::STANDARD, inner);

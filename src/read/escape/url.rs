@@ -2,8 +2,6 @@
 //! quoted-printable runs (`=E5=BC=A0`, upper case, soft line breaks allowed between them).
 //! The bytes of a run are UTF-8, or GBK/GB18030 where they are not.
 
-use encoding_rs::GB18030;
-
 use super::{Layer, Staged};
 
 /// How far a `+` looks each way for the `=` or `%XX` that makes its token a URL query.
@@ -132,7 +130,7 @@ fn stage(run: &Run, staged: &mut Staged) -> Option<usize> {
             let s = std::str::from_utf8(&b[..e.valid_up_to()]).ok()?;
             stage_utf8(s, &run.offsets, staged)
         }
-        Err(_) => stage_gb18030(b, &run.offsets, staged)?,
+        Err(_) => staged.push_gb18030(b, |k| run.offsets[k], 3)?,
     };
     Some(run.offsets.get(used).copied().unwrap_or(run.end))
 }
@@ -146,26 +144,6 @@ fn stage_utf8(s: &str, offsets: &[usize], staged: &mut Staged) -> usize {
         k += n;
     }
     k
-}
-
-/// GBK and GB18030 bytes, decoded strictly: none at all if any is malformed.
-fn stage_gb18030(b: &[u8], offsets: &[usize], staged: &mut Staged) -> Option<usize> {
-    let s = GB18030.decode_without_bom_handling_and_without_replacement(b)?;
-    let mut k = 0;
-    let mut buf = [0u8; 4];
-    for c in s.chars() {
-        let n = if c.is_ascii() {
-            1
-        } else if b.get(k + 1).is_some_and(u8::is_ascii_digit) {
-            4
-        } else {
-            2
-        };
-        let stride = if n == 1 { 3 } else { 0 };
-        staged.push(c.encode_utf8(&mut buf).as_bytes(), offsets[k], stride);
-        k += n;
-    }
-    Some(k)
 }
 
 /// The token around `at` (the run of characters other than spaces, quotes and angle
