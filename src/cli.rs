@@ -259,7 +259,10 @@ pub struct ScanArgs {
 
 /// `text` with `{}` replaced by the names of the kinds of the registry, joined by `sep`.
 fn kinds_help(text: &str, sep: &str) -> String {
-    let names: Vec<&str> = crate::detect::Kind::ALL.iter().map(|k| k.name()).collect();
+    let names: Vec<&str> = crate::detect::Kind::all()
+        .iter()
+        .map(|k| k.name())
+        .collect();
     text.replace("{}", &names.join(sep))
 }
 

@@ -127,7 +127,7 @@ fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
         .filter(|n| !n.is_empty())
         .map(|n| {
             Kind::from_name(n).ok_or_else(|| {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let known: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
                 format!("unknown type '{n}' (known: {})", known.join(", "))
             })
         })
@@ -393,7 +393,7 @@ fn resolve_keywords(file: &FileView) -> Result<Vec<(Kind, String)>, String> {
     let mut keywords = Vec::new();
     for (name, words) in &file.settings.keywords {
         let kind = Kind::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            let known: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
             file.error(
                 words,
                 &format!(
@@ -599,7 +599,7 @@ impl Config {
             scan: file::EffectiveScan {
                 include: self.include_globs.clone(),
                 exclude: self.exclude_globs.clone(),
-                types: Kind::ALL
+                types: Kind::all()
                     .iter()
                     .filter(|k| self.kinds.contains(**k))
                     .map(|k| k.name().to_string())

@@ -166,7 +166,7 @@ pub fn scan_json(
 
 /// The effective settings: what was looked for, how, and within which limits.
 fn options_json(cfg: &Config) -> Value {
-    let kinds: Vec<&str> = crate::evidence::Kind::ALL
+    let kinds: Vec<&str> = crate::evidence::Kind::all()
         .iter()
         .filter(|k| cfg.kinds.contains(**k))
         .map(|k| k.name())
