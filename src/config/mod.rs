@@ -3,13 +3,16 @@
 
 pub mod file;
 pub mod host;
+pub mod rules;
 
 pub use crate::suppress::Allowlist;
 pub use host::HostInfo;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::{Format, MinConfidence, ScanArgs};
+use crate::detect::custom::Rules;
 use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
@@ -80,8 +83,13 @@ pub struct Config {
     pub include_globs: Vec<String>,
     /// Exclude globs as given (the set is in `walk`).
     pub exclude_globs: Vec<String>,
-    /// Extra context labels by kind.
+    /// Extra context labels by kind (the config's `[keywords]`; the custom rules' keywords
+    /// and columns are the rules').
     pub keywords: Vec<(Kind, String)>,
+    /// Custom rules, if any (their kinds are registered).
+    pub rules: Option<Arc<Rules>>,
+    /// Rule files read besides the config file.
+    pub rule_files: Vec<ConfigSource>,
     /// Allowlisted paths and fingerprints.
     pub allowlist: Allowlist,
     /// The baseline whose findings are suppressed.
@@ -523,6 +531,11 @@ impl Config {
         let empty = file::FileSettings::default();
         let file = FileView::new(loaded.as_ref(), &empty);
 
+        // Custom rules first: their kinds are types the rest may name.
+        let rules = rules::load(loaded.as_ref(), &args.rules)?;
+        if let Some(r) = &rules {
+            r.check_examples()?;
+        }
         let kinds = resolve_kinds(&args, &file)?;
         let min_confidence = resolve_min_confidence(&args, &file)?;
         let threads = resolve_threads(&args);
@@ -575,6 +588,16 @@ impl Config {
             include_globs: globs.include,
             exclude_globs: globs.exclude,
             keywords,
+            rule_files: rules.as_ref().map_or_else(Vec::new, |r| {
+                r.files
+                    .iter()
+                    .map(|(path, sha256)| ConfigSource {
+                        path: path.clone(),
+                        sha256: sha256.clone(),
+                    })
+                    .collect()
+            }),
+            rules: rules.map(|r| r.rules),
             allowlist,
             baseline,
             baseline_path: args.baseline,
