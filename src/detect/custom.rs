@@ -212,7 +212,7 @@ fn kind_of(r: &RuleSpec) -> Kind {
                 r.id
             )),
         },
-        yields: !r.high_priority,
+        tier: if r.high_priority { 2 } else { 0 },
     };
     Kind::of(Box::leak(Box::new(spec)))
 }

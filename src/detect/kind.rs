@@ -45,9 +45,10 @@ pub struct KindSpec {
     pub check: Check,
     /// Its SARIF rule.
     pub rule: Rule,
-    /// True if the kind gives way to every built-in kind in conflicts, whatever the
-    /// lengths (a custom rule without `priority = "high"`).
-    pub yields: bool,
+    /// Its tier in conflicts, decided before lengths and ranks (higher wins): 1 for the
+    /// built-in kinds, 0 for custom rules (they give way to built-in kinds), 2 for custom
+    /// rules with `priority = "high"`.
+    pub tier: u8,
 }
 
 /// Tries the written forms of an item that start at digit run `i` of `runs`.

@@ -362,12 +362,12 @@ impl Detector {
 }
 
 /// Returns true if and only if `a` wins a conflict with `b` (a strict order on distinct
-/// candidates; for identical ones the later in sort order loses). A kind that yields
-/// (a custom rule without high priority) loses to any other.
+/// candidates; for identical ones the later in sort order loses). The kinds' tiers come
+/// first: built-in kinds win over custom rules, unless a rule has high priority.
 fn better(a: &Candidate, b: &Candidate) -> bool {
     let key = |c: &Candidate| {
         let s = c.kind.spec();
-        (!s.yields, c.end - c.start, s.rank, c.confidence)
+        (s.tier, c.end - c.start, s.rank, c.confidence)
     };
     key(a) > key(b)
 }
