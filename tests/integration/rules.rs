@@ -89,6 +89,9 @@ fn rules_find_their_items_in_every_encoding_and_container_at_the_right_offsets()
 #[test]
 fn rule_values_are_masked_without_reveal() {
     let (_, r) = scan_json(&["--config", RULES, FIXTURES]);
+    let rules = &r["scan"]["options"]["custom_rules"];
+    assert_eq!(rules[0]["type"], "custom.acme_employee", "{rules}");
+    assert_eq!(rules[1]["require_context"], true, "{rules}");
     let text = r.to_string();
     for (_, _, value, _) in truth() {
         assert!(!text.contains(&value), "raw {value} in the report");
