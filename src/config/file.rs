@@ -266,6 +266,44 @@ pub struct Effective {
     pub keywords: BTreeMap<String, Vec<String>>,
     /// `[allowlist]`.
     pub allowlist: EffectiveAllow,
+    /// `[[rules]]`: every custom rule in effect (from the file, its rule files and
+    /// `--rules`), without its examples.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<EffectiveRule>,
+}
+
+/// A custom rule as in effect.
+#[derive(Debug, Serialize)]
+pub struct EffectiveRule {
+    /// Its id.
+    pub id: String,
+    /// What it finds.
+    pub description: String,
+    /// Its pattern.
+    pub regex: String,
+    /// Context keywords.
+    pub keywords: Vec<String>,
+    /// Reported only with context.
+    pub require_context: bool,
+    /// Column names that are context.
+    pub columns: Vec<String>,
+    /// Its validator.
+    pub validator: String,
+    /// Its confidence without context.
+    pub confidence: String,
+    /// `normal` or `high`.
+    pub priority: String,
+    /// Characters kept when masked.
+    pub mask: EffectiveMask,
+}
+
+/// A rule's `mask` as in effect.
+#[derive(Debug, Serialize)]
+pub struct EffectiveMask {
+    /// Characters kept at the start.
+    pub keep_start: usize,
+    /// Characters kept at the end.
+    pub keep_end: usize,
 }
 
 /// `[scan]` as in effect.

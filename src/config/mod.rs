@@ -644,6 +644,25 @@ impl Config {
                 paths: self.allowlist.path_globs.clone(),
                 fingerprints: self.allowlist.fingerprints.clone(),
             },
+            rules: self.rules.as_ref().map_or_else(Vec::new, |r| {
+                r.specs()
+                    .map(|r| file::EffectiveRule {
+                        id: r.id.clone(),
+                        description: r.description.clone(),
+                        regex: r.regex.clone(),
+                        keywords: r.keywords.clone(),
+                        require_context: r.require_context,
+                        columns: r.columns.clone(),
+                        validator: r.validator.name().to_string(),
+                        confidence: r.confidence.name().to_string(),
+                        priority: if r.high_priority { "high" } else { "normal" }.to_string(),
+                        mask: file::EffectiveMask {
+                            keep_start: r.keep.0,
+                            keep_end: r.keep.1,
+                        },
+                    })
+                    .collect()
+            }),
         }
     }
 }

@@ -369,3 +369,37 @@ fn the_readme_rules_pass_their_own_examples() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("9 cases, 0 failed"), "{text}");
 }
+
+#[test]
+fn config_print_shows_the_rules_and_its_output_is_a_valid_config() {
+    let out = piiscan()
+        .args(["config", "--config", RULES])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("[[rules]]") && text.contains("acme_member"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let printed = dir.path().join("printed.toml");
+    std::fs::write(&printed, &text).unwrap();
+    let again = piiscan()
+        .args(["config", "--config"])
+        .arg(&printed)
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let again = String::from_utf8_lossy(&again.stdout);
+    // The same settings, but for the first line (which names the file read).
+    assert_eq!(
+        text.split_once('\n').unwrap().1,
+        again.split_once('\n').unwrap().1
+    );
+}
