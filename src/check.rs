@@ -73,7 +73,7 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
     };
 
     // Every kind that fits the shape, in falling rank.
-    let mut kinds: Vec<Kind> = Kind::ALL
+    let mut kinds: Vec<Kind> = Kind::all()
         .iter()
         .copied()
         .filter(|k| only.is_none_or(|o| o == *k))

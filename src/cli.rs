@@ -28,6 +28,29 @@ pub enum Command {
     Config(Box<ConfigArgs>),
     /// Join the JSON reports of the shards of one scan (--shard K/N) into one report.
     Merge(MergeArgs),
+    /// Custom rules: `rules test` runs every rule's examples and counterexamples.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `piiscan rules`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Compile the custom rules of a config file (and --rules files) and run every rule's
+    /// examples and counterexamples: prints a table; exit 0 when all pass, 1 when one
+    /// fails, 2 when the rules cannot be read or compiled.
+    Test(RulesTestArgs),
+}
+
+/// `piiscan rules test`.
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// The config file (default: piiscan.toml in the current folder, if there is one).
+    #[arg(value_name = "CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Files of custom rules to test too (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// `piiscan merge`.
@@ -214,6 +237,9 @@ pub struct ScanArgs {
     /// Do not read any config file.
     #[arg(long)]
     pub no_config: bool,
+    /// Read custom rules (`[[rules]]` entries) from FILE too (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
     /// Suppress the findings recorded in FILE (written by --write-baseline) and list its
     /// entries that no longer match. Needs the fingerprint key the baseline was made with.
     #[arg(long, value_name = "FILE")]
@@ -259,7 +285,10 @@ pub struct ScanArgs {
 
 /// `text` with `{}` replaced by the names of the kinds of the registry, joined by `sep`.
 fn kinds_help(text: &str, sep: &str) -> String {
-    let names: Vec<&str> = crate::detect::Kind::ALL.iter().map(|k| k.name()).collect();
+    let names: Vec<&str> = crate::detect::Kind::all()
+        .iter()
+        .map(|k| k.name())
+        .collect();
     text.replace("{}", &names.join(sep))
 }
 

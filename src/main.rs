@@ -7,7 +7,10 @@ use std::sync::Arc;
 use clap::Parser;
 
 use piiscan::check::check;
-use piiscan::cli::{CheckArgs, Cli, Command, ConfigArgs, MergeArgs, SimpleFormat, VerifyArgs};
+use piiscan::cli::{
+    CheckArgs, Cli, Command, ConfigArgs, MergeArgs, RulesCommand, RulesTestArgs, SimpleFormat,
+    VerifyArgs,
+};
 use piiscan::config::Config;
 use piiscan::evidence::Kind;
 use piiscan::interrupt::Interrupt;
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => run_verify(args),
         Command::Config(args) => run_config(*args),
         Command::Merge(args) => run_merge(args),
+        Command::Rules(RulesCommand::Test(args)) => run_rules_test(args),
     };
     ExitCode::from(code)
 }
@@ -193,6 +197,38 @@ fn run_config(args: ConfigArgs) -> u8 {
             EXIT_ERROR
         }
         _ => EXIT_CLEAN,
+    }
+}
+
+fn run_rules_test(args: RulesTestArgs) -> u8 {
+    use piiscan::config::{file, rules};
+    let path = args.config.or_else(|| {
+        let p = std::path::PathBuf::from(file::FILE_NAME);
+        p.is_file().then_some(p)
+    });
+    let loaded = match path.as_deref().map(file::Loaded::read).transpose() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let runs = match rules::load(loaded.as_ref(), &args.rules) {
+        Ok(Some(r)) => r.run_examples(),
+        Ok(None) => {
+            eprintln!("piiscan: no custom rules to test");
+            return EXIT_ERROR;
+        }
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    print!("{}", rules::table(&runs));
+    if runs.iter().all(|r| r.ok) {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
     }
 }
 

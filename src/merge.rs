@@ -103,7 +103,7 @@ fn first_difference(a: &Value, b: &Value, at: &str) -> String {
     }
 }
 
-/// The report order of a finding: path, member, line, offset, type (in [`Kind::ALL`]
+/// The report order of a finding: path, member, line, offset, type (in [`Kind::all`]
 /// order).
 fn finding_key(f: &Value) -> (String, String, u64, u64, usize) {
     let kind = f["type"].as_str().and_then(Kind::from_name);

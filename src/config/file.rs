@@ -24,7 +24,16 @@
 //! [allowlist]
 //! paths = ["tests/fixtures/**"]     # findings here are suppressed (files are still hashed)
 //! fingerprints = ["3f1c…"]          # keyed fingerprints from a report, never raw values
+//!
+//! rule_files = ["rules/acme.toml"]  # files of [[rules]], relative to this file
+//!
+//! [[rules]]                         # a custom rule: findings of type custom.acme_employee
+//! id = "acme_employee"
+//! regex = '''EMP-?\d{6}'''
+//! examples = ["工号 EMP-123455"]
 //! ```
+//!
+//! See [`RuleTable`] for every key of a rule.
 //!
 //! Flags given on the command line win over the file; lists (`exclude`, `include`,
 //! keywords, allowlists) are joined. Unknown keys and bad values are errors that name the
@@ -51,6 +60,66 @@ pub struct FileSettings {
     pub keywords: BTreeMap<String, Spanned<Vec<String>>>,
     /// `[allowlist]`.
     pub allowlist: AllowTable,
+    /// Files holding more `[[rules]]`, relative to this file.
+    pub rule_files: Vec<Spanned<String>>,
+    /// `[[rules]]`: custom rules.
+    pub rules: Vec<RuleTable>,
+}
+
+/// A file of custom rules (`--rules FILE`, `rule_files`): `[[rules]]` only.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RulesFile {
+    /// `[[rules]]`.
+    pub rules: Vec<RuleTable>,
+}
+
+/// One `[[rules]]` entry: a custom rule as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleTable {
+    /// Its id; findings have the type `custom.<id>`.
+    pub id: Spanned<String>,
+    /// What it finds.
+    #[serde(default)]
+    pub description: String,
+    /// The pattern, in the syntax of the `regex` crate.
+    pub regex: Spanned<String>,
+    /// Context keywords.
+    #[serde(default)]
+    pub keywords: Vec<Spanned<String>>,
+    /// Report matches only with context.
+    #[serde(default)]
+    pub require_context: bool,
+    /// Column names that are context.
+    #[serde(default)]
+    pub columns: Vec<Spanned<String>>,
+    /// `none`, `luhn`, `mod11-2`, `iso7064-mod97-10` or `iso7064-mod37-36`.
+    pub validator: Option<Spanned<String>>,
+    /// `low`, `medium` (the default) or `high`: the confidence without context.
+    pub confidence: Option<Spanned<String>>,
+    /// Characters kept when the value is masked.
+    pub mask: Option<Spanned<MaskTable>>,
+    /// Texts in which the rule must find something.
+    #[serde(default)]
+    pub examples: Vec<Spanned<String>>,
+    /// Texts in which it must find nothing.
+    #[serde(default)]
+    pub counterexamples: Vec<Spanned<String>>,
+    /// `normal` (the default: built-in kinds win overlaps) or `high`.
+    pub priority: Option<Spanned<String>>,
+}
+
+/// A rule's `mask`.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaskTable {
+    /// Characters kept at the start.
+    #[serde(default)]
+    pub keep_start: usize,
+    /// Characters kept at the end.
+    #[serde(default)]
+    pub keep_end: usize,
 }
 
 /// `[scan]`.
@@ -117,24 +186,18 @@ pub struct Loaded {
 impl Loaded {
     /// Reads and parses a config file.
     pub fn read(path: &Path) -> Result<Loaded, String> {
-        use sha2::{Digest, Sha256};
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| format!("config {}: not UTF-8 text", path.display()))?;
-        let sha256 = crate::evidence::fingerprint::hex(&Sha256::digest(text.as_bytes()));
-        match toml::from_str::<FileSettings>(&text) {
-            Ok(settings) => Ok(Loaded {
-                path: path.to_path_buf(),
-                sha256,
-                text,
-                settings,
-            }),
-            Err(e) => {
-                let at = e.span().map_or(0, |s| s.start);
-                Err(error_at(path, &text, at, e.message().trim()))
-            }
-        }
+        let (text, sha256, settings) = parse(path)?;
+        Ok(Loaded {
+            path: path.to_path_buf(),
+            sha256,
+            text,
+            settings,
+        })
+    }
+
+    /// Its text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// An error about the value at `span`, naming the file, line and column.
@@ -143,8 +206,26 @@ impl Loaded {
     }
 }
 
+/// Reads and parses a TOML file as `T`: its text, its SHA-256 and what it says; errors
+/// name the file, line and column.
+pub fn parse<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(String, String, T), String> {
+    use sha2::{Digest, Sha256};
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("config {}: not UTF-8 text", path.display()))?;
+    let sha256 = crate::evidence::fingerprint::hex(&Sha256::digest(text.as_bytes()));
+    match toml::from_str::<T>(&text) {
+        Ok(v) => Ok((text, sha256, v)),
+        Err(e) => {
+            let at = e.span().map_or(0, |s| s.start);
+            Err(error_at(path, &text, at, e.message().trim()))
+        }
+    }
+}
+
 /// `config FILE: line L, column C: msg` for a byte offset in `text`.
-fn error_at(path: &Path, text: &str, at: usize, msg: &str) -> String {
+pub fn error_at(path: &Path, text: &str, at: usize, msg: &str) -> String {
     let at = at.min(text.len());
     let before = &text.as_bytes()[..at];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -185,6 +266,44 @@ pub struct Effective {
     pub keywords: BTreeMap<String, Vec<String>>,
     /// `[allowlist]`.
     pub allowlist: EffectiveAllow,
+    /// `[[rules]]`: every custom rule in effect (from the file, its rule files and
+    /// `--rules`), without its examples.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<EffectiveRule>,
+}
+
+/// A custom rule as in effect.
+#[derive(Debug, Serialize)]
+pub struct EffectiveRule {
+    /// Its id.
+    pub id: String,
+    /// What it finds.
+    pub description: String,
+    /// Its pattern.
+    pub regex: String,
+    /// Context keywords.
+    pub keywords: Vec<String>,
+    /// Reported only with context.
+    pub require_context: bool,
+    /// Column names that are context.
+    pub columns: Vec<String>,
+    /// Its validator.
+    pub validator: String,
+    /// Its confidence without context.
+    pub confidence: String,
+    /// `normal` or `high`.
+    pub priority: String,
+    /// Characters kept when masked.
+    pub mask: EffectiveMask,
+}
+
+/// A rule's `mask` as in effect.
+#[derive(Debug, Serialize)]
+pub struct EffectiveMask {
+    /// Characters kept at the start.
+    pub keep_start: usize,
+    /// Characters kept at the end.
+    pub keep_end: usize,
 }
 
 /// `[scan]` as in effect.

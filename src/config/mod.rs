@@ -3,13 +3,16 @@
 
 pub mod file;
 pub mod host;
+pub mod rules;
 
 pub use crate::suppress::Allowlist;
 pub use host::HostInfo;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::{Format, MinConfidence, ScanArgs};
+use crate::detect::custom::Rules;
 use crate::evidence::fingerprint::FingerprintKey;
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
@@ -80,8 +83,13 @@ pub struct Config {
     pub include_globs: Vec<String>,
     /// Exclude globs as given (the set is in `walk`).
     pub exclude_globs: Vec<String>,
-    /// Extra context labels by kind.
+    /// Extra context labels by kind (the config's `[keywords]`; the custom rules' keywords
+    /// and columns are the rules').
     pub keywords: Vec<(Kind, String)>,
+    /// Custom rules, if any (their kinds are registered).
+    pub rules: Option<Arc<Rules>>,
+    /// Rule files read besides the config file.
+    pub rule_files: Vec<ConfigSource>,
     /// Allowlisted paths and fingerprints.
     pub allowlist: Allowlist,
     /// The baseline whose findings are suppressed.
@@ -127,7 +135,7 @@ fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, String> {
         .filter(|n| !n.is_empty())
         .map(|n| {
             Kind::from_name(n).ok_or_else(|| {
-                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let known: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
                 format!("unknown type '{n}' (known: {})", known.join(", "))
             })
         })
@@ -393,7 +401,7 @@ fn resolve_keywords(file: &FileView) -> Result<Vec<(Kind, String)>, String> {
     let mut keywords = Vec::new();
     for (name, words) in &file.settings.keywords {
         let kind = Kind::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            let known: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
             file.error(
                 words,
                 &format!(
@@ -523,6 +531,11 @@ impl Config {
         let empty = file::FileSettings::default();
         let file = FileView::new(loaded.as_ref(), &empty);
 
+        // Custom rules first: their kinds are types the rest may name.
+        let rules = rules::load(loaded.as_ref(), &args.rules)?;
+        if let Some(r) = &rules {
+            r.check_examples()?;
+        }
         let kinds = resolve_kinds(&args, &file)?;
         let min_confidence = resolve_min_confidence(&args, &file)?;
         let threads = resolve_threads(&args);
@@ -575,6 +588,16 @@ impl Config {
             include_globs: globs.include,
             exclude_globs: globs.exclude,
             keywords,
+            rule_files: rules.as_ref().map_or_else(Vec::new, |r| {
+                r.files
+                    .iter()
+                    .map(|(path, sha256)| ConfigSource {
+                        path: path.clone(),
+                        sha256: sha256.clone(),
+                    })
+                    .collect()
+            }),
+            rules: rules.map(|r| r.rules),
             allowlist,
             baseline,
             baseline_path: args.baseline,
@@ -599,7 +622,7 @@ impl Config {
             scan: file::EffectiveScan {
                 include: self.include_globs.clone(),
                 exclude: self.exclude_globs.clone(),
-                types: Kind::ALL
+                types: Kind::all()
                     .iter()
                     .filter(|k| self.kinds.contains(**k))
                     .map(|k| k.name().to_string())
@@ -621,6 +644,25 @@ impl Config {
                 paths: self.allowlist.path_globs.clone(),
                 fingerprints: self.allowlist.fingerprints.clone(),
             },
+            rules: self.rules.as_ref().map_or_else(Vec::new, |r| {
+                r.specs()
+                    .map(|r| file::EffectiveRule {
+                        id: r.id.clone(),
+                        description: r.description.clone(),
+                        regex: r.regex.clone(),
+                        keywords: r.keywords.clone(),
+                        require_context: r.require_context,
+                        columns: r.columns.clone(),
+                        validator: r.validator.name().to_string(),
+                        confidence: r.confidence.name().to_string(),
+                        priority: if r.high_priority { "high" } else { "normal" }.to_string(),
+                        mask: file::EffectiveMask {
+                            keep_start: r.keep.0,
+                            keep_end: r.keep.1,
+                        },
+                    })
+                    .collect()
+            }),
         }
     }
 }

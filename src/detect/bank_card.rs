@@ -42,6 +42,7 @@ static SPEC: KindSpec = KindSpec {
         short: "银行卡号 / Bank card number",
         help: "银行卡号属于金融账户信息（敏感个人信息）：请删除、脱敏或加密。\nA bank card number is financial account information (sensitive personal information): remove, mask or encrypt it.",
     },
+    tier: 1,
 };
 
 /// The kind of payment card numbers.

@@ -43,6 +43,7 @@ static SPEC: KindSpec = KindSpec {
         short: "截断的银行卡号 / Bank card number cut to 15 digits",
         help: "以数值存储的银行卡号只保留了前15位：它不是有效卡号，但证明原数据含银行卡号。请找到并处理原始数据。\nA bank card number stored as a number kept only its first 15 digits: not a valid card, but evidence that the data held card numbers. Find and handle the original data.",
     },
+    tier: 1,
 };
 
 /// The kind of card numbers cut to 15 digits.

@@ -57,6 +57,59 @@ fn luhn_sum(digits: &[u8], doubled_parity: usize) -> u32 {
         .sum()
 }
 
+/// The value of an ISO 7064 alphanumeric character: `0`-`9` are 0-9, `A`-`Z` (either
+/// case) 10-35; `None` for anything else.
+fn alnum_value(c: u8) -> Option<u32> {
+    match c {
+        b'0'..=b'9' => Some(u32::from(c - b'0')),
+        b'A'..=b'Z' => Some(u32::from(c - b'A') + 10),
+        b'a'..=b'z' => Some(u32::from(c - b'a') + 10),
+        _ => None,
+    }
+}
+
+/// Returns true if and only if `chars` (digits, and letters read as 10-35 the way IBANs
+/// and LEIs write them) ends in its two ISO 7064 MOD 97-10 check digits: the number
+/// modulo 97 is 1.
+pub fn mod97_10_valid(chars: &[u8]) -> bool {
+    if chars.len() < 3 || !chars[chars.len() - 2..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut r = 0u32;
+    for &c in chars {
+        match alnum_value(c) {
+            Some(v) if v < 10 => r = (r * 10 + v) % 97,
+            Some(v) => r = (r * 100 + v) % 97,
+            None => return false,
+        }
+    }
+    r == 1
+}
+
+/// Returns true if and only if `chars` (digits and letters, either case) ends in its
+/// ISO 7064 MOD 37,36 check character (the hybrid system for alphanumeric strings).
+pub fn mod37_36_valid(chars: &[u8]) -> bool {
+    const M: u32 = 36;
+    let Some((&check, body)) = chars.split_last() else {
+        return false;
+    };
+    if body.is_empty() {
+        return false;
+    }
+    let mut p = M;
+    for &c in body {
+        let Some(v) = alnum_value(c) else {
+            return false;
+        };
+        let s = match (p + v) % M {
+            0 => M,
+            s => s,
+        };
+        p = (2 * s) % (M + 1);
+    }
+    alnum_value(check).is_some_and(|v| (p + v) % M == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +169,40 @@ mod tests {
         assert_eq!(luhn_check_digit(b"622609000000004"), b'8');
         assert_eq!(luhn_check_digit(b"7992739871"), b'3');
         assert_eq!(luhn_check_digit(b""), b'0');
+    }
+
+    #[test]
+    fn mod97_10_vectors() {
+        // An IBAN, rearranged (country and check digits moved to the end).
+        assert!(mod97_10_valid(b"WEST12345698765432GB82"));
+        assert!(mod97_10_valid(b"3214282912345698765432161182"));
+        // LEIs (ISO 17442) carry MOD 97-10 check digits.
+        assert!(mod97_10_valid(b"5493001KJTIIGC8Y1R12"));
+        assert!(mod97_10_valid(b"7ZW8QJWVPR4P1J1KQY45"));
+        assert!(!mod97_10_valid(b"5493001KJTIIGC8Y1R13"));
+        assert!(!mod97_10_valid(b"3214282912345698765432161181"));
+        assert!(!mod97_10_valid(b"5493-01KJTIIGC8Y1R12"));
+        assert!(!mod97_10_valid(b"1"));
+    }
+
+    #[test]
+    fn mod37_36_vectors() {
+        // A Global Release Identifier (GRid), whose check character is MOD 37,36.
+        assert!(mod37_36_valid(b"A12425GABC1234002M"));
+        assert!(mod37_36_valid(b"a12425gabc1234002m"));
+        assert!(!mod37_36_valid(b"A12425GABC1234002N"));
+        assert!(!mod37_36_valid(b"A12425GABC1234003M"));
+        assert!(!mod37_36_valid(b"A"));
+        assert!(!mod37_36_valid(b"A1-2"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mod37_36_has_one_check_character_per_body(body in "[0-9A-Z]{1,20}") {
+            let ok = (b'0'..=b'9').chain(b'A'..=b'Z')
+                .filter(|c| mod37_36_valid(&[body.as_bytes(), &[*c]].concat()))
+                .count();
+            proptest::prop_assert_eq!(ok, 1);
+        }
     }
 }

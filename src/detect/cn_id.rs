@@ -44,6 +44,7 @@ static SPEC: KindSpec = KindSpec {
         short: "居民身份证号码 / Resident identity card number",
         help: "居民身份证号码属于敏感个人信息（《个人信息保护法》第二十八条）：请删除、脱敏或加密。\nA PRC resident identity number is sensitive personal information (PIPL art. 28): remove, mask or encrypt it.",
     },
+    tier: 1,
 };
 
 /// A birth date is shown as its year without `--reveal`.

@@ -42,6 +42,7 @@ static SPEC: KindSpec = KindSpec {
         short: "截断的居民身份证号码 / Resident ID number cut to 15 digits",
         help: "以数值存储的身份证号码只保留了前15位：它不是有效号码，但证明原数据含身份证号码。请找到并处理原始数据。\nA resident ID number stored as a number kept only its first 15 digits: not a valid number, but evidence that the data held ID numbers. Find and handle the original data.",
     },
+    tier: 1,
 };
 
 /// The kind of resident ID numbers cut to 15 digits.

@@ -54,6 +54,7 @@ static SPEC: KindSpec = KindSpec {
         short: "固定电话号码 / Landline number",
         help: "固定电话号码可能识别个人或家庭：请确认是否需要保留并脱敏。\nA landline number may identify a person or household: check whether it must be kept, and mask it.",
     },
+    tier: 1,
 };
 
 /// The kind of mainland landline numbers.

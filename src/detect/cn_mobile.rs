@@ -45,6 +45,7 @@ static SPEC: KindSpec = KindSpec {
         short: "手机号码 / Mobile phone number",
         help: "手机号码是可识别自然人的个人信息：请删除、脱敏或加密。\nA mobile number identifies a person: remove, mask or encrypt it.",
     },
+    tier: 1,
 };
 
 /// The kind of mainland mobile numbers.

@@ -36,6 +36,7 @@ static SPEC: KindSpec = KindSpec {
         short: "电子邮箱地址 / E-mail address",
         help: "电子邮箱地址可识别个人：请确认是否需要保留并脱敏。\nAn e-mail address identifies a person: check whether it must be kept, and mask it.",
     },
+    tier: 1,
 };
 
 /// The kind of e-mail addresses.

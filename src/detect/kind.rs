@@ -10,6 +10,8 @@
 
 use std::hash::{Hash, Hasher};
 
+use std::sync::OnceLock;
+
 use serde::{Serialize, Serializer};
 
 use super::digits::{Buf, Run};
@@ -43,6 +45,10 @@ pub struct KindSpec {
     pub check: Check,
     /// Its SARIF rule.
     pub rule: Rule,
+    /// Its tier in conflicts, decided before lengths and ranks (higher wins): 1 for the
+    /// built-in kinds, 0 for custom rules (they give way to built-in kinds), 2 for custom
+    /// rules with `priority = "high"`.
+    pub tier: u8,
 }
 
 /// Tries the written forms of an item that start at digit run `i` of `runs`.
@@ -74,6 +80,9 @@ pub enum Mask {
     Email,
     /// A postal address: divisions and names stay, numbers of roads, buildings and rooms go.
     Address,
+    /// Keep this many leading and trailing characters, stars between (a custom rule's
+    /// `mask`).
+    Keep(usize, usize),
 }
 
 /// A detail that reveals part of a value (a birth date in an ID number): without
@@ -140,6 +149,9 @@ pub struct Check {
     pub attempt: fn(&Shape, Date) -> Attempt,
 }
 
+/// The registry with custom kinds, once they are registered.
+static REGISTRY: OnceLock<&'static [Kind]> = OnceLock::new();
+
 /// A kind of identifier: a handle on its [`KindSpec`] in the registry.
 #[derive(Clone, Copy)]
 pub struct Kind(&'static KindSpec);
@@ -150,8 +162,42 @@ impl Kind {
         Kind(spec)
     }
 
-    /// Every kind, in report order.
-    pub const ALL: &'static [Kind] = super::KINDS;
+    /// Every kind, in report order: the built-in registry [`super::KINDS`], then the kinds
+    /// of custom rules once [`Kind::register`] added them.
+    pub fn all() -> &'static [Kind] {
+        REGISTRY.get().copied().unwrap_or(super::KINDS)
+    }
+
+    /// Adds `extra` kinds (custom rules, built once from the config) after the built-in
+    /// ones, for the rest of the process. A process registers at most once: a second call
+    /// with other kinds is an error, as are more kinds than a [`KindSet`] holds and a name
+    /// already taken.
+    pub fn register(extra: Vec<&'static KindSpec>) -> Result<(), String> {
+        if super::KINDS.len() + extra.len() > MAX_KINDS {
+            return Err(format!(
+                "too many rules: at most {} custom rules",
+                MAX_KINDS - super::KINDS.len()
+            ));
+        }
+        let mut all: Vec<Kind> = super::KINDS.to_vec();
+        for spec in extra {
+            if all.iter().any(|k| k.name() == spec.name) {
+                return Err(format!("the type '{}' is defined twice", spec.name));
+            }
+            all.push(Kind(spec));
+        }
+        if let Some(had) = REGISTRY.get() {
+            let same =
+                had.len() == all.len() && had.iter().zip(&all).all(|(a, b)| a.name() == b.name());
+            return if same {
+                Ok(())
+            } else {
+                Err("custom rules were already registered in this process".into())
+            };
+        }
+        let _ = REGISTRY.set(Vec::leak(all));
+        Ok(())
+    }
 
     /// Everything about this kind.
     pub fn spec(self) -> &'static KindSpec {
@@ -165,12 +211,12 @@ impl Kind {
 
     /// Parses a kind name.
     pub fn from_name(s: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.name() == s)
+        Kind::all().iter().copied().find(|k| k.name() == s)
     }
 
     /// Its position in report order.
     pub fn index(self) -> usize {
-        Kind::ALL
+        Kind::all()
             .iter()
             .position(|k| std::ptr::eq(k.0, self.0))
             .expect("every kind is in the registry")
@@ -245,7 +291,9 @@ impl KindSet {
 
     /// The set of every kind.
     pub fn all() -> KindSet {
-        Kind::ALL.iter().fold(KindSet::default(), |s, k| s.with(*k))
+        Kind::all()
+            .iter()
+            .fold(KindSet::default(), |s, k| s.with(*k))
     }
 
     /// The set of `kind` alone.
@@ -349,21 +397,21 @@ mod tests {
 
     #[test]
     fn the_registry_names_each_kind_once_and_fits_a_kind_set() {
-        assert!(Kind::ALL.len() <= MAX_KINDS);
-        for (i, k) in Kind::ALL.iter().enumerate() {
+        assert!(Kind::all().len() <= MAX_KINDS);
+        for (i, k) in Kind::all().iter().enumerate() {
             assert_eq!(k.index(), i);
             assert_eq!(Kind::from_name(k.name()), Some(*k));
             assert!(!k.spec().label.is_empty() && !k.spec().rule.name.is_empty());
         }
         let ranks: std::collections::BTreeSet<u8> =
-            Kind::ALL.iter().map(|k| k.spec().rank).collect();
-        assert_eq!(ranks.len(), Kind::ALL.len(), "ranks are a strict order");
+            Kind::all().iter().map(|k| k.spec().rank).collect();
+        assert_eq!(ranks.len(), Kind::all().len(), "ranks are a strict order");
     }
 
     #[test]
     fn a_kind_set_holds_kinds_and_the_decoy_mark_apart() {
         let mut s = KindSet::default();
-        for k in Kind::ALL {
+        for k in Kind::all() {
             assert!(!s.contains(*k));
             s.insert(*k);
             assert!(s.contains(*k) && !s.has_decoy());
@@ -373,7 +421,7 @@ mod tests {
         assert!(s.has_decoy());
         s.subtract(KindSet::DECOY);
         assert_eq!(s, KindSet::all());
-        s.remove(Kind::ALL[0]);
-        assert!(!s.contains(Kind::ALL[0]) && s.contains(Kind::ALL[1]));
+        s.remove(Kind::all()[0]);
+        assert!(!s.contains(Kind::all()[0]) && s.contains(Kind::all()[1]));
     }
 }

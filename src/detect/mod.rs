@@ -36,6 +36,7 @@ pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
 pub mod context;
+pub mod custom;
 pub mod details;
 pub mod digits;
 pub mod email;
@@ -44,6 +45,7 @@ pub mod kind;
 pub mod tables;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -106,6 +108,8 @@ pub struct Detector {
     digits: Vec<DigitsFinder>,
     around: Vec<(u8, AroundFinder)>,
     ranges: Vec<RangeFinder>,
+    /// Custom rules, if the config has any (none costs nothing).
+    rules: Option<Arc<custom::Rules>>,
 }
 
 /// A cheap test that run `i` may start an item, so the detectors skip the many short
@@ -203,6 +207,14 @@ impl Detector {
         }
     }
 
+    /// The same detector, also looking for the matches of custom `rules` (whose kinds are
+    /// registered, and whose labels the detector's keywords hold: see
+    /// [`custom::Rules::labels`]).
+    pub fn with_rules(mut self, rules: Option<Arc<custom::Rules>>) -> Detector {
+        self.rules = rules;
+        self
+    }
+
     /// A detector with a fixed scan date.
     pub fn with_today(today: Date) -> Detector {
         Detector {
@@ -211,6 +223,7 @@ impl Detector {
             digits: Vec::new(),
             around: Vec::new(),
             ranges: Vec::new(),
+            rules: None,
         }
         .with_kinds(KindSet::default())
     }
@@ -292,6 +305,9 @@ impl Detector {
         for find in &self.ranges {
             find(&mut s, &buf, lo, hi);
         }
+        if let Some(rules) = &self.rules {
+            rules.find(&mut s, &buf, lo, hi);
+        }
 
         // Groups of a UUID are not identifiers.
         out.retain(|c| c.kind == crate::detect::email::KIND || !buf.in_uuid(c.start, c.end));
@@ -313,7 +329,7 @@ impl Detector {
                 c.details.insert("context", Value::Bool(true));
                 return true;
             }
-            let decoy = has_decoy(labels) || has_decoy(column);
+            let decoy = (has_decoy(labels) || has_decoy(column)) && KINDS.contains(&c.kind);
             let weak = c.kind == crate::detect::bank_card::KIND
                 || c.confidence == Confidence::Low
                 || (c.kind == crate::detect::cn_id::KIND && c.confidence == Confidence::Medium);
@@ -346,9 +362,13 @@ impl Detector {
 }
 
 /// Returns true if and only if `a` wins a conflict with `b` (a strict order on distinct
-/// candidates; for identical ones the later in sort order loses).
+/// candidates; for identical ones the later in sort order loses). The kinds' tiers come
+/// first: built-in kinds win over custom rules, unless a rule has high priority.
 fn better(a: &Candidate, b: &Candidate) -> bool {
-    let key = |c: &Candidate| (c.end - c.start, c.kind.spec().rank, c.confidence);
+    let key = |c: &Candidate| {
+        let s = c.kind.spec();
+        (s.tier, c.end - c.start, s.rank, c.confidence)
+    };
     key(a) > key(b)
 }
 

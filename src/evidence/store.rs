@@ -26,6 +26,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use serde::{Deserialize, Serialize};
 
 use super::{Confidence, Context, Details, Finding, Kind};
+use crate::detect::kind::MAX_KINDS;
 
 /// Findings held in memory before runs are spilled (about 1.3 KB each).
 pub const DEFAULT_LIMIT: usize = 16 * 1024;
@@ -213,7 +214,7 @@ pub struct FindingStore {
     in_memory: usize,
     limit: usize,
     len: usize,
-    by_kind: [u64; Kind::ALL.len()],
+    by_kind: [u64; MAX_KINDS],
     spill: Option<BufWriter<File>>,
     spill_len: u64,
     spill_failed: bool,
@@ -243,7 +244,7 @@ impl FindingStore {
             in_memory: 0,
             limit,
             len: 0,
-            by_kind: [0; Kind::ALL.len()],
+            by_kind: [0; MAX_KINDS],
             spill: None,
             spill_len: 0,
             spill_failed: false,
@@ -780,7 +781,7 @@ mod tests {
             .map(|(r, p)| {
                 (0..n)
                     .rev()
-                    .map(|i| finding(p, i * step + r as u64, Kind::ALL[(i % 3) as usize]))
+                    .map(|i| finding(p, i * step + r as u64, Kind::all()[(i % 3) as usize]))
                     .collect()
             })
             .collect()
@@ -887,7 +888,7 @@ mod tests {
         for r in &runs {
             s.push(r.clone());
         }
-        assert_eq!((s.len(), s.count(Kind::ALL[0])), (90, 30));
+        assert_eq!((s.len(), s.count(Kind::all()[0])), (90, 30));
         assert!(!s.spilled() && s.iter().next().unwrap().is_err());
     }
 

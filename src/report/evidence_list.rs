@@ -72,7 +72,7 @@ impl Reporter for EvidenceList {
         for f in r.outcome.files.iter().filter(|f| f.sha256.is_some()) {
             n += 1;
             let set = kinds.get(f.path.as_str()).copied().unwrap_or_default();
-            let labels: Vec<&str> = Kind::ALL
+            let labels: Vec<&str> = Kind::all()
                 .iter()
                 .filter(|k| set.contains(**k))
                 .map(|k| k.spec().label)

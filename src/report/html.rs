@@ -21,7 +21,7 @@ pub struct Html;
 /// Rows of the findings table; a browser stays usable up to about this many.
 pub const MAX_ROWS: usize = 20_000;
 
-/// Bar colours by kind, in [`Kind::ALL`] order (repeated if there are more kinds).
+/// Bar colours by kind, in [`Kind::all`] order (repeated if there are more kinds).
 const COLOURS: [&str; 6] = [
     "#c0392b", "#2471a3", "#1e8449", "#b9770e", "#7d3c98", "#117a65",
 ];
@@ -264,7 +264,7 @@ fn by_type(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</tbody>\n</table>\n</section>")
 }
 
-/// Findings per kind (in [`Kind::ALL`] order) of each file and member with findings.
+/// Findings per kind (in [`Kind::all`] order) of each file and member with findings.
 type FileCounts = BTreeMap<(String, Option<String>), Vec<u64>>;
 
 /// Counts the findings of each file and member, by kind.
@@ -275,7 +275,7 @@ fn count_by_file(r: &Report) -> io::Result<FileCounts> {
         let f = &*f;
         let counts = by_file
             .entry((f.path.clone(), f.member.clone()))
-            .or_insert_with(|| vec![0; Kind::ALL.len()]);
+            .or_insert_with(|| vec![0; Kind::all().len()]);
         counts[f.kind.index()] += 1;
     }
     Ok(by_file)
@@ -297,7 +297,7 @@ fn by_file(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             .len(),
         r.outcome.files.len()
     )?;
-    for k in Kind::ALL {
+    for k in Kind::all() {
         write!(out, "<th class=\"num\">{}</th>", k.name())?;
     }
     writeln!(

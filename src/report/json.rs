@@ -166,12 +166,12 @@ pub fn scan_json(
 
 /// The effective settings: what was looked for, how, and within which limits.
 fn options_json(cfg: &Config) -> Value {
-    let kinds: Vec<&str> = crate::evidence::Kind::ALL
+    let kinds: Vec<&str> = crate::evidence::Kind::all()
         .iter()
         .filter(|k| cfg.kinds.contains(**k))
         .map(|k| k.name())
         .collect();
-    json!({
+    let mut options = json!({
         "types": kinds,
         "min_confidence": cfg.min_confidence,
         "revealed": cfg.reveal,
@@ -207,7 +207,31 @@ fn options_json(cfg: &Config) -> Value {
         })),
         "fingerprint_key_id": cfg.key.user_supplied.then(|| cfg.key.id()),
         "shard": cfg.shard.map(|(k, n)| json!({"index": k, "count": n})),
-    })
+    });
+    // Custom rules, when there are any: what each looked for, and the files they came from.
+    if let (Some(rules), Some(o)) = (&cfg.rules, options.as_object_mut()) {
+        let rules: Vec<Value> = rules
+            .specs()
+            .map(|r| {
+                json!({
+                    "id": r.id,
+                    "type": format!("custom.{}", r.id),
+                    "regex": r.regex,
+                    "validator": r.validator.name(),
+                    "require_context": r.require_context,
+                    "priority": if r.high_priority { "high" } else { "normal" },
+                })
+            })
+            .collect();
+        o.insert("custom_rules".into(), json!(rules));
+        let files: Vec<Value> = cfg
+            .rule_files
+            .iter()
+            .map(|c| json!({"path": c.path.to_string_lossy(), "sha256": c.sha256}))
+            .collect();
+        o.insert("rule_files".into(), json!(files));
+    }
+    options
 }
 
 /// The `summary` object of a scan's files and findings, and of what was suppressed.

@@ -53,7 +53,7 @@ pub struct Summary {
     pub errors: u64,
     /// Bytes scanned.
     pub bytes: u64,
-    /// Findings per kind, in [`Kind::ALL`] order.
+    /// Findings per kind, in [`Kind::all`] order.
     pub by_kind: Vec<(Kind, u64)>,
 }
 
@@ -95,7 +95,10 @@ impl Summary {
                 Status::Error => s.errors += 1,
             }
         }
-        s.by_kind = Kind::ALL.iter().map(|k| (*k, findings.count(*k))).collect();
+        s.by_kind = Kind::all()
+            .iter()
+            .map(|k| (*k, findings.count(*k)))
+            .collect();
         s
     }
 }

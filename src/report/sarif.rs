@@ -75,7 +75,7 @@ impl Reporter for Sarif {
 
 /// One rule per identifier type, in registry order.
 fn rules() -> Vec<Value> {
-    Kind::ALL
+    Kind::all()
         .iter()
         .map(|&k| {
             let rule = &k.spec().rule;

@@ -41,11 +41,18 @@ pub(super) fn work(
     stdin_count: usize,
     tx: Outbox,
 ) {
+    // Context labels: the config's, and the custom rules' keywords and columns.
+    let mut labels = cfg.keywords.clone();
+    if let Some(r) = &cfg.rules {
+        labels.extend(r.labels());
+    }
     let w = Workers {
         cfg,
         stop,
         progress,
-        det: Detector::with_keywords(&cfg.keywords).with_kinds(cfg.kinds),
+        det: Detector::with_keywords(&labels)
+            .with_kinds(cfg.kinds)
+            .with_rules(cfg.rules.clone()),
         tx,
         stopped_early: AtomicBool::new(false),
         large: Mutex::new(Vec::new()),

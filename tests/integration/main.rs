@@ -13,6 +13,7 @@ mod hostile;
 mod independent;
 mod parity;
 mod report;
+mod rules;
 mod shard;
 mod slurm;
 mod truth;

@@ -85,6 +85,7 @@ static SPEC: KindSpec = KindSpec {
         short: "住址 / Postal address",
         help: "住址可定位到个人或家庭，属于行踪轨迹类敏感信息：请删除或脱敏门牌和房号。\nA postal address locates a person or household: remove it, or mask house and room numbers.",
     },
+    tier: 1,
 };
 
 /// The kind of postal addresses.
