@@ -15,11 +15,12 @@
 //! when they ran in different ones), and `shards` lists each shard's host, folder, times,
 //! command line and report digest, so the chain of custody runs through the merge.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use crate::evidence::counts::Counts;
 use crate::evidence::Kind;
 use crate::verify::{digest_state, DigestState};
 
@@ -226,6 +227,10 @@ impl Parts {
                 .cmp(&(b["path"].as_str(), b["path_hex"].as_str()))
         });
         parts.findings.sort_by_cached_key(finding_key);
+        if parts.summary.get("counts").is_some() {
+            let keyed = shards[0].doc["scan"]["options"]["fingerprint_key"] == "user";
+            parts.summary["counts"] = merged_counts(&parts.findings, keyed);
+        }
         parts.summary["baseline_unused"] = Value::Array(
             parts
                 .unused
@@ -317,6 +322,47 @@ impl Parts {
             "summary": self.summary,
         })
     }
+}
+
+/// The `counts` of the merged summary. Shards scanned without `--hash-key` each drew a
+/// random key, so the same value has other fingerprints in other shards: their distinct
+/// values and repeats cannot be counted, and are null, with a note saying why.
+fn merged_counts(findings: &[Value], keyed: bool) -> Value {
+    let mut counts = crate::report::json::counts_json(&counts_of(findings));
+    if !keyed {
+        for c in counts["by_type"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            c["distinct"] = Value::Null;
+            c["repeats"] = Value::Null;
+        }
+        counts["note"] = json!(
+            "the shards were scanned without --hash-key: each drew its own fingerprint key, \
+             so values repeated across shards cannot be told apart; distinct values are not \
+             counted"
+        );
+    }
+    counts
+}
+
+/// The counts of the findings of the shards: each kind's findings and distinct
+/// fingerprints (the shards' fingerprints are keyed alike: their key ids agree).
+fn counts_of(findings: &[Value]) -> Counts {
+    let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); Kind::ALL.len()];
+    let mut counts = Counts::empty();
+    for f in findings {
+        let Some(kind) = f["type"].as_str().and_then(Kind::from_name) else {
+            continue;
+        };
+        counts.by_kind[kind.index()].findings += 1;
+        distinct[kind.index()].insert(f["fingerprint"].as_str().unwrap_or(""));
+    }
+    for (c, d) in counts.by_kind.iter_mut().zip(distinct) {
+        c.distinct = d.len() as u64;
+    }
+    counts
 }
 
 /// A shard summary's unused baseline entries, each as JSON text.

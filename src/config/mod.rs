@@ -586,6 +586,12 @@ impl Config {
         })
     }
 
+    /// Pairs the counter of distinct values holds in memory before spilling sorted runs
+    /// (a multiple of `spill_after`, so that `--spill-after` also tests its spill).
+    pub fn count_limit(&self) -> usize {
+        self.spill_after.saturating_mul(64)
+    }
+
     /// The settings in effect, in the config file's shape.
     pub fn effective(&self) -> file::Effective {
         let mut keywords: std::collections::BTreeMap<String, Vec<String>> = Default::default();

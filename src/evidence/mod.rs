@@ -4,6 +4,7 @@
 //! [`mask`] (unless the user passed `--reveal`) and [`fingerprint`] so that no raw value can
 //! reach a report, a log or an error message by accident.
 
+pub mod counts;
 pub mod fingerprint;
 pub mod mask;
 pub mod store;
@@ -143,6 +144,9 @@ pub struct FileRecord {
     pub members: Vec<FileRecord>,
     /// True if its size or mtime changed while it was scanned.
     pub changed_during_scan: bool,
+    /// For a file (not a member) with findings: the counts of the kinds it holds, filled
+    /// in at the end of the scan.
+    pub counts: Vec<counts::KindCount>,
 }
 
 impl FileRecord {
@@ -163,6 +167,7 @@ impl FileRecord {
             member: None,
             members: Vec::new(),
             changed_during_scan: false,
+            counts: Vec::new(),
         }
     }
 }

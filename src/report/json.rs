@@ -14,10 +14,10 @@ use super::{
     display_context_around, display_value, Outcome, Report, Reporter, Sink, Summary, SCHEMA,
 };
 use crate::config::Config;
+use crate::evidence::counts::Counts;
 use crate::evidence::mask::ShownDetails;
 use crate::evidence::store::{Entry, FindingStore, Render};
 use crate::evidence::{Confidence, FileRecord, Finding, Kind};
-use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
 /// The JSON reporter.
@@ -59,6 +59,16 @@ pub fn file_json(f: &FileRecord) -> Value {
     }
     if f.changed_during_scan {
         m.insert("changed_during_scan".into(), json!(true));
+    }
+    if !f.counts.is_empty() {
+        let mut counts = Map::new();
+        for c in &f.counts {
+            counts.insert(
+                c.kind.name().into(),
+                json!({"findings": c.findings, "distinct": c.distinct}),
+            );
+        }
+        m.insert("counts".into(), Value::Object(counts));
     }
     if !f.members.is_empty() {
         let members: Vec<Value> = f.members.iter().map(file_json).collect();
@@ -210,8 +220,22 @@ fn options_json(cfg: &Config) -> Value {
     })
 }
 
-/// The `summary` object of a scan's files and findings, and of what was suppressed.
-pub fn summary_json(files: &[FileRecord], findings: &FindingStore, sup: &Suppression) -> Value {
+/// The `counts` of the summary: for every kind, its findings, distinct values and repeats.
+pub fn counts_json(counts: &Counts) -> Value {
+    let mut by_type = Map::new();
+    for c in &counts.by_kind {
+        by_type.insert(
+            c.kind.name().into(),
+            json!({"findings": c.findings, "distinct": c.distinct, "repeats": c.repeats()}),
+        );
+    }
+    json!({ "by_type": by_type })
+}
+
+/// The `summary` object of a scan's files, findings and counts, and of what was
+/// suppressed.
+pub fn summary_json(o: &Outcome) -> Value {
+    let (files, findings, sup) = (&o.files, &o.findings, &o.suppression);
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
     for (k, n) in &s.by_kind {
@@ -226,6 +250,7 @@ pub fn summary_json(files: &[FileRecord], findings: &FindingStore, sup: &Suppres
         "suppressed": sup.counts,
         "suppressed_total": sup.counts.total(),
         "baseline_unused": sup.unused,
+        "counts": counts_json(&o.counts),
     })
 }
 
@@ -238,11 +263,7 @@ impl Report<'_> {
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        summary_json(
-            &self.outcome.files,
-            &self.outcome.findings,
-            &self.outcome.suppression,
-        )
+        summary_json(self.outcome)
     }
 }
 

@@ -26,12 +26,45 @@ pub fn escape(s: &str) -> String {
 
 impl Reporter for Text {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+        counts(r, out)?;
         findings(r, out)?;
         not_fully_scanned(r, out)?;
         totals(r, out)?;
         suppressed(r, out)?;
         notes(r, out)
     }
+}
+
+/// The table of counts of the kinds found: findings, distinct values, repeats; nothing
+/// when nothing was found.
+fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let found: Vec<_> = r
+        .outcome
+        .counts
+        .by_kind
+        .iter()
+        .filter(|c| c.findings > 0)
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "counts (distinct by keyed fingerprint):")?;
+    writeln!(
+        out,
+        "  {:<20} {:>12} {:>12} {:>12}",
+        "type", "findings", "distinct", "repeats"
+    )?;
+    for c in found {
+        writeln!(
+            out,
+            "  {:<20} {:>12} {:>12} {:>12}",
+            c.kind.name(),
+            c.findings,
+            c.distinct,
+            c.repeats()
+        )?;
+    }
+    writeln!(out)
 }
 
 /// The findings, grouped under a line naming their file (and member): where each is,

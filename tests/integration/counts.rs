@@ -1,0 +1,135 @@
+//! Record counts (issue 18): exact distinct values per kind and per file, on fixtures with
+//! known answers (`testdata/counts/`, made by `tests/data/make_counts.py`) and against the
+//! fingerprints of the findings a report lists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::util::{piiscan, scan_json};
+
+/// (findings, distinct) of `kind` in a `{kind: {findings, distinct}}` object.
+fn pair(counts: &Value, kind: &str) -> (u64, u64) {
+    let c = &counts[kind];
+    (
+        c["findings"].as_u64().unwrap_or(0),
+        c["distinct"].as_u64().unwrap_or(0),
+    )
+}
+
+/// The per-file `counts` of the file at `path` in a report.
+fn file_counts<'a>(report: &'a Value, path: &str) -> &'a Value {
+    let f = report["files"].as_array().unwrap().iter();
+    let mut f = f.filter(|f| f["path"] == path);
+    &f.next().unwrap_or_else(|| panic!("{path} listed"))["counts"]
+}
+
+#[test]
+fn counts_same_id_in_three_files_and_two_members_once() {
+    for spill in ["16384", "1"] {
+        let (code, r) = scan_json(&["--spill-after", spill, "testdata/counts"]);
+        assert_eq!(code, 1);
+        let by = &r["summary"]["counts"]["by_type"];
+        assert_eq!(pair(by, "cn_id"), (7, 2), "spill after {spill}");
+        assert_eq!(by["cn_id"]["repeats"], 5);
+        assert_eq!(pair(by, "cn_mobile"), (4, 2));
+        assert_eq!(by["cn_mobile"]["repeats"], 2);
+        assert_eq!(pair(by, "bank_card"), (0, 0));
+        // ID3 is suppressed by its marker: not a finding, not counted.
+        assert_eq!(r["summary"]["suppressed_total"], 1);
+        let a = file_counts(&r, "testdata/counts/a.txt");
+        assert_eq!(pair(a, "cn_id"), (1, 1));
+        assert_eq!(pair(a, "cn_mobile"), (2, 1));
+        assert_eq!(
+            pair(file_counts(&r, "testdata/counts/b.csv"), "cn_id"),
+            (2, 2)
+        );
+        let c = file_counts(&r, "testdata/counts/c.log");
+        assert_eq!(pair(c, "cn_id"), (1, 1));
+        assert!(c.get("cn_mobile").is_none(), "only kinds found: {c}");
+        let zip = file_counts(&r, "testdata/counts/members.zip");
+        assert_eq!(pair(zip, "cn_id"), (3, 2));
+    }
+}
+
+/// The counts a report must give for the findings it lists: per kind and per file, the
+/// findings and their distinct fingerprints.
+fn expected(report: &Value) -> BTreeMap<(String, String), (u64, BTreeSet<String>)> {
+    let mut want: BTreeMap<(String, String), (u64, BTreeSet<String>)> = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        let kind = f["type"].as_str().unwrap().to_string();
+        let fp = f["fingerprint"].as_str().unwrap().to_string();
+        for scope in [String::new(), f["path"].as_str().unwrap().to_string()] {
+            let e = want.entry((scope, kind.clone())).or_default();
+            e.0 += 1;
+            e.1.insert(fp.clone());
+        }
+    }
+    want
+}
+
+/// Checks a report's counts against its findings.
+fn check_against_findings(r: &Value, what: &str) {
+    let want = expected(r);
+    let by = r["summary"]["counts"]["by_type"].as_object().unwrap();
+    for (kind, c) in by {
+        let (n, set) = want
+            .get(&(String::new(), kind.clone()))
+            .map(|(n, s)| (*n, s.len() as u64))
+            .unwrap_or((0, 0));
+        assert_eq!(
+            (
+                c["findings"].as_u64().unwrap(),
+                c["distinct"].as_u64().unwrap()
+            ),
+            (n, set),
+            "{what}: {kind}"
+        );
+    }
+    for f in r["files"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap();
+        let got = f.get("counts").and_then(Value::as_object);
+        let kinds: Vec<&String> = got.map(|o| o.keys().collect()).unwrap_or_default();
+        let mine: Vec<_> = want.keys().filter(|(p, _)| p == path).collect();
+        assert_eq!(kinds.len(), mine.len(), "{what}: kinds of {path}");
+        for (_, kind) in mine {
+            let (n, set) = &want[&(path.to_string(), kind.clone())];
+            assert_eq!(
+                pair(&f["counts"], kind),
+                (*n, set.len() as u64),
+                "{what}: {path} {kind}"
+            );
+        }
+    }
+}
+
+#[test]
+fn counts_agree_with_the_fingerprints_of_the_findings_listed() {
+    for args in [
+        vec!["testdata"],
+        vec!["--spill-after", "1", "testdata"],
+        vec!["--min-confidence", "high", "--spill-after", "2", "testdata"],
+    ] {
+        let (_, r) = scan_json(&args);
+        check_against_findings(&r, &args.join(" "));
+    }
+}
+
+#[test]
+fn counts_table_heads_the_text_report() {
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "text", "testdata/counts"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("counts (distinct by keyed fingerprint):\n"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("cn_id"))
+        .unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells, ["cn_id", "7", "2", "5"]);
+}
