@@ -21,6 +21,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use crate::evidence::counts::Counts;
+use crate::evidence::tiers::{self, Categories};
 use crate::evidence::Kind;
 use crate::verify::{digest_state, DigestState};
 
@@ -229,7 +230,8 @@ impl Parts {
         parts.findings.sort_by_cached_key(finding_key);
         if parts.summary.get("counts").is_some() {
             let keyed = shards[0].doc["scan"]["options"]["fingerprint_key"] == "user";
-            parts.summary["counts"] = merged_counts(&parts.findings, keyed);
+            let categories = categories_of(&parts.summary["counts"]);
+            parts.summary["counts"] = merged_counts(&parts.findings, keyed, &categories);
         }
         parts.summary["baseline_unused"] = Value::Array(
             parts
@@ -327,24 +329,41 @@ impl Parts {
 /// The `counts` of the merged summary. Shards scanned without `--hash-key` each drew a
 /// random key, so the same value has other fingerprints in other shards: their distinct
 /// values and repeats cannot be counted, and are null, with a note saying why.
-fn merged_counts(findings: &[Value], keyed: bool) -> Value {
-    let mut counts = crate::report::json::counts_json(&counts_of(findings));
+fn merged_counts(findings: &[Value], keyed: bool, categories: &Categories) -> Value {
+    let mut counts = crate::report::json::counts_json(&counts_of(findings), categories);
     if !keyed {
-        for c in counts["by_type"]
+        let types = counts["by_type"]
             .as_object_mut()
             .into_iter()
-            .flat_map(|o| o.values_mut())
-        {
+            .flat_map(|o| o.values_mut());
+        for c in types {
             c["distinct"] = Value::Null;
             c["repeats"] = Value::Null;
         }
-        counts["note"] = json!(
+        for t in counts["categories"].as_array_mut().into_iter().flatten() {
+            t["distinct"] = Value::Null;
+            t["threshold_reached"] = Value::Null;
+        }
+        counts["distinct_not_counted"] = json!(
             "the shards were scanned without --hash-key: each drew its own fingerprint key, \
-             so values repeated across shards cannot be told apart; distinct values are not \
-             counted"
+             so values repeated across shards cannot be told apart"
         );
     }
     counts
+}
+
+/// The categories of the types of a shard's counts (the same in every shard: the settings
+/// agree).
+fn categories_of(counts: &Value) -> Categories {
+    let mut cats = Categories::default();
+    for (name, c) in counts["by_type"].as_object().into_iter().flatten() {
+        let kind = Kind::from_name(name);
+        let cat = c["category"].as_str().and_then(tiers::category_named);
+        if let (Some(kind), Some(cat)) = (kind, cat) {
+            cats.set(kind, cat);
+        }
+    }
+    cats
 }
 
 /// The counts of the findings of the shards: each kind's findings and distinct

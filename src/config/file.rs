@@ -24,6 +24,9 @@
 //! [allowlist]
 //! paths = ["tests/fixtures/**"]     # findings here are suppressed (files are still hashed)
 //! fingerprints = ["3f1c…"]          # keyed fingerprints from a report, never raw values
+//!
+//! [counts.categories]               # kind → category of 法释〔2017〕10号 (tiers 50/500/5000)
+//! bank_card = "property"            # default; every other kind: "other"
 //! ```
 //!
 //! Flags given on the command line win over the file; lists (`exclude`, `include`,
@@ -51,6 +54,16 @@ pub struct FileSettings {
     pub keywords: BTreeMap<String, Spanned<Vec<String>>>,
     /// `[allowlist]`.
     pub allowlist: AllowTable,
+    /// `[counts]`.
+    pub counts: CountsTable,
+}
+
+/// `[counts]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CountsTable {
+    /// `[counts.categories]`: type name → category name.
+    pub categories: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[scan]`.

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{Format, MinConfidence, ScanArgs};
 use crate::evidence::fingerprint::FingerprintKey;
+use crate::evidence::tiers::{self, Categories};
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
 use crate::suppress::baseline::Baseline;
@@ -82,6 +83,8 @@ pub struct Config {
     pub exclude_globs: Vec<String>,
     /// Extra context labels by kind.
     pub keywords: Vec<(Kind, String)>,
+    /// The category of each kind, for the tiers of the counts (`[counts.categories]`).
+    pub categories: Categories,
     /// Allowlisted paths and fingerprints.
     pub allowlist: Allowlist,
     /// The baseline whose findings are suppressed.
@@ -388,6 +391,32 @@ impl Globs {
     }
 }
 
+/// The categories of kinds: the default, changed by the file's `[counts.categories]`.
+fn resolve_categories(file: &FileView) -> Result<Categories, String> {
+    let mut cats = Categories::default();
+    for (name, category) in &file.settings.counts.categories {
+        let kind = Kind::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            let msg = format!(
+                "[counts.categories]: unknown type '{name}' (known: {})",
+                known.join(", ")
+            );
+            file.error(category, &msg)
+        })?;
+        let c = tiers::category_named(category.get_ref()).ok_or_else(|| {
+            let known: Vec<&str> = tiers::CATEGORIES.iter().map(|c| c.name).collect();
+            let msg = format!(
+                "[counts.categories]: unknown category '{}' (known: {})",
+                category.get_ref(),
+                known.join(", ")
+            );
+            file.error(category, &msg)
+        })?;
+        cats.set(kind, c);
+    }
+    Ok(cats)
+}
+
 /// The extra context labels of the file's `[keywords]`, by kind, trimmed.
 fn resolve_keywords(file: &FileView) -> Result<Vec<(Kind, String)>, String> {
     let mut keywords = Vec::new();
@@ -533,6 +562,7 @@ impl Config {
         let roots = resolve_roots(&args);
         let globs = Globs::resolve(&args, &file)?;
         let keywords = resolve_keywords(&file)?;
+        let categories = resolve_categories(&file)?;
         let fingerprints = resolve_fingerprints(&file)?;
         let baseline = resolve_baseline(&args, &key, &fingerprints)?;
         let limits = resolve_limits(&args, &file)?;
@@ -575,6 +605,7 @@ impl Config {
             include_globs: globs.include,
             exclude_globs: globs.exclude,
             keywords,
+            categories,
             allowlist,
             baseline,
             baseline_path: args.baseline,

@@ -8,6 +8,7 @@ pub mod counts;
 pub mod fingerprint;
 pub mod mask;
 pub mod store;
+pub mod tiers;
 
 use serde::Serialize;
 

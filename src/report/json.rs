@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::evidence::counts::Counts;
 use crate::evidence::mask::ShownDetails;
 use crate::evidence::store::{Entry, FindingStore, Render};
+use crate::evidence::tiers::{tier_counts, Categories};
 use crate::evidence::{Confidence, FileRecord, Finding, Kind};
 use crate::time::rfc3339_millis;
 
@@ -220,21 +221,38 @@ fn options_json(cfg: &Config) -> Value {
     })
 }
 
-/// The `counts` of the summary: for every kind, its findings, distinct values and repeats.
-pub fn counts_json(counts: &Counts) -> Value {
+/// The `counts` of the summary: for every kind, its findings, distinct values, repeats
+/// and category; for every tier of the categories, its distinct values and the threshold
+/// they reach, for the examiner's assessment.
+pub fn counts_json(counts: &Counts, categories: &Categories) -> Value {
     let mut by_type = Map::new();
     for c in &counts.by_kind {
         by_type.insert(
             c.kind.name().into(),
-            json!({"findings": c.findings, "distinct": c.distinct, "repeats": c.repeats()}),
+            json!({"findings": c.findings, "distinct": c.distinct, "repeats": c.repeats(),
+                   "category": categories.of(c.kind).name}),
         );
     }
-    json!({ "by_type": by_type })
+    let tiers: Vec<Value> = tier_counts(counts, categories)
+        .iter()
+        .map(|t| {
+            json!({"tier": t.tier, "categories": t.categories,
+                   "types": t.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                   "distinct": t.distinct, "threshold_reached": t.reached()})
+        })
+        .collect();
+    json!({ "by_type": by_type, "categories": tiers, "note": TIERS_NOTE })
 }
+
+/// What the tiers of the counts are, and are not.
+pub const TIERS_NOTE: &str = "threshold_reached: the multiple of the tier (1: 法释〔2017〕10号 \
+     art. 5; 10: art. 6) that the distinct values of its types reach, for the examiner's \
+     assessment; the categories of types are a setting ([counts.categories]), not a legal \
+     conclusion";
 
 /// The `summary` object of a scan's files, findings and counts, and of what was
 /// suppressed.
-pub fn summary_json(o: &Outcome) -> Value {
+pub fn summary_json(o: &Outcome, categories: &Categories) -> Value {
     let (files, findings, sup) = (&o.files, &o.findings, &o.suppression);
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
@@ -250,7 +268,7 @@ pub fn summary_json(o: &Outcome) -> Value {
         "suppressed": sup.counts,
         "suppressed_total": sup.counts.total(),
         "baseline_unused": sup.unused,
-        "counts": counts_json(&o.counts),
+        "counts": counts_json(&o.counts, categories),
     })
 }
 
@@ -263,7 +281,7 @@ impl Report<'_> {
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        summary_json(self.outcome)
+        summary_json(self.outcome, &self.config.categories)
     }
 }
 

@@ -134,7 +134,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
             json!({
                 "finished_at": rfc3339_millis(outcome.finished),
                 "complete": outcome.complete,
-                "summary": summary_json(outcome),
+                "summary": summary_json(outcome, &self.cfg.categories),
             }),
         );
         if let Some(e) = self.error {

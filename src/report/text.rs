@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::{Report, Reporter};
+use crate::evidence::tiers::{tier_counts, ASSESSMENT};
 use crate::evidence::Status;
 
 /// The text reporter.
@@ -64,7 +65,38 @@ fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             c.repeats()
         )?;
     }
+    tiers(r, out)?;
     writeln!(out)
+}
+
+/// Each tier's distinct values and the threshold they reach, for the examiner's
+/// assessment (the tiers of the kinds' categories; only tiers with kinds found).
+fn tiers(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "tiers of 法释〔2017〕10号 arts. 5-6 ({}; categories: [counts.categories]):",
+        ASSESSMENT
+    )?;
+    for t in tier_counts(&r.outcome.counts, &r.config.categories) {
+        if t.distinct == 0 {
+            continue;
+        }
+        let reach = match t.reached() {
+            Some(m) => format!("reaches ×{m} ({})", t.tier * m),
+            None => format!("below {}", t.tier),
+        };
+        let kinds: Vec<&str> = t.kinds.iter().map(|k| k.name()).collect();
+        writeln!(
+            out,
+            "  tier {:<5} {:>12} distinct  {}  [{}: {}]",
+            t.tier,
+            t.distinct,
+            reach,
+            t.categories.join(", "),
+            kinds.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// The findings, grouped under a line naming their file (and member): where each is,

@@ -133,3 +133,103 @@ fn counts_table_heads_the_text_report() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells, ["cn_id", "7", "2", "5"]);
 }
+
+#[test]
+fn counts_tiers_default_and_from_the_config_file() {
+    let (_, r) = scan_json(&["testdata/counts"]);
+    let counts = &r["summary"]["counts"];
+    assert!(counts["note"]
+        .as_str()
+        .unwrap()
+        .contains("for the examiner's assessment"));
+    let tiers = counts["categories"].as_array().unwrap();
+    let tier: Vec<u64> = tiers.iter().map(|t| t["tier"].as_u64().unwrap()).collect();
+    assert_eq!(tier, [50, 500, 5000]);
+    assert_eq!(tiers[0]["types"], serde_json::json!(["bank_card"]));
+    assert_eq!(tiers[2]["distinct"], 4, "2 IDs and 2 mobiles: other");
+    assert_eq!(tiers[2]["threshold_reached"], Value::Null);
+    assert_eq!(counts["by_type"]["bank_card"]["category"], "property");
+
+    // The examiner reads IDs as lodging and mobiles as property.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("piiscan.toml");
+    std::fs::write(
+        &cfg,
+        "[counts.categories]\ncn_id = \"lodging\"\ncn_mobile = \"property\"\n",
+    )
+    .unwrap();
+    let (_, r) = scan_json(&["--config", cfg.to_str().unwrap(), "testdata/counts"]);
+    let tiers = &r["summary"]["counts"]["categories"];
+    assert_eq!(tiers[0]["distinct"], 2);
+    assert_eq!(
+        tiers[0]["types"],
+        serde_json::json!(["cn_mobile", "bank_card"])
+    );
+    assert_eq!(tiers[1]["types"], serde_json::json!(["cn_id"]));
+    assert_eq!(tiers[1]["categories"], serde_json::json!(["lodging"]));
+    assert_eq!(tiers[2]["distinct"], 0);
+    assert_eq!(
+        r["summary"]["counts"]["by_type"]["cn_id"]["category"],
+        "lodging"
+    );
+
+    std::fs::write(&cfg, "[counts.categories]\ncn_id = \"secret\"\n").unwrap();
+    let out = piiscan()
+        .args(["scan", "-q", "--config"])
+        .arg(&cfg)
+        .arg("testdata/counts")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2, column 9") && err.contains("unknown category 'secret'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn counts_thresholds_reached_are_stated() {
+    // 60 distinct cards: tier 50 reached once; 500 would reach it ten times.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("卡号\n");
+    let mut n = 0;
+    let mut body = 6_222_020_000_000_000u64;
+    while n < 60 {
+        let digits = body.to_string();
+        let sum: u32 = digits
+            .chars()
+            .rev()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = c.to_digit(10).unwrap() * if i % 2 == 1 { 2 } else { 1 };
+                if d > 9 {
+                    d - 9
+                } else {
+                    d
+                }
+            })
+            .sum();
+        if sum % 10 == 0 {
+            text.push_str(&format!("银行卡号 {digits}\n"));
+            n += 1;
+        }
+        body += 1;
+    }
+    std::fs::write(dir.path().join("cards.txt"), text).unwrap();
+    let (_, r) = scan_json(&[dir.path().to_str().unwrap()]);
+    let cards = r["summary"]["counts"]["by_type"]["bank_card"]["distinct"]
+        .as_u64()
+        .unwrap();
+    let tier = &r["summary"]["counts"]["categories"][0];
+    assert_eq!(tier["distinct"], cards);
+    let want = if cards >= 500 {
+        10
+    } else if cards >= 50 {
+        1
+    } else {
+        0
+    };
+    assert!(cards >= 50, "{cards} cards found");
+    assert_eq!(tier["threshold_reached"], want);
+}
