@@ -93,6 +93,8 @@ pub struct Config {
     pub baseline_path: Option<PathBuf>,
     /// Where to write a baseline of this scan.
     pub write_baseline: Option<PathBuf>,
+    /// True unless `--findings none`: the report holds a record per finding.
+    pub finding_records: bool,
     /// Findings held in memory before the rest are spilled.
     pub spill_after: usize,
     /// This scan's shard (K, N), if it is one.
@@ -341,6 +343,25 @@ fn resolve_window(args: &ScanArgs) -> Result<usize, String> {
 
 /// The report format: `--format`, else text for a terminal (without `--output`), else
 /// JSON.
+/// True unless `--findings none`, which only json, jsonl and text reports take, and not
+/// with `--write-baseline` (a baseline lists findings).
+fn resolve_finding_records(args: &ScanArgs, format: Format) -> Result<bool, String> {
+    if args.findings != Some(crate::cli::FindingRecords::Omitted) {
+        return Ok(true);
+    }
+    if !matches!(format, Format::Json | Format::Jsonl | Format::Text) {
+        return Err(format!(
+            "--findings none: only json, jsonl and text reports hold counts without findings, \
+             not {}",
+            format.name()
+        ));
+    }
+    if args.write_baseline.is_some() {
+        return Err("--findings none: --write-baseline needs the findings".into());
+    }
+    Ok(false)
+}
+
 fn resolve_format(args: &ScanArgs, stdout_is_terminal: bool) -> Format {
     args.format
         .unwrap_or(if stdout_is_terminal && args.output.is_none() {
@@ -563,6 +584,7 @@ impl Config {
         let globs = Globs::resolve(&args, &file)?;
         let keywords = resolve_keywords(&file)?;
         let categories = resolve_categories(&file)?;
+        let finding_records = resolve_finding_records(&args, format)?;
         let fingerprints = resolve_fingerprints(&file)?;
         let baseline = resolve_baseline(&args, &key, &fingerprints)?;
         let limits = resolve_limits(&args, &file)?;
@@ -609,6 +631,7 @@ impl Config {
             allowlist,
             baseline,
             baseline_path: args.baseline,
+            finding_records,
             write_baseline: args.write_baseline,
             spill_after: args
                 .spill_after

@@ -182,7 +182,7 @@ fn options_json(cfg: &Config) -> Value {
         .filter(|k| cfg.kinds.contains(**k))
         .map(|k| k.name())
         .collect();
-    json!({
+    let mut options = json!({
         "types": kinds,
         "min_confidence": cfg.min_confidence,
         "revealed": cfg.reveal,
@@ -218,7 +218,11 @@ fn options_json(cfg: &Config) -> Value {
         })),
         "fingerprint_key_id": cfg.key.user_supplied.then(|| cfg.key.id()),
         "shard": cfg.shard.map(|(k, n)| json!({"index": k, "count": n})),
-    })
+    });
+    if !cfg.finding_records {
+        options["findings"] = json!("none");
+    }
+    options
 }
 
 /// The `counts` of the summary: for every kind, its findings, distinct values, repeats
@@ -323,6 +327,9 @@ fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
 /// Writes the findings array's records: those a rendering store kept, or those of the kept
 /// findings.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    if !r.config.finding_records {
+        return Ok(());
+    }
     if r.outcome.findings.is_rendered() {
         r.outcome.findings.write_rendered(out)?;
     } else {
@@ -396,7 +403,7 @@ impl Sink for Streaming {
 
 /// Writes the rest of the document after the findings' records.
 pub fn end(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    if !r.outcome.findings.is_empty() {
+    if !r.outcome.findings.is_empty() && r.config.finding_records {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"],\n")?;

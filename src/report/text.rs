@@ -102,6 +102,9 @@ fn tiers(r: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// The findings, grouped under a line naming their file (and member): where each is,
 /// its type, confidence, value (masked unless `--reveal`) and context.
 fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !r.config.finding_records {
+        return Ok(());
+    }
     let mut last: Option<(String, Option<String>)> = None;
     for f in r.outcome.findings.iter() {
         let f = f?;

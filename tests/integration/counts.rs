@@ -233,3 +233,78 @@ fn counts_thresholds_reached_are_stated() {
     assert!(cards >= 50, "{cards} cards found");
     assert_eq!(tier["threshold_reached"], want);
 }
+
+#[test]
+fn counts_findings_none_gives_the_counts_and_files_of_a_full_report() {
+    let key = ["--hash-key", "counts"];
+    let (code, full) = scan_json(&[key[0], key[1], "testdata"]);
+    for spill in ["16384", "1"] {
+        let (c, none) = scan_json(&[
+            key[0],
+            key[1],
+            "--findings",
+            "none",
+            "--spill-after",
+            spill,
+            "testdata",
+        ]);
+        assert_eq!(c, code);
+        assert_eq!(none["findings"], serde_json::json!([]));
+        assert_eq!(none["files"], full["files"]);
+        assert_eq!(none["summary"], full["summary"]);
+        assert_eq!(none["scan"]["options"]["findings"], "none");
+    }
+    // JSON Lines: file records and the end record's summary, no finding records.
+    let out = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "jsonl",
+            "--findings",
+            "none",
+            "testdata/counts",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.iter().all(|r| r["record"] != "finding"));
+    assert_eq!(records.iter().filter(|r| r["record"] == "file").count(), 4);
+    let end = records.last().unwrap();
+    assert_eq!(end["summary"]["counts"]["by_type"]["cn_id"]["distinct"], 2);
+    // Text: the table, no findings.
+    let out = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "text",
+            "--findings",
+            "none",
+            "testdata/counts",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("counts (") && !text.contains("110105"),
+        "{text}"
+    );
+    let refused = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "csv",
+            "--findings",
+            "none",
+            "testdata/counts",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+}
