@@ -229,9 +229,23 @@ impl Parts {
         });
         parts.findings.sort_by_cached_key(finding_key);
         if parts.summary.get("counts").is_some() {
-            let keyed = shards[0].doc["scan"]["options"]["fingerprint_key"] == "user";
+            let options = &shards[0].doc["scan"]["options"];
+            let unknown = if options["findings"] == "none" {
+                Some("the shards were written with --findings none: they list no fingerprints")
+            } else if options["fingerprint_key"] != "user" {
+                Some(
+                    "the shards were scanned without --hash-key: each drew its own fingerprint \
+                     key, so values repeated across shards cannot be told apart",
+                )
+            } else {
+                None
+            };
             let categories = categories_of(&parts.summary["counts"]);
-            parts.summary["counts"] = merged_counts(&parts.findings, keyed, &categories);
+            let counts = match unknown {
+                None => counts_of(&parts.findings),
+                Some(_) => totals_of(&parts.summary["findings"]),
+            };
+            parts.summary["counts"] = merged_counts(&counts, unknown, &categories);
         }
         parts.summary["baseline_unused"] = Value::Array(
             parts
@@ -326,12 +340,13 @@ impl Parts {
     }
 }
 
-/// The `counts` of the merged summary. Shards scanned without `--hash-key` each drew a
-/// random key, so the same value has other fingerprints in other shards: their distinct
-/// values and repeats cannot be counted, and are null, with a note saying why.
-fn merged_counts(findings: &[Value], keyed: bool, categories: &Categories) -> Value {
-    let mut counts = crate::report::json::counts_json(&counts_of(findings), categories);
-    if !keyed {
+/// The `counts` of the merged summary. Distinct values are counted from the fingerprints
+/// of the findings the shards list; when that cannot be done (shards scanned without
+/// `--hash-key` each drew a random key; shards written with `--findings none` list no
+/// fingerprints) distinct values and repeats are null, and `unknown` says why.
+fn merged_counts(counts: &Counts, unknown: Option<&str>, categories: &Categories) -> Value {
+    let mut counts = crate::report::json::counts_json(counts, categories);
+    if let Some(why) = unknown {
         let types = counts["by_type"]
             .as_object_mut()
             .into_iter()
@@ -344,10 +359,16 @@ fn merged_counts(findings: &[Value], keyed: bool, categories: &Categories) -> Va
             t["distinct"] = Value::Null;
             t["threshold_reached"] = Value::Null;
         }
-        counts["distinct_not_counted"] = json!(
-            "the shards were scanned without --hash-key: each drew its own fingerprint key, \
-             so values repeated across shards cannot be told apart"
-        );
+        counts["distinct_not_counted"] = json!(why);
+    }
+    counts
+}
+
+/// The findings of each kind, from the summed `findings` of the shards' summaries.
+fn totals_of(findings: &Value) -> Counts {
+    let mut counts = Counts::empty();
+    for c in &mut counts.by_kind {
+        c.findings = findings[c.kind.name()].as_u64().unwrap_or(0);
     }
     counts
 }

@@ -308,3 +308,53 @@ fn counts_findings_none_gives_the_counts_and_files_of_a_full_report() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn counts_merged_shards_without_fingerprints_say_distinct_is_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for k in 1..=2 {
+        let p = dir.path().join(format!("s{k}.json"));
+        let shard = format!("{k}/2");
+        let args = [
+            "scan",
+            "-q",
+            "-f",
+            "json",
+            "--findings",
+            "none",
+            "--shard",
+            &shard,
+        ];
+        piiscan()
+            .args(args)
+            .args(["--hash-key", "m", "-o"])
+            .arg(&p)
+            .arg("testdata/counts")
+            .output()
+            .unwrap();
+        reports.push(p);
+    }
+    let merged = dir.path().join("merged.json");
+    let out = piiscan()
+        .arg("merge")
+        .args(&reports)
+        .arg("-o")
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
+    let counts = &m["summary"]["counts"];
+    assert_eq!(counts["by_type"]["cn_id"]["findings"], 7);
+    assert_eq!(counts["by_type"]["cn_id"]["distinct"], Value::Null);
+    assert!(counts["distinct_not_counted"]
+        .as_str()
+        .unwrap()
+        .contains("--findings none"));
+}
