@@ -94,6 +94,16 @@ pub struct ConfigArgs {
     pub scan: ScanArgs,
 }
 
+/// Which finding records a report holds (`--findings`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FindingRecords {
+    /// One record per finding.
+    All,
+    /// None: file records and counts only.
+    #[value(name = "none")]
+    Omitted,
+}
+
 /// Report formats of `piiscan scan`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -170,6 +180,11 @@ pub struct ScanArgs {
     /// Show raw values and full birth dates instead of masked ones.
     #[arg(long)]
     pub reveal: bool,
+    /// Which finding records the report holds: all (default), or none: every file record
+    /// and all counts, no record per finding (dumps with hundreds of millions of items;
+    /// json, jsonl and text reports).
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub findings: Option<FindingRecords>,
     /// Worker threads (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,

@@ -154,7 +154,11 @@ fn run_merge(args: MergeArgs) -> u8 {
         eprintln!("piiscan: cannot write the merged report: {e}");
         return EXIT_ERROR;
     }
-    let any = doc["findings"].as_array().is_some_and(|f| !f.is_empty());
+    // Reports written with `--findings none` list no findings but count them.
+    let any = doc["findings"].as_array().is_some_and(|f| !f.is_empty())
+        || doc["summary"]["findings_total"]
+            .as_u64()
+            .is_some_and(|n| n > 0);
     if !doc["scan"]["complete"].as_bool().unwrap_or(false) {
         // Written all the same (with `complete: false`), but not a result to build on.
         eprintln!("piiscan: a shard was interrupted: the merged report is incomplete");

@@ -15,11 +15,13 @@
 //! when they ran in different ones), and `shards` lists each shard's host, folder, times,
 //! command line and report digest, so the chain of custody runs through the merge.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use crate::evidence::counts::Counts;
+use crate::evidence::tiers::{self, Categories};
 use crate::evidence::Kind;
 use crate::verify::{digest_state, DigestState};
 
@@ -226,6 +228,25 @@ impl Parts {
                 .cmp(&(b["path"].as_str(), b["path_hex"].as_str()))
         });
         parts.findings.sort_by_cached_key(finding_key);
+        if parts.summary.get("counts").is_some() {
+            let options = &shards[0].doc["scan"]["options"];
+            let unknown = if options["findings"] == "none" {
+                Some("the shards were written with --findings none: they list no fingerprints")
+            } else if options["fingerprint_key"] != "user" {
+                Some(
+                    "the shards were scanned without --hash-key: each drew its own fingerprint \
+                     key, so values repeated across shards cannot be told apart",
+                )
+            } else {
+                None
+            };
+            let categories = categories_of(&parts.summary["counts"]);
+            let counts = match unknown {
+                None => counts_of(&parts.findings),
+                Some(_) => totals_of(&parts.summary["findings"]),
+            };
+            parts.summary["counts"] = merged_counts(&counts, unknown, &categories);
+        }
         parts.summary["baseline_unused"] = Value::Array(
             parts
                 .unused
@@ -317,6 +338,71 @@ impl Parts {
             "summary": self.summary,
         })
     }
+}
+
+/// The `counts` of the merged summary. Distinct values are counted from the fingerprints
+/// of the findings the shards list; when that cannot be done (shards scanned without
+/// `--hash-key` each drew a random key; shards written with `--findings none` list no
+/// fingerprints) distinct values and repeats are null, and `unknown` says why.
+fn merged_counts(counts: &Counts, unknown: Option<&str>, categories: &Categories) -> Value {
+    let mut counts = crate::report::json::counts_json(counts, categories);
+    if let Some(why) = unknown {
+        let types = counts["by_type"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut());
+        for c in types {
+            c["distinct"] = Value::Null;
+            c["repeats"] = Value::Null;
+        }
+        for t in counts["categories"].as_array_mut().into_iter().flatten() {
+            t["distinct"] = Value::Null;
+            t["threshold_reached"] = Value::Null;
+        }
+        counts["distinct_not_counted"] = json!(why);
+    }
+    counts
+}
+
+/// The findings of each kind, from the summed `findings` of the shards' summaries.
+fn totals_of(findings: &Value) -> Counts {
+    let mut counts = Counts::empty();
+    for c in &mut counts.by_kind {
+        c.findings = findings[c.kind.name()].as_u64().unwrap_or(0);
+    }
+    counts
+}
+
+/// The categories of the types of a shard's counts (the same in every shard: the settings
+/// agree).
+fn categories_of(counts: &Value) -> Categories {
+    let mut cats = Categories::default();
+    for (name, c) in counts["by_type"].as_object().into_iter().flatten() {
+        let kind = Kind::from_name(name);
+        let cat = c["category"].as_str().and_then(tiers::category_named);
+        if let (Some(kind), Some(cat)) = (kind, cat) {
+            cats.set(kind, cat);
+        }
+    }
+    cats
+}
+
+/// The counts of the findings of the shards: each kind's findings and distinct
+/// fingerprints (the shards' fingerprints are keyed alike: their key ids agree).
+fn counts_of(findings: &[Value]) -> Counts {
+    let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); Kind::all().len()];
+    let mut counts = Counts::empty();
+    for f in findings {
+        let Some(kind) = f["type"].as_str().and_then(Kind::from_name) else {
+            continue;
+        };
+        counts.by_kind[kind.index()].findings += 1;
+        distinct[kind.index()].insert(f["fingerprint"].as_str().unwrap_or(""));
+    }
+    for (c, d) in counts.by_kind.iter_mut().zip(distinct) {
+        c.distinct = d.len() as u64;
+    }
+    counts
 }
 
 /// A shard summary's unused baseline entries, each as JSON text.

@@ -31,6 +31,9 @@
 //! id = "acme_employee"
 //! regex = '''EMP-?\d{6}'''
 //! examples = ["工号 EMP-123455"]
+//!
+//! [counts.categories]               # kind → category of 法释〔2017〕10号 (tiers 50/500/5000)
+//! bank_card = "property"            # default; every other kind: "other"
 //! ```
 //!
 //! See [`RuleTable`] for every key of a rule.
@@ -64,6 +67,8 @@ pub struct FileSettings {
     pub rule_files: Vec<Spanned<String>>,
     /// `[[rules]]`: custom rules.
     pub rules: Vec<RuleTable>,
+    /// `[counts]`.
+    pub counts: CountsTable,
 }
 
 /// A file of custom rules (`--rules FILE`, `rule_files`): `[[rules]]` only.
@@ -120,6 +125,14 @@ pub struct MaskTable {
     /// Characters kept at the end.
     #[serde(default)]
     pub keep_end: usize,
+}
+
+/// `[counts]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CountsTable {
+    /// `[counts.categories]`: type name → category name.
+    pub categories: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[scan]`.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::cli::{Format, MinConfidence, ScanArgs};
 use crate::detect::custom::Rules;
 use crate::evidence::fingerprint::FingerprintKey;
+use crate::evidence::tiers::{self, Categories};
 use crate::evidence::{Confidence, Kind, KindSet};
 use crate::read::DEFAULT_WINDOW;
 use crate::suppress::baseline::Baseline;
@@ -90,6 +91,8 @@ pub struct Config {
     pub rules: Option<Arc<Rules>>,
     /// Rule files read besides the config file.
     pub rule_files: Vec<ConfigSource>,
+    /// The category of each kind, for the tiers of the counts (`[counts.categories]`).
+    pub categories: Categories,
     /// Allowlisted paths and fingerprints.
     pub allowlist: Allowlist,
     /// The baseline whose findings are suppressed.
@@ -98,6 +101,8 @@ pub struct Config {
     pub baseline_path: Option<PathBuf>,
     /// Where to write a baseline of this scan.
     pub write_baseline: Option<PathBuf>,
+    /// True unless `--findings none`: the report holds a record per finding.
+    pub finding_records: bool,
     /// Findings held in memory before the rest are spilled.
     pub spill_after: usize,
     /// This scan's shard (K, N), if it is one.
@@ -346,6 +351,25 @@ fn resolve_window(args: &ScanArgs) -> Result<usize, String> {
 
 /// The report format: `--format`, else text for a terminal (without `--output`), else
 /// JSON.
+/// True unless `--findings none`, which only json, jsonl and text reports take, and not
+/// with `--write-baseline` (a baseline lists findings).
+fn resolve_finding_records(args: &ScanArgs, format: Format) -> Result<bool, String> {
+    if args.findings != Some(crate::cli::FindingRecords::Omitted) {
+        return Ok(true);
+    }
+    if !matches!(format, Format::Json | Format::Jsonl | Format::Text) {
+        return Err(format!(
+            "--findings none: only json, jsonl and text reports hold counts without findings, \
+             not {}",
+            format.name()
+        ));
+    }
+    if args.write_baseline.is_some() {
+        return Err("--findings none: --write-baseline needs the findings".into());
+    }
+    Ok(false)
+}
+
 fn resolve_format(args: &ScanArgs, stdout_is_terminal: bool) -> Format {
     args.format
         .unwrap_or(if stdout_is_terminal && args.output.is_none() {
@@ -394,6 +418,32 @@ impl Globs {
             allow: file_list(&fs.allowlist.paths),
         })
     }
+}
+
+/// The categories of kinds: the default, changed by the file's `[counts.categories]`.
+fn resolve_categories(file: &FileView) -> Result<Categories, String> {
+    let mut cats = Categories::default();
+    for (name, category) in &file.settings.counts.categories {
+        let kind = Kind::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
+            let msg = format!(
+                "[counts.categories]: unknown type '{name}' (known: {})",
+                known.join(", ")
+            );
+            file.error(category, &msg)
+        })?;
+        let c = tiers::category_named(category.get_ref()).ok_or_else(|| {
+            let known: Vec<&str> = tiers::CATEGORIES.iter().map(|c| c.name).collect();
+            let msg = format!(
+                "[counts.categories]: unknown category '{}' (known: {})",
+                category.get_ref(),
+                known.join(", ")
+            );
+            file.error(category, &msg)
+        })?;
+        cats.set(kind, c);
+    }
+    Ok(cats)
 }
 
 /// The extra context labels of the file's `[keywords]`, by kind, trimmed.
@@ -546,6 +596,8 @@ impl Config {
         let roots = resolve_roots(&args);
         let globs = Globs::resolve(&args, &file)?;
         let keywords = resolve_keywords(&file)?;
+        let categories = resolve_categories(&file)?;
+        let finding_records = resolve_finding_records(&args, format)?;
         let fingerprints = resolve_fingerprints(&file)?;
         let baseline = resolve_baseline(&args, &key, &fingerprints)?;
         let limits = resolve_limits(&args, &file)?;
@@ -598,15 +650,23 @@ impl Config {
                     .collect()
             }),
             rules: rules.map(|r| r.rules),
+            categories,
             allowlist,
             baseline,
             baseline_path: args.baseline,
+            finding_records,
             write_baseline: args.write_baseline,
             spill_after: args
                 .spill_after
                 .unwrap_or(crate::evidence::store::DEFAULT_LIMIT),
             shard: args.shard,
         })
+    }
+
+    /// Pairs the counter of distinct values holds in memory before spilling sorted runs
+    /// (a multiple of `spill_after`, so that `--spill-after` also tests its spill).
+    pub fn count_limit(&self) -> usize {
+        self.spill_after.saturating_mul(64)
     }
 
     /// The settings in effect, in the config file's shape.

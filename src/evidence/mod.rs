@@ -4,9 +4,11 @@
 //! [`mask`] (unless the user passed `--reveal`) and [`fingerprint`] so that no raw value can
 //! reach a report, a log or an error message by accident.
 
+pub mod counts;
 pub mod fingerprint;
 pub mod mask;
 pub mod store;
+pub mod tiers;
 
 use serde::Serialize;
 
@@ -143,6 +145,9 @@ pub struct FileRecord {
     pub members: Vec<FileRecord>,
     /// True if its size or mtime changed while it was scanned.
     pub changed_during_scan: bool,
+    /// For a file (not a member) with findings: the counts of the kinds it holds, filled
+    /// in at the end of the scan.
+    pub counts: Vec<counts::KindCount>,
 }
 
 impl FileRecord {
@@ -163,6 +168,7 @@ impl FileRecord {
             member: None,
             members: Vec::new(),
             changed_during_scan: false,
+            counts: Vec::new(),
         }
     }
 }

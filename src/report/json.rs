@@ -14,10 +14,11 @@ use super::{
     display_context_around, display_value, Outcome, Report, Reporter, Sink, Summary, SCHEMA,
 };
 use crate::config::Config;
+use crate::evidence::counts::Counts;
 use crate::evidence::mask::ShownDetails;
 use crate::evidence::store::{Entry, FindingStore, Render};
+use crate::evidence::tiers::{tier_counts, Categories};
 use crate::evidence::{Confidence, FileRecord, Finding, Kind};
-use crate::suppress::Suppression;
 use crate::time::rfc3339_millis;
 
 /// The JSON reporter.
@@ -59,6 +60,16 @@ pub fn file_json(f: &FileRecord) -> Value {
     }
     if f.changed_during_scan {
         m.insert("changed_during_scan".into(), json!(true));
+    }
+    if !f.counts.is_empty() {
+        let mut counts = Map::new();
+        for c in &f.counts {
+            counts.insert(
+                c.kind.name().into(),
+                json!({"findings": c.findings, "distinct": c.distinct}),
+            );
+        }
+        m.insert("counts".into(), Value::Object(counts));
     }
     if !f.members.is_empty() {
         let members: Vec<Value> = f.members.iter().map(file_json).collect();
@@ -231,11 +242,45 @@ fn options_json(cfg: &Config) -> Value {
             .collect();
         o.insert("rule_files".into(), json!(files));
     }
+    if !cfg.finding_records {
+        options["findings"] = json!("none");
+    }
     options
 }
 
-/// The `summary` object of a scan's files and findings, and of what was suppressed.
-pub fn summary_json(files: &[FileRecord], findings: &FindingStore, sup: &Suppression) -> Value {
+/// The `counts` of the summary: for every kind, its findings, distinct values, repeats
+/// and category; for every tier of the categories, its distinct values and the threshold
+/// they reach, for the examiner's assessment.
+pub fn counts_json(counts: &Counts, categories: &Categories) -> Value {
+    let mut by_type = Map::new();
+    for c in &counts.by_kind {
+        by_type.insert(
+            c.kind.name().into(),
+            json!({"findings": c.findings, "distinct": c.distinct, "repeats": c.repeats(),
+                   "category": categories.of(c.kind).name}),
+        );
+    }
+    let tiers: Vec<Value> = tier_counts(counts, categories)
+        .iter()
+        .map(|t| {
+            json!({"tier": t.tier, "categories": t.categories,
+                   "types": t.kinds.iter().map(|k| k.name()).collect::<Vec<_>>(),
+                   "distinct": t.distinct, "threshold_reached": t.reached()})
+        })
+        .collect();
+    json!({ "by_type": by_type, "categories": tiers, "note": TIERS_NOTE })
+}
+
+/// What the tiers of the counts are, and are not.
+pub const TIERS_NOTE: &str = "threshold_reached: the multiple of the tier (1: 法释〔2017〕10号 \
+     art. 5; 10: art. 6) that the distinct values of its types reach, for the examiner's \
+     assessment; the categories of types are a setting ([counts.categories]), not a legal \
+     conclusion";
+
+/// The `summary` object of a scan's files, findings and counts, and of what was
+/// suppressed.
+pub fn summary_json(o: &Outcome, categories: &Categories) -> Value {
+    let (files, findings, sup) = (&o.files, &o.findings, &o.suppression);
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
     for (k, n) in &s.by_kind {
@@ -250,6 +295,7 @@ pub fn summary_json(files: &[FileRecord], findings: &FindingStore, sup: &Suppres
         "suppressed": sup.counts,
         "suppressed_total": sup.counts.total(),
         "baseline_unused": sup.unused,
+        "counts": counts_json(&o.counts, categories),
     })
 }
 
@@ -262,11 +308,7 @@ impl Report<'_> {
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        summary_json(
-            &self.outcome.files,
-            &self.outcome.findings,
-            &self.outcome.suppression,
-        )
+        summary_json(self.outcome, &self.config.categories)
     }
 }
 
@@ -308,6 +350,9 @@ fn record(cfg: &Config, f: &Finding, out: &mut Vec<u8>) {
 /// Writes the findings array's records: those a rendering store kept, or those of the kept
 /// findings.
 fn write_findings(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    if !r.config.finding_records {
+        return Ok(());
+    }
     if r.outcome.findings.is_rendered() {
         r.outcome.findings.write_rendered(out)?;
     } else {
@@ -381,7 +426,7 @@ impl Sink for Streaming {
 
 /// Writes the rest of the document after the findings' records.
 pub fn end(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    if !r.outcome.findings.is_empty() {
+    if !r.outcome.findings.is_empty() && r.config.finding_records {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"],\n")?;

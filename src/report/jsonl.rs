@@ -116,6 +116,9 @@ impl<'a, W: Write> Jsonl<'a, W> {
     /// The `finding` records of `findings`, a line each.
     fn records(&self, findings: &[Finding]) -> Vec<u8> {
         let mut records = Vec::with_capacity(findings.len() * 512);
+        if !self.cfg.finding_records {
+            return records;
+        }
         for f in findings {
             let r = serde_json::to_writer(
                 &mut records,
@@ -134,7 +137,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
             json!({
                 "finished_at": rfc3339_millis(outcome.finished),
                 "complete": outcome.complete,
-                "summary": summary_json(&outcome.files, &outcome.findings, &outcome.suppression),
+                "summary": summary_json(outcome, &self.cfg.categories),
             }),
         );
         if let Some(e) = self.error {

@@ -5,6 +5,7 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+use crate::evidence::counts::Counts;
 use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Finding};
 use crate::suppress::Suppression;
@@ -27,6 +28,9 @@ pub struct Outcome {
     pub complete: bool,
     /// What was suppressed (inline markers, allowlists, baseline).
     pub suppression: Suppression,
+    /// Exact counts of the findings: by kind over the scan (per file, they are in the
+    /// records of `files`).
+    pub counts: Counts,
 }
 
 /// Receives the results of a scan as they arrive (push model), on the calling thread.

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::{Report, Reporter};
+use crate::evidence::tiers::{tier_counts, ASSESSMENT};
 use crate::evidence::Status;
 
 /// The text reporter.
@@ -26,6 +27,7 @@ pub fn escape(s: &str) -> String {
 
 impl Reporter for Text {
     fn write(&self, r: &Report, out: &mut dyn Write) -> io::Result<()> {
+        counts(r, out)?;
         findings(r, out)?;
         not_fully_scanned(r, out)?;
         totals(r, out)?;
@@ -34,9 +36,75 @@ impl Reporter for Text {
     }
 }
 
+/// The table of counts of the kinds found: findings, distinct values, repeats; nothing
+/// when nothing was found.
+fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let found: Vec<_> = r
+        .outcome
+        .counts
+        .by_kind
+        .iter()
+        .filter(|c| c.findings > 0)
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "counts (distinct by keyed fingerprint):")?;
+    writeln!(
+        out,
+        "  {:<20} {:>12} {:>12} {:>12}",
+        "type", "findings", "distinct", "repeats"
+    )?;
+    for c in found {
+        writeln!(
+            out,
+            "  {:<20} {:>12} {:>12} {:>12}",
+            c.kind.name(),
+            c.findings,
+            c.distinct,
+            c.repeats()
+        )?;
+    }
+    tiers(r, out)?;
+    writeln!(out)
+}
+
+/// Each tier's distinct values and the threshold they reach, for the examiner's
+/// assessment (the tiers of the kinds' categories; only tiers with kinds found).
+fn tiers(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "tiers of 法释〔2017〕10号 arts. 5-6 ({}; categories: [counts.categories]):",
+        ASSESSMENT
+    )?;
+    for t in tier_counts(&r.outcome.counts, &r.config.categories) {
+        if t.distinct == 0 {
+            continue;
+        }
+        let reach = match t.reached() {
+            Some(m) => format!("reaches ×{m} ({})", t.tier * m),
+            None => format!("below {}", t.tier),
+        };
+        let kinds: Vec<&str> = t.kinds.iter().map(|k| k.name()).collect();
+        writeln!(
+            out,
+            "  tier {:<5} {:>12} distinct  {}  [{}: {}]",
+            t.tier,
+            t.distinct,
+            reach,
+            t.categories.join(", "),
+            kinds.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// The findings, grouped under a line naming their file (and member): where each is,
 /// its type, confidence, value (masked unless `--reveal`) and context.
 fn findings(r: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !r.config.finding_records {
+        return Ok(());
+    }
     let mut last: Option<(String, Option<String>)> = None;
     for f in r.outcome.findings.iter() {
         let f = f?;

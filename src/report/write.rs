@@ -68,6 +68,17 @@ pub fn sink<'a>(
     out: Output,
 ) -> io::Result<(Box<dyn Sink + 'a>, FindingStore)> {
     let baseline = cfg.write_baseline.is_some();
+    if !cfg.finding_records {
+        // Counts only (`--findings none`): the store keeps none of the findings.
+        let sink: Box<dyn Sink + 'a> = match cfg.format {
+            Format::Jsonl => Box::new(Jsonl::new(cfg, out)),
+            _ => Box::new(Whole {
+                cfg: cfg.clone(),
+                out,
+            }),
+        };
+        return Ok((sink, FindingStore::counting()));
+    }
     Ok(match cfg.format {
         Format::Jsonl if !baseline => (Box::new(Jsonl::new(cfg, out)), FindingStore::counting()),
         Format::Jsonl => (

@@ -30,6 +30,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::Config;
+use crate::evidence::counts::{Counter, Counts};
 use crate::evidence::store::FindingStore;
 use crate::evidence::{FileRecord, Status};
 use crate::report::{Outcome, Sink};
@@ -63,6 +64,7 @@ pub fn run(
         sink,
         suppressor: Suppressor::new(&cfg.allowlist, cfg.baseline.as_ref(), &cfg.key),
         findings,
+        counter: Counter::new(cfg.key.clone(), cfg.count_limit()),
         files: Vec::new(),
         flushed: HashMap::new(),
         running: BTreeSet::new(),
@@ -92,6 +94,7 @@ pub fn run(
     let Collector {
         mut files,
         mut findings,
+        counter,
         suppressor,
         ..
     } = c;
@@ -99,6 +102,7 @@ pub fn run(
     if let Err(e) = findings.finish() {
         eprintln!("piiscan: cannot write findings to the temporary spill file: {e}");
     }
+    let counts = count(counter, &mut files);
     Outcome {
         files,
         findings,
@@ -107,7 +111,22 @@ pub fn run(
         root_errors,
         complete,
         suppression: suppressor.finish(),
+        counts,
     }
+}
+
+/// The counts of the findings counted, also written into the records of their files.
+fn count(counter: Counter, files: &mut [FileRecord]) -> Counts {
+    let mut counts = counter.finish(None).unwrap_or_else(|e| {
+        eprintln!("piiscan: cannot count findings: {e}");
+        Counts::empty()
+    });
+    for f in files.iter_mut() {
+        if let Some(c) = counts.files.remove(&f.path) {
+            f.counts = c;
+        }
+    }
+    counts
 }
 
 /// The calling thread's side of a scan: takes what the workers send, suppresses, hands
@@ -116,6 +135,8 @@ struct Collector<'a> {
     sink: &'a mut dyn Sink,
     suppressor: Suppressor<'a>,
     findings: FindingStore,
+    /// Counts every finding reported.
+    counter: Counter,
     files: Vec<FileRecord>,
     /// Findings already received of inputs still being read.
     flushed: HashMap<PathBuf, u64>,
@@ -215,6 +236,7 @@ impl Collector<'_> {
                     self.sink_failed = self.sink.findings(&p, &f).is_err();
                 }
                 *self.flushed.entry(p).or_default() += f.len() as u64;
+                self.counter.add(&f);
                 self.findings.push(f);
             }
             Msg::Done(p, mut rec, f) => {
@@ -243,6 +265,7 @@ impl Collector<'_> {
             self.sink_failed = self.sink.file(input.as_deref(), &rec, &findings).is_err();
         }
         self.files.push(rec);
+        self.counter.add(&findings);
         self.findings.push(findings);
     }
 

@@ -4,6 +4,7 @@ mod address;
 mod addresses;
 mod architecture;
 mod check;
+mod counts;
 mod custody;
 mod encoded;
 mod examples;
