@@ -7,9 +7,14 @@
 //! `cn_landline`, `email`, `cn_address`). An address is only tried for a value that
 //! holds Han characters, and must make up the whole value. If none is
 //! valid, the type its shape suggests is named with the reason its validator gave.
+//!
+//! Custom rules (`piiscan check --config FILE` or `--rules FILE`) are tried too: a value
+//! is valid as `custom.<id>` if the rule's pattern matches the whole value and its
+//! validator accepts it; the reason otherwise is `no_match` or the validator's name.
 
 use serde::Serialize;
 
+use crate::detect::custom::Rules;
 use crate::detect::kind::{Attempt, Shape};
 use crate::detect::{Details, Kind};
 use crate::time::Date;
@@ -43,8 +48,10 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-/// Checks one value, as `only` if given, against `today`.
-pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
+/// Checks one value, as `only` if given, against `today`; `rules` are the custom rules
+/// loaded (their kinds are tried after the built-in ones, or before them with
+/// `priority = "high"`, as in a scan).
+pub fn check(input: &str, only: Option<Kind>, today: Date, rules: Option<&Rules>) -> Verdict {
     let folded = fold(input.trim());
     let mut compact: String = folded
         .chars()
@@ -78,11 +85,16 @@ pub fn check(input: &str, only: Option<Kind>, today: Date) -> Verdict {
         .copied()
         .filter(|k| only.is_none_or(|o| o == *k))
         .collect();
-    kinds.sort_by_key(|k| std::cmp::Reverse(k.spec().rank));
+    kinds.sort_by_key(|k| std::cmp::Reverse((k.spec().tier, k.spec().rank)));
     let tries: Vec<(Kind, Attempt)> = kinds
         .into_iter()
-        .filter(|k| shape.only || (k.spec().check.fits)(&shape))
-        .map(|k| (k, (k.spec().check.attempt)(&shape, today)))
+        .filter_map(|k| match rules.and_then(|r| r.attempt(k, shape.text)) {
+            Some(attempt) => {
+                (shape.only || rules.is_some_and(|r| r.fits(k, shape.text))).then_some((k, attempt))
+            }
+            None => (shape.only || (k.spec().check.fits)(&shape))
+                .then(|| (k, (k.spec().check.attempt)(&shape, today))),
+        })
         .collect();
 
     if let Some((kind, Ok((details, _)))) = tries.iter().find(|(_, r)| r.is_ok()) {
@@ -129,58 +141,59 @@ mod tests {
     /// character panicked on slicing.
     #[test]
     fn a_multibyte_character_at_the_check_position_is_not_a_panic() {
-        let v = check("510105194911直辖", None, today());
+        let v = check("510105194911直辖", None, today(), None);
         assert!(!v.valid);
         let v = check(
             "51010519491100000盖",
             Some(crate::detect::cn_id::KIND),
             today(),
+            None,
         );
         assert!(!v.valid);
     }
 
     #[test]
     fn names_types_and_reasons() {
-        let v = check("11010519491231002x", None, today());
+        let v = check("11010519491231002x", None, today(), None);
         assert_eq!((v.kind, v.valid), (Some(crate::detect::cn_id::KIND), true));
         assert_eq!(v.details["region"], "北京市朝阳区");
         assert_eq!(v.details["birth_date"], "1949-12-31");
-        let v = check("110105194912310021", None, today());
+        let v = check("110105194912310021", None, today(), None);
         assert_eq!(
             (v.kind, v.reason),
             (Some(crate::detect::cn_id::KIND), Some("check_character"))
         );
-        let v = check("８６－１３８００１３８０００", None, today());
+        let v = check("８６－１３８００１３８０００", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_mobile::KIND), true)
         );
-        let v = check("15412345678", None, today());
+        let v = check("15412345678", None, today(), None);
         assert_eq!(v.reason, Some("unallocated_segment"));
-        let v = check("(0755) 8765 4321", None, today());
+        let v = check("(0755) 8765 4321", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_landline::KIND), true)
         );
-        let v = check("010-12345678转801", None, today());
+        let v = check("010-12345678转801", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_landline::KIND), true)
         );
-        let v = check("6226 0900 0000 0048", None, today());
+        let v = check("6226 0900 0000 0048", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::bank_card::KIND), true)
         );
-        let v = check("Li@Example.COM", None, today());
+        let v = check("Li@Example.COM", None, today(), None);
         assert_eq!((v.kind, v.valid), (Some(crate::detect::email::KIND), true));
-        let v = check("hello", None, today());
+        let v = check("hello", None, today(), None);
         assert_eq!((v.kind, v.reason), (None, Some("unrecognised")));
     }
 
     #[test]
     fn addresses_only_for_han_text_and_after_the_numeric_types() {
-        let v = check("广东省深圳市南山区科技园路1号", None, today());
+        let v = check("广东省深圳市南山区科技园路1号", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_address::KIND), true)
@@ -190,13 +203,13 @@ mod tests {
         assert_eq!(v.details["district"], "南山区");
         assert_eq!(v.details["division_code"], "440305");
         // Full-width digits and an ideographic space are folded.
-        let v = check("　北京市朝阳区建国路８８号　", None, today());
+        let v = check("　北京市朝阳区建国路８８号　", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_address::KIND), true)
         );
         assert_eq!(v.details["value"], "北京市朝阳区建国路88号");
-        let v = check("上海天气", None, today());
+        let v = check("上海天气", None, today(), None);
         assert_eq!(
             (v.kind, v.valid, v.reason),
             (
@@ -205,30 +218,36 @@ mod tests {
                 Some("divisions_only")
             )
         );
-        let v = check("今天天气不错", None, today());
+        let v = check("今天天气不错", None, today(), None);
         assert_eq!(v.reason, Some("no_structure"));
-        let v = check("北京市朝阳区建国路88号附近", None, today());
+        let v = check("北京市朝阳区建国路88号附近", None, today(), None);
         assert_eq!(v.reason, Some("trailing_text"));
         // Digits keep their types first; no Han, no address.
-        let v = check("13800138000", None, today());
+        let v = check("13800138000", None, today(), None);
         assert_eq!(v.kind, Some(crate::detect::cn_mobile::KIND));
-        let v = check("88号", None, today());
+        let v = check("88号", None, today(), None);
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_address::KIND), false)
         );
-        let v = check("hello", None, today());
+        let v = check("hello", None, today(), None);
         assert_eq!(v.kind, None);
         let v = check(
             "科技园路1号",
             Some(crate::detect::cn_address::KIND),
             today(),
+            None,
         );
         assert_eq!(
             (v.kind, v.valid),
             (Some(crate::detect::cn_address::KIND), true)
         );
-        let v = check("12345", Some(crate::detect::cn_address::KIND), today());
+        let v = check(
+            "12345",
+            Some(crate::detect::cn_address::KIND),
+            today(),
+            None,
+        );
         assert_eq!(
             (v.kind, v.reason),
             (Some(crate::detect::cn_address::KIND), Some("no_structure"))
@@ -237,7 +256,12 @@ mod tests {
 
     #[test]
     fn type_option_forces_the_validator() {
-        let v = check("13800138000", Some(crate::detect::cn_id::KIND), today());
+        let v = check(
+            "13800138000",
+            Some(crate::detect::cn_id::KIND),
+            today(),
+            None,
+        );
         assert_eq!(
             (v.kind, v.valid, v.reason),
             (Some(crate::detect::cn_id::KIND), false, Some("length"))

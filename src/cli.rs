@@ -344,6 +344,13 @@ pub struct CheckArgs {
         ", ",
     ))]
     pub kind: Option<String>,
+    /// Also try the custom rules of this config file (its `[[rules]]` and `rule_files`).
+    /// No config file is read unless given.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also try the custom rules of FILE (repeatable).
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// `piiscan verify`.

@@ -270,6 +270,21 @@ fn run_verify(args: VerifyArgs) -> u8 {
 }
 
 fn run_check(args: CheckArgs) -> u8 {
+    use piiscan::config::{file, rules};
+    let loaded = match args.config.as_deref().map(file::Loaded::read).transpose() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let custom = match rules::load(loaded.as_ref(), &args.rules) {
+        Ok(r) => r.map(|r| r.rules),
+        Err(e) => {
+            eprintln!("piiscan: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let only = match args.kind.as_deref().map(|k| (k, Kind::from_name(k))) {
         None => None,
         Some((_, Some(k))) => Some(k),
@@ -283,7 +298,7 @@ fn run_check(args: CheckArgs) -> u8 {
     let mut out = BufWriter::new(stdout.lock());
     let mut any_invalid = false;
     let mut emit = |value: &str, out: &mut dyn Write| -> io::Result<()> {
-        let v = check(value, only, today);
+        let v = check(value, only, today, custom.as_deref());
         any_invalid |= !v.valid;
         match args.format {
             SimpleFormat::Json => {

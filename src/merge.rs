@@ -20,6 +20,8 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
+use crate::detect::custom::{RuleSpec, Rules, Validator};
+use crate::detect::Confidence;
 use crate::evidence::counts::Counts;
 use crate::evidence::tiers::{self, Categories};
 use crate::evidence::Kind;
@@ -134,10 +136,42 @@ pub fn merge(paths: &[std::path::PathBuf]) -> Result<Value, String> {
         .map(|p| read_shard(p))
         .collect::<Result<Vec<Shard>, String>>()?;
     let count = check_same_scan(&shards)?;
+    register_custom_kinds(&shards[0].doc)?;
     shards.sort_by_key(|s| s.index);
     check_every_shard_once(&shards, count)?;
     let parts = Parts::gather(&mut shards)?;
     Ok(parts.into_report(&shards[0].doc, count))
+}
+
+/// Registers the kinds of the custom rules the shards were scanned with (their
+/// `scan.options.custom_rules`, alike in every shard), so that their findings are ordered
+/// and counted as in a single scan: after the built-in kinds, in the order written.
+fn register_custom_kinds(doc: &Value) -> Result<(), String> {
+    let Some(written) = doc["scan"]["options"]["custom_rules"].as_array() else {
+        return Ok(());
+    };
+    let text = |r: &Value, k: &str| r[k].as_str().unwrap_or("").to_string();
+    let specs: Vec<RuleSpec> = written
+        .iter()
+        .map(|r| RuleSpec {
+            id: text(r, "id"),
+            description: text(r, "description"),
+            regex: text(r, "regex"),
+            keywords: Vec::new(),
+            require_context: r["require_context"] == true,
+            columns: Vec::new(),
+            validator: r["validator"]
+                .as_str()
+                .and_then(Validator::from_name)
+                .unwrap_or(Validator::None),
+            confidence: Confidence::Medium,
+            keep: (0, 0),
+            high_priority: r["priority"] == "high",
+        })
+        .collect();
+    let rules = Rules::new(specs)
+        .map_err(|(i, e)| format!("the shards' custom rule {}: {e}", text(&written[i], "id")))?;
+    rules.register()
 }
 
 /// Checks that every shard is of the first one's count and scan; returns the count.

@@ -9,9 +9,9 @@ use piiscan::time::Date;
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
     let today = Date::new(2026, 11, 28).expect("a date");
-    let v = check(s, None, today);
+    let v = check(s, None, today, None);
     for &k in Kind::ALL {
-        let _ = check(s, Some(k), today);
+        let _ = check(s, Some(k), today, None);
     }
     if v.valid {
         let kind = v.kind.expect("a valid value has a type");

@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use super::checksum;
 use super::digits::Buf;
-use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
+use super::kind::{Attempt, Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
 use super::{Candidate, Details, Scan};
 
 /// The longest match a rule reports, in bytes (longer ones are dropped).
@@ -161,6 +161,8 @@ struct Compiled {
     kind: Kind,
     regex: Regex,
     spec: RuleSpec,
+    /// The pattern anchored at both ends, for `piiscan check` (built when first asked).
+    whole: std::sync::OnceLock<Option<Regex>>,
 }
 
 /// Compiled rules, frozen and shared across threads.
@@ -202,7 +204,8 @@ fn kind_of(r: &RuleSpec) -> Kind {
         check: Check {
             fits: |_| false,
             suggested: |_| false,
-            attempt: |_, _| Err("custom rules are not tried by piiscan check"),
+            // `piiscan check` tries custom kinds through [`Rules::attempt`].
+            attempt: |_, _| Err("no_match"),
         },
         rule: Rule {
             name: leak(format!("custom.{}", r.id)),
@@ -222,15 +225,27 @@ impl Rules {
     /// rule's index) into rules with kinds of their own, not yet registered.
     pub fn new(specs: Vec<RuleSpec>) -> Result<Rules, (usize, String)> {
         let mut rules = Vec::with_capacity(specs.len());
+        let mut bounded = Vec::with_capacity(specs.len());
         for (i, spec) in specs.into_iter().enumerate() {
-            let regex = compile(&spec.regex).map_err(|e| (i, e))?;
+            let plain = compile(&spec.regex).map_err(|e| (i, e))?;
+            // A pattern that does not survive the wrapping (a comment of `(?x)` mode
+            // eating the closing parenthesis) is kept as written.
+            let (pattern, regex) = match with_boundaries(&spec.regex) {
+                b if b == spec.regex => (b, plain),
+                b => match compile(&b) {
+                    Ok(regex) => (b, regex),
+                    Err(_) => (spec.regex.clone(), plain),
+                },
+            };
+            bounded.push(pattern);
             rules.push(Compiled {
                 kind: kind_of(&spec),
                 regex,
                 spec,
+                whole: std::sync::OnceLock::new(),
             });
         }
-        let set = RegexSetBuilder::new(rules.iter().map(|r| &r.spec.regex))
+        let set = RegexSetBuilder::new(&bounded)
             .size_limit(SIZE_LIMIT.saturating_mul(rules.len().max(1)))
             .dfa_size_limit(SET_DFA_SIZE_LIMIT)
             .build()
@@ -241,6 +256,40 @@ impl Rules {
     /// Adds the rules' kinds to the registry (once per process).
     pub fn register(&self) -> Result<(), String> {
         Kind::register(self.rules.iter().map(|r| r.kind.spec()).collect())
+    }
+
+    /// What `piiscan check` makes of `value` as the custom kind `kind`: valid if the
+    /// rule's pattern matches the whole value and its validator accepts it; `None` if
+    /// `kind` is not one of these rules.
+    pub fn attempt(&self, kind: Kind, value: &str) -> Option<Attempt> {
+        let r = self.rules.iter().find(|r| r.kind == kind)?;
+        let whole = r
+            .whole
+            .get_or_init(|| compile(&format!("^(?:{})$", r.spec.regex)).ok());
+        let Some(whole) = whole else {
+            return Some(Err("no_match"));
+        };
+        if !whole.is_match(value.as_bytes()) {
+            return Some(Err("no_match"));
+        }
+        if !r.spec.validator.accepts(value.as_bytes()) {
+            return Some(Err(r.spec.validator.name()));
+        }
+        let mut details = Details::new();
+        details.insert("rule", Value::from(r.spec.id.as_str()));
+        if r.spec.validator != Validator::None {
+            details.insert("validator", Value::from(r.spec.validator.name()));
+        }
+        Some(Ok((details, value.to_string())))
+    }
+
+    /// Returns true if `value` holds a match of the custom kind `kind`'s pattern (the
+    /// shape `piiscan check` tries it for).
+    pub fn fits(&self, kind: Kind, value: &str) -> bool {
+        self.rules
+            .iter()
+            .find(|r| r.kind == kind)
+            .is_some_and(|r| r.regex.is_match(value.as_bytes()))
     }
 
     /// The rules' kinds, in the order written.
@@ -312,6 +361,132 @@ impl Rules {
     }
 }
 
+/// What the first (or last) byte of a pattern's matches can be: bit [`WORD`] an ASCII
+/// letter, digit or `_`, bit [`OTHER`] any other byte; and whether that end of the pattern
+/// can match nothing (the bytes beyond it then decide too).
+#[derive(Clone, Copy)]
+struct Edge {
+    bytes: u8,
+    nullable: bool,
+}
+
+const WORD: u8 = 1;
+const OTHER: u8 = 2;
+
+fn word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The kinds of bytes in the inclusive ranges `ranges` (code points or bytes).
+fn class_bytes(ranges: impl Iterator<Item = (u32, u32)>) -> u8 {
+    let mut bytes = 0;
+    for (lo, hi) in ranges {
+        let words = [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)];
+        // Word bytes in the range, and whether it holds anything else.
+        let covered: u32 = words
+            .iter()
+            .map(|&(a, b)| (hi.min(b) + 1).saturating_sub(lo.max(a)))
+            .sum();
+        if covered > 0 {
+            bytes |= WORD;
+        }
+        if covered < hi - lo + 1 {
+            bytes |= OTHER;
+        }
+    }
+    bytes
+}
+
+/// The [`Edge`] at the front (`front`) or back of the matches of `hir`.
+fn edge(hir: &regex_syntax::hir::Hir, front: bool) -> Edge {
+    use regex_syntax::hir::{Class, HirKind};
+    let of = |bytes| Edge {
+        bytes,
+        nullable: false,
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Edge {
+            bytes: 0,
+            nullable: true,
+        },
+        HirKind::Literal(l) => {
+            let b = if front { l.0.first() } else { l.0.last() };
+            of(b.map_or(0, |&c| if word_byte(c) { WORD } else { OTHER }))
+        }
+        HirKind::Class(Class::Unicode(c)) => of(class_bytes(
+            c.iter().map(|r| (r.start() as u32, r.end() as u32)),
+        )),
+        HirKind::Class(Class::Bytes(c)) => of(class_bytes(
+            c.iter().map(|r| (r.start() as u32, r.end() as u32)),
+        )),
+        HirKind::Repetition(r) => {
+            let e = edge(&r.sub, front);
+            Edge {
+                bytes: e.bytes,
+                nullable: e.nullable || r.min == 0,
+            }
+        }
+        HirKind::Capture(c) => edge(&c.sub, front),
+        HirKind::Concat(parts) => {
+            let mut acc = Edge {
+                bytes: 0,
+                nullable: true,
+            };
+            let mut walk = |p: &regex_syntax::hir::Hir| {
+                let e = edge(p, front);
+                acc.bytes |= e.bytes;
+                acc.nullable = e.nullable;
+                e.nullable
+            };
+            if front {
+                parts.iter().take_while(|p| walk(p)).for_each(drop);
+            } else {
+                parts.iter().rev().take_while(|p| walk(p)).for_each(drop);
+            }
+            acc
+        }
+        HirKind::Alternation(alts) => alts.iter().fold(
+            Edge {
+                bytes: 0,
+                nullable: false,
+            },
+            |acc, a| {
+                let e = edge(a, front);
+                Edge {
+                    bytes: acc.bytes | e.bytes,
+                    nullable: acc.nullable || e.nullable,
+                }
+            },
+        ),
+    }
+}
+
+/// `pattern` with the boundary rule written into it where that is exact: a half word
+/// boundary before it when every match starts with a word byte, after it when every match
+/// ends with one. The pattern then rejects glued matches itself, so that a rule matching
+/// inside long numbers (`13\d{9}`) is not reported by the set nor run there; [`glued`]
+/// still checks the other patterns' matches.
+fn with_boundaries(pattern: &str) -> String {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return pattern.to_string();
+    };
+    let only_words = |e: Edge| !e.nullable && e.bytes == WORD;
+    if !only_words(edge(&hir, true)) && !only_words(edge(&hir, false)) {
+        return pattern.to_string();
+    }
+    let before = if only_words(edge(&hir, true)) {
+        r"(?-u:\b{start-half})"
+    } else {
+        ""
+    };
+    let after = if only_words(edge(&hir, false)) {
+        r"(?-u:\b{end-half})"
+    } else {
+        ""
+    };
+    format!("{before}(?:{pattern}){after}")
+}
+
 /// Returns true if and only if the match `start..end` of `b` starts or ends with an ASCII
 /// word character (letter, digit, `_`) glued to another one outside it.
 fn glued(b: &[u8], start: usize, end: usize) -> bool {
@@ -365,6 +540,43 @@ mod tests {
             let e = compile(p).unwrap_err();
             assert!(e.contains(says), "{p}: {e}");
         }
+    }
+
+    #[test]
+    fn boundaries_are_written_into_patterns_only_where_exact() {
+        let b = r"(?-u:\b{start-half})";
+        let e = r"(?-u:\b{end-half})";
+        for (p, want) in [
+            (r"EMP-?[0-9]{6}", format!(r"{b}(?:EMP-?[0-9]{{6}}){e}")),
+            // `\d` holds digits of other scripts, which are not word bytes.
+            (r"EMP-?\d{6}", format!(r"{b}(?:EMP-?\d{{6}})")),
+            (r"(?-u:\d{6})", format!(r"{b}(?:(?-u:\d{{6}})){e}")),
+            (r"-[0-9]{6}", format!(r"(?:-[0-9]{{6}}){e}")),
+            (r"[0-9]{6}-", format!(r"{b}(?:[0-9]{{6}}-)")),
+            (r"(?:A|-)[0-9]{4}", format!(r"(?:(?:A|-)[0-9]{{4}}){e}")),
+            (r"[A-Z]?-[0-9]{4}", format!(r"(?:[A-Z]?-[0-9]{{4}}){e}")),
+            (r"(?i)hy[0-9]{8}", format!(r"{b}(?:(?i)hy[0-9]{{8}}){e}")),
+            (r"会员[0-9]{8}", format!(r"(?:会员[0-9]{{8}}){e}")),
+            (r"[\w-]{4}", r"[\w-]{4}".to_string()),
+        ] {
+            assert_eq!(with_boundaries(p), want, "{p}");
+        }
+        // A pattern the wrapping breaks is kept as written.
+        let rules = Rules::new(vec![spec("(?x) EMP \\d{6} # staff", Validator::None)]).unwrap();
+        assert_eq!(
+            found(&rules, "id EMP123456 x"),
+            [(3, "EMP123456".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_rule_matching_inside_long_numbers_finds_only_whole_ones() {
+        let rules = Rules::new(vec![spec(r"13\d{9}", Validator::None)]).unwrap();
+        let text = "order 2024131380013800012 and 13800138000, ts 1713800138000";
+        assert_eq!(found(&rules, text), [(30, "13800138000".to_string())]);
+        // Of two alternatives, the one not glued is found.
+        let rules = Rules::new(vec![spec(r"EMP[0-9]{6}|EMP[0-9]{7}", Validator::None)]).unwrap();
+        assert_eq!(found(&rules, "EMP1234567"), [(0, "EMP1234567".to_string())]);
     }
 
     #[test]

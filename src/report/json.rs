@@ -227,6 +227,7 @@ fn options_json(cfg: &Config) -> Value {
                 json!({
                     "id": r.id,
                     "type": format!("custom.{}", r.id),
+                    "description": r.description,
                     "regex": r.regex,
                     "validator": r.validator.name(),
                     "require_context": r.require_context,
