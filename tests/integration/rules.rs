@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{findings, piiscan, scan_json};
+use crate::util::{findings, output_text, piiscan, scan_json};
 
 const RULES: &str = "tests/data/rules.toml";
 const FIXTURES: &str = "tests/data/rules";
@@ -457,21 +457,20 @@ fn check_tries_the_custom_rules_of_the_config_given() {
 fn merged_shards_order_and_count_custom_kinds_as_a_single_run() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    // Runs piiscan with `args`, which must exit 1 (findings).
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = piiscan().args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", output_text(&o));
+    };
     let scan = |out: &Path, extra: &[&str]| {
-        let o = piiscan()
-            .args(["scan", "-q", "-f", "json", "--hash-key", "rules-merge"])
-            .args(["--config", RULES, "-o"])
-            .arg(out)
-            .args(extra)
-            .arg(FIXTURES)
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        let mut args: Vec<&std::ffi::OsStr> = ["scan", "-q", "-f", "json", "--config", RULES]
+            .iter()
+            .chain(&["--hash-key", "rules-merge", FIXTURES])
+            .chain(extra)
+            .map(std::ffi::OsStr::new)
+            .collect();
+        args.extend([std::ffi::OsStr::new("-o"), out.as_os_str()]);
+        run(&args);
     };
     let read = |p: &Path| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
     let whole = d.join("whole.json");
@@ -483,19 +482,9 @@ fn merged_shards_order_and_count_custom_kinds_as_a_single_run() {
         shards.push(p);
     }
     let merged = d.join("merged.json");
-    let o = piiscan()
-        .arg("merge")
-        .args(&shards)
-        .arg("-o")
-        .arg(&merged)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let mut args: Vec<&std::ffi::OsStr> = vec!["merge".as_ref(), "-o".as_ref(), merged.as_ref()];
+    args.extend(shards.iter().map(|p| p.as_os_str()));
+    run(&args);
     let (w, m) = (read(&whole), read(&merged));
     assert_eq!(m["findings"], w["findings"]);
     let counts = &w["summary"]["counts"]["by_type"]["custom.acme_employee"];
