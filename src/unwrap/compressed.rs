@@ -9,7 +9,7 @@
 //! names and a constructor of its decoder over the compressed bytes.
 
 use std::cell::Cell;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::container::Level;
 use super::limits::{Compressed, Counting};
@@ -126,6 +126,26 @@ impl<R: Read> Read for Fused<R> {
         self.inner.read(buf).inspect_err(|e| {
             self.failed = Some((e.kind(), e.to_string()));
         })
+    }
+}
+
+/// The archive file, counting the bytes read from it (the compressed side).
+pub(super) struct CountingSeek<'a, R> {
+    pub(super) inner: R,
+    pub(super) count: &'a Cell<u64>,
+}
+
+impl<R: Read> Read for CountingSeek<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for CountingSeek<'_, R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
     }
 }
 

@@ -11,7 +11,9 @@ use std::io::Read;
 use std::path::Path;
 
 use super::limits::Budget;
-use super::{bzip2, email, gzip, office, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper};
+use super::{
+    bzip2, email, gzip, office, pgdump, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper,
+};
 
 /// How many leading bytes [`sniff`] needs.
 pub const HEAD: usize = 8192;
@@ -69,6 +71,7 @@ pub static CONTAINERS: &[&Container] = &[
     &zstd::ZSTD,
     &sevenz::SEVENZ,
     &rar::RAR,
+    &pgdump::PGDUMP,
     &zip::ZIP,
     &tar::TAR,
     &sqlite::SQLITE,

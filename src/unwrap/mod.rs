@@ -18,6 +18,7 @@ mod gzip;
 pub mod limits;
 mod node;
 mod office;
+mod pgdump;
 mod rar;
 mod sevenz;
 mod sqlite;
@@ -434,6 +435,7 @@ mod tests {
             include_bytes!("../../testdata/unwrap/mail_utf8.eml"),
             include_bytes!("../../testdata/unwrap/mail_broken.eml"),
             include_bytes!("../../testdata/unwrap/mail.mbox"),
+            include_bytes!("../../testdata/unwrap/shop.pgdump"),
         ];
 
         proptest! {

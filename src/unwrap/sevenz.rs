@@ -11,11 +11,11 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek};
 
 use sevenz_rust2::{Archive, ArchiveEntry, BlockDecoder, EncoderMethod, Error, Password};
 
-use super::compressed::Fused;
+use super::compressed::{CountingSeek, Fused};
 use super::container::{Access, Container, Level};
 use super::limits::Compressed;
 use super::{read_at, Node, Unwrapper};
@@ -248,26 +248,6 @@ impl Read for Tally<'_> {
         let n = self.inner.read(buf)?;
         self.read += n as u64;
         Ok(n)
-    }
-}
-
-/// The archive file, counting the bytes read from it (the compressed side).
-struct CountingSeek<'a, R> {
-    inner: R,
-    count: &'a Cell<u64>,
-}
-
-impl<R: Read> Read for CountingSeek<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count.set(self.count.get() + n as u64);
-        Ok(n)
-    }
-}
-
-impl<R: Seek> Seek for CountingSeek<'_, R> {
-    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.inner.seek(pos)
     }
 }
 

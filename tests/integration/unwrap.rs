@@ -23,6 +23,8 @@ fn unwrap_truth() -> BTreeSet<Item> {
     );
     // E-mail (make_mail.py).
     t.extend(read_truth(&dir.join("mail_truth.tsv")));
+    // pg_dump -Fc (make_pgdump.py).
+    t.extend(read_truth(&dir.join("pgdump_truth.tsv")));
     t
 }
 
@@ -126,6 +128,22 @@ fn member_bytes(outer: Vec<u8>, member: &str) -> Vec<u8> {
             )
             .unwrap();
             ar.read_file(part).unwrap()
+        } else if bytes.starts_with(b"PGDMP") {
+            // A table's COPY statement, then its data.
+            let mut ar = pgdumpx::Archive::open(Cursor::new(&bytes)).unwrap();
+            let e = ar
+                .entries()
+                .iter()
+                .find(|e| {
+                    let ns = String::from_utf8_lossy(e.namespace_bytes().unwrap_or(b""));
+                    let name = String::from_utf8_lossy(e.name().as_bytes());
+                    e.description_bytes() == b"TABLE DATA" && format!("{ns}.{name}") == part
+                })
+                .unwrap();
+            let (id, mut out) = (e.id(), e.copy_statement().unwrap().as_bytes().to_vec());
+            let mut data = ar.entry_reader(id).unwrap().unwrap();
+            data.read_to_end(&mut out).unwrap();
+            out
         } else if bytes.starts_with(&[0x1F, 0x8B]) {
             // A damaged stream (badcrc.gz) still gives the bytes before the damage.
             let mut out = Vec::new();
@@ -1139,4 +1157,48 @@ fn an_oversized_message_is_skipped_at_the_limit() {
         .unwrap()
         .contains("limit: message larger than 1000"));
     assert!(rec["findings"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn pg_dump_archives_are_read_by_table_and_damage_is_an_error() {
+    let intact = scan_unwrap(&[]);
+    let rec = file(&intact, "unwrap/shop.pgdump");
+    assert_eq!(rec["content"], "pg_dump");
+    assert_eq!(member(rec, "public.users")["findings"], 160);
+    let users = found_in(&intact, "unwrap/shop.pgdump");
+    assert_eq!(users.len(), 200);
+    let fixture = std::fs::read(testdata().join("unwrap/shop.pgdump")).unwrap();
+    // Every type: the users' addresses too, and the COPY column list is column context
+    // (the phone column's mobiles say so).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.pgdump");
+    std::fs::write(&path, &fixture).unwrap();
+    let all = scan_json(&["--reveal", path.to_str().unwrap()]).1;
+    let addresses = all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["type"] == "cn_address" && f["member"] == "public.users")
+        .count();
+    assert_eq!(addresses, 40);
+    assert!(all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["member"] == "public.orders" && f["type"] == "cn_mobile")
+        .all(|f| f["details"]["context"] == true));
+    // Cut in its table of contents: nothing readable; the raw bytes are scanned instead.
+    let r = scan_bytes("shop.pgdump", &fixture[..200]);
+    let rec = &r["files"][0];
+    assert_eq!(rec["status"], "error", "{rec}");
+    assert!(
+        rec["reason"].as_str().unwrap().contains("pg_dump archive"),
+        "{rec}"
+    );
+    // Cut in the last table's data: the tables before it are read, the cut one is an error.
+    let r = scan_bytes("shop.pgdump", &fixture[..fixture.len() - 400]);
+    let rec = &r["files"][0];
+    assert_eq!(rec["status"], "error", "{rec}");
+    let kept = found_in(&r, "shop.pgdump");
+    assert!(!kept.is_empty() && kept.is_subset(&users), "{rec}");
 }
