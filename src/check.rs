@@ -107,9 +107,18 @@ pub fn check(input: &str, only: Option<Kind>, today: Date, rules: Option<&Rules>
         };
     }
     // None valid: the type the shape suggests most.
+    // A custom rule whose pattern matched all of it but whose validator refused it says
+    // most; then the kind the shape suggests.
     let pick = tries
         .iter()
-        .find(|(k, _)| (k.spec().check.suggested)(&shape))
+        .find(|(k, r)| {
+            rules.is_some_and(|x| x.attempt(*k, shape.text).is_some()) && *r != Err("no_match")
+        })
+        .or_else(|| {
+            tries
+                .iter()
+                .find(|(k, _)| (k.spec().check.suggested)(&shape))
+        })
         .or_else(|| tries.first());
     match pick {
         Some((kind, Err(reason))) => Verdict {

@@ -520,6 +520,7 @@ mod tests {
         let mut s = Scan {
             out: &mut out,
             today: Date::new(2026, 12, 5).unwrap(),
+            tokens: None,
         };
         let b = text.as_bytes();
         rules.find(&mut s, &Buf::whole(b), 0, b.len());
@@ -620,6 +621,7 @@ mod tests {
         let mut s = Scan {
             out: &mut out,
             today: Date::new(2026, 12, 5).unwrap(),
+            tokens: None,
         };
         rules_find_range(&r, &mut s, text.as_bytes(), 2, text.len());
         let v: Vec<usize> = out.iter().map(|c| c.start).collect();

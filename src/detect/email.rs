@@ -265,6 +265,7 @@ mod tests {
         let mut s = Scan {
             out: &mut out,
             today: crate::time::Date::new(2026, 1, 1).unwrap(),
+            tokens: None,
         };
         for at in memchr::memchr_iter(b'@', text) {
             candidate_at(&mut s, &Buf::whole(text), at);
@@ -297,6 +298,7 @@ mod tests {
         let mut s = Scan {
             out: &mut out,
             today: crate::time::Date::new(2026, 1, 1).unwrap(),
+            tokens: None,
         };
         let at = text.iter().position(|&c| c == b'@').unwrap();
         candidate_at(&mut s, &Buf::whole(text), at);

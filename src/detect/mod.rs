@@ -27,6 +27,7 @@
 //! assert_eq!(values, ["11010519491231002X", "13800138000"]);
 //! ```
 
+pub mod alnum;
 pub mod bank_card;
 pub mod bank_card_truncated;
 pub mod checksum;
@@ -35,14 +36,18 @@ pub mod cn_id;
 pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
+pub mod cn_passport;
+pub mod cn_uscc;
 pub mod context;
 pub mod custom;
 pub mod details;
 pub mod digits;
 pub mod email;
 pub mod float;
+pub mod hk_id;
 pub mod kind;
 pub mod tables;
+pub mod tw_id;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -66,6 +71,10 @@ pub const KINDS: &[Kind] = &[
     cn_address::KIND,
     cn_id_truncated::KIND,
     bank_card_truncated::KIND,
+    cn_passport::KIND,
+    hk_id::KIND,
+    tw_id::KIND,
+    cn_uscc::KIND,
 ];
 
 /// How far outside the owned range candidates are generated, so that every candidate that
@@ -97,6 +106,18 @@ pub struct Scan<'a> {
     pub out: &'a mut Vec<Candidate>,
     /// The scan date: birth dates after it are rejected.
     pub today: Date,
+    /// The letter-and-digit tokens of the scanned range, once a kind asked for them.
+    pub tokens: Option<std::rc::Rc<[alnum::Token]>>,
+}
+
+impl Scan<'_> {
+    /// The letter-and-digit tokens ([`alnum::tokens`]) starting in `lo..hi` of `buf`,
+    /// listed once per scan whichever kinds read them.
+    pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<[alnum::Token]> {
+        self.tokens
+            .get_or_insert_with(|| alnum::tokens(buf.bytes, lo, hi).into())
+            .clone()
+    }
 }
 
 /// A scanner for every kind of identifier; frozen configuration, shared across threads.
@@ -284,6 +305,7 @@ impl Detector {
         let mut s = Scan {
             out: &mut out,
             today: self.today,
+            tokens: None,
         };
         for i in 0..runs.len() {
             let st = runs[i].start;
@@ -332,7 +354,8 @@ impl Detector {
             let decoy = (has_decoy(labels) || has_decoy(column)) && KINDS.contains(&c.kind);
             let weak = c.kind == crate::detect::bank_card::KIND
                 || c.confidence == Confidence::Low
-                || (c.kind == crate::detect::cn_id::KIND && c.confidence == Confidence::Medium);
+                || (c.kind == crate::detect::cn_id::KIND && c.confidence == Confidence::Medium)
+                || (c.kind == crate::detect::tw_id::KIND && c.confidence == Confidence::Medium);
             !(c.needs_context || decoy && weak)
         });
 

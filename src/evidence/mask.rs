@@ -362,7 +362,7 @@ mod tests {
         fn shown_at_most(kind: Kind, value: &str) -> usize {
             use crate::detect::{
                 bank_card, bank_card_truncated, cn_address, cn_id, cn_id_truncated, cn_landline,
-                cn_mobile, email,
+                cn_mobile, cn_passport, cn_uscc, email, hk_id, tw_id,
             };
             match kind {
                 k if k == cn_id::KIND => 10,
@@ -372,6 +372,8 @@ mod tests {
                 k if k == bank_card::KIND => 10,
                 k if k == email::KIND => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
                 k if k == cn_address::KIND => 0,
+                k if k == cn_passport::KIND || k == hk_id::KIND || k == tw_id::KIND => 2,
+                k if k == cn_uscc::KIND => 3,
                 k => panic!("no documented mask for {k}"),
             }
         }
@@ -440,7 +442,8 @@ mod tests {
     #[test]
     fn masks_each_kind() {
         use crate::detect::{
-            bank_card, bank_card_truncated, cn_id, cn_id_truncated, cn_landline, cn_mobile, email,
+            bank_card, bank_card_truncated, cn_id, cn_id_truncated, cn_landline, cn_mobile,
+            cn_passport, cn_uscc, email, hk_id, tw_id,
         };
         for (kind, value, masked) in [
             (cn_id_truncated::KIND, "110105194912310", "110105*********"),
@@ -461,6 +464,10 @@ mod tests {
             ),
             (email::KIND, "zhang.san@qq.com", "z***@qq.com"),
             (cn_mobile::KIND, "123", "***"),
+            (cn_passport::KIND, "E12345678", "E*******8"),
+            (hk_id::KIND, "A1234563", "A******3"),
+            (tw_id::KIND, "A123456789", "A********9"),
+            (cn_uscc::KIND, "92340602MA2PBMEM24", "92***************4"),
         ] {
             assert_eq!(mask_value(kind, value), masked, "{kind}");
         }

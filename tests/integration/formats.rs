@@ -64,7 +64,11 @@ fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() 
             "email",
             "cn_address",
             "cn_id_truncated",
-            "bank_card_truncated"
+            "bank_card_truncated",
+            "cn_passport",
+            "hk_id",
+            "tw_id",
+            "cn_uscc"
         ]
     );
     let mut args = vec!["--hash-key", "golden"];

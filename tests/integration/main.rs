@@ -12,6 +12,7 @@ mod formats;
 mod forms;
 mod hostile;
 mod independent;
+mod kinds;
 mod parity;
 mod report;
 mod rules;

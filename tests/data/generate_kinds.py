@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Writes testdata/kinds/ (issue 22: passports and MRZ, HK and Taiwan IDs, credit codes)
+and its truth, tests/data/kinds_truth.tsv (file, type, value): every value the fixtures
+hold that piiscan must report, and nothing else. The checksums are computed here, by code
+written from the standards independently of the Rust validators; decoys (wrong check
+characters, no context, longer runs) sit beside the true values.
+
+    python3 tests/data/generate_kinds.py
+"""
+import json
+import os
+import random
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+OUT = os.path.join(ROOT, "testdata", "kinds")
+TRUTH = os.path.join(ROOT, "tests", "data", "kinds_truth.tsv")
+rnd = random.Random(22)
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+
+
+def person():
+    return rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.randint(1, 2)))
+
+
+def hk_check(body):
+    vals = [36] * (8 - len(body)) + [int(c) if c.isdigit() else ord(c) - 55 for c in body]
+    r = sum(v * w for v, w in zip(vals, range(9, 1, -1))) % 11
+    c = 11 - r
+    return "A" if c == 10 else "0" if c == 11 else str(c)
+
+
+def hk_id():
+    body = "".join(rnd.choice("ABCDEGHKMPRVWZ") for _ in range(rnd.choice([1, 1, 2])))
+    body += "".join(rnd.choice("0123456789") for _ in range(6))
+    return body + hk_check(body)
+
+
+TW_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
+
+
+def tw_sum(v):
+    first = TW_LETTERS.index(v[0]) + 10
+    second = int(v[1]) if v[1].isdigit() else (TW_LETTERS.index(v[1]) + 10) % 10
+    ds = [first // 10, first % 10, second] + [int(c) for c in v[2:]]
+    return sum(d * w for d, w in zip(ds, [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1]))
+
+
+def tw_id():
+    body = rnd.choice(TW_LETTERS) + rnd.choice("1289") + "".join(rnd.choice("0123456789") for _ in range(7))
+    for d in "0123456789":
+        if tw_sum(body + d) % 10 == 0:
+            return body + d
+
+
+USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def uscc(prefix):
+    org = "".join(rnd.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    s = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(org, [3, 7, 9, 10, 5, 8, 4, 2]))
+    c = 11 - s % 11
+    body = prefix + rnd.choice(["110105", "310115", "440305", "340602"]) + org + ("X" if c == 10 else "0" if c == 11 else str(c))
+    s = sum(USCC.index(ch) * pow(3, i, 31) for i, ch in enumerate(body))
+    return body + USCC[(31 - s % 31) % 31]
+
+
+def mrz_check(f):
+    v = lambda c: int(c) if c.isdigit() else 0 if c == "<" else ord(c) - 55
+    return str(sum(v(c) * [7, 3, 1][i % 3] for i, c in enumerate(f)) % 10)
+
+
+def passport():
+    if rnd.random() < 0.5:
+        return "E" + rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + "".join(rnd.choice("0123456789") for _ in range(7))
+    return "E" + "".join(rnd.choice("0123456789") for _ in range(8))
+
+
+def mrz(number, surname, given, birth, sex, expiry):
+    l1 = ("POCHN" + surname + "<<" + given.replace(" ", "<")).ljust(44, "<")
+    num = number.ljust(9, "<")
+    l2 = num + mrz_check(num) + "CHN" + birth + mrz_check(birth) + sex + expiry + mrz_check(expiry)
+    l2 += "<" * 14 + "<"
+    l2 += mrz_check(l2[0:10] + l2[13:20] + l2[21:43])
+    return l1, l2
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    truth = []
+
+    # Prose: labels, brackets, MRZ-free; decoys beside.
+    lines = []
+    for _ in range(20):
+        h, t, p, u = hk_id(), tw_id(), passport(), uscc("91")
+        lines.append(f"{person()}，香港身份证号 {h[:-1]}({h[-1]})，护照号码：{p}。")
+        truth += [("prose.txt", "hk_id", h), ("prose.txt", "cn_passport", p)]
+        lines.append(f"台湾同胞{person()}的身分證字號為{t}，公司统一社会信用代码{u}。")
+        truth += [("prose.txt", "tw_id", t), ("prose.txt", "cn_uscc", u)]
+        bad = h[:-1] + ("0" if h[-1] != "0" else "1")
+        lines.append(f"型号 {passport()} 批次 A{rnd.randint(1000000, 9999999)} 错号 {bad[:-1]}({bad[-1]})。")
+    open(os.path.join(OUT, "prose.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
+
+    # CSV with headers.
+    rows = ["姓名,护照号,hkid,台湾身份证,备注"]
+    for _ in range(25):
+        p, h, t = passport(), hk_id(), tw_id()
+        rows.append(f"{person()},{p},{h},{t},无")
+        truth += [("guests.csv", "cn_passport", p), ("guests.csv", "hk_id", h), ("guests.csv", "tw_id", t)]
+    open(os.path.join(OUT, "guests.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
+
+    # SQL: credit codes (individual businesses among them) and passports by column.
+    vals = []
+    for i in range(25):
+        u = uscc(rnd.choice(["91", "92", "93"]))
+        p = passport()
+        vals.append(f"({i}, '{person()}', '{u}', '{p}')")
+        truth += [("companies.sql", "cn_uscc", u), ("companies.sql", "cn_passport", p)]
+    sql = "INSERT INTO `merchant` (`id`, `owner`, `uscc`, `passport_no`) VALUES\n" + ",\n".join(vals) + ";\n"
+    open(os.path.join(OUT, "companies.sql"), "w", encoding="utf-8").write(sql)
+
+    # JSON Lines: keys as context.
+    with open(os.path.join(OUT, "accounts.jsonl"), "w", encoding="utf-8") as f:
+        for _ in range(25):
+            h, t = hk_id(), tw_id()
+            f.write(json.dumps({"name": person(), "hkid": h, "twid": t, "sku": "AB" + str(rnd.randint(100000, 999999))}, ensure_ascii=False) + "\n")
+            truth += [("accounts.jsonl", "hk_id", h), ("accounts.jsonl", "tw_id", t)]
+
+    # GBK: traditional labels of a Hong Kong and Taiwan customer export.
+    lines = []
+    for _ in range(15):
+        h, t, p = hk_id(), tw_id(), passport()
+        lines.append(f"客戶{person()} 香港身份證：{h[:-1]}（{h[-1]}） 身分證：{t} 護照：{p}")
+        truth += [("customers_gbk.txt", "hk_id", h), ("customers_gbk.txt", "tw_id", t), ("customers_gbk.txt", "cn_passport", p)]
+    open(os.path.join(OUT, "customers_gbk.txt"), "w", encoding="gbk").write("\r\n".join(lines) + "\r\n")
+
+    # A hotel register with machine-readable zones: valid zones report the number; a zone
+    # with one digit changed reports nothing.
+    out = ["酒店入住登记 扫描记录", ""]
+    for i in range(12):
+        p = passport()
+        l1, l2 = mrz(p, "ZHANG", "SAN", f"{rnd.randint(60, 99)}0{rnd.randint(1, 9)}1{rnd.randint(0, 9)}",
+                     rnd.choice("MF"), f"3{rnd.randint(0, 5)}0{rnd.randint(1, 9)}2{rnd.randint(0, 8)}")
+        if i % 4 == 3:
+            d = l2[15]
+            l2 = l2[:15] + str((int(d) + 1) % 10) + l2[16:]
+        else:
+            truth.append(("hotel_mrz.txt", "cn_passport", p))
+        out += [f"房间 {800 + i}", l1, l2, ""]
+    open(os.path.join(OUT, "hotel_mrz.txt"), "w", encoding="utf-8").write("\n".join(out))
+
+    with open(TRUTH, "w", encoding="utf-8") as f:
+        f.write("#file\ttype\tvalue\n")
+        for row in sorted(set(truth)):
+            f.write("\t".join(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
