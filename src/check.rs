@@ -111,9 +111,7 @@ pub fn check(input: &str, only: Option<Kind>, today: Date, rules: Option<&Rules>
     // most; then the kind the shape suggests.
     let pick = tries
         .iter()
-        .find(|(k, r)| {
-            rules.is_some_and(|x| x.attempt(*k, shape.text).is_some()) && *r != Err("no_match")
-        })
+        .find(|(k, r)| rules.is_some_and(|x| x.holds(*k)) && *r != Err("no_match"))
         .or_else(|| {
             tries
                 .iter()

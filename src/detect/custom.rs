@@ -283,6 +283,11 @@ impl Rules {
         Some(Ok((details, value.to_string())))
     }
 
+    /// Returns true if `kind` is one of these rules' kinds.
+    pub fn holds(&self, kind: Kind) -> bool {
+        self.rules.iter().any(|r| r.kind == kind)
+    }
+
     /// Returns true if `value` holds a match of the custom kind `kind`'s pattern (the
     /// shape `piiscan check` tries it for).
     pub fn fits(&self, kind: Kind, value: &str) -> bool {
