@@ -70,6 +70,7 @@ pub fn push(
         },
         needs_context: bare,
         details,
+        untrue: None,
     });
 }
 

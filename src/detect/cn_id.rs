@@ -89,6 +89,17 @@ impl Rejection {
             Rejection::CheckCharacter => "check_character",
         }
     }
+
+    /// Why a value of an ID's shape is untrue (see [`Candidate::untrue`]), or `None` if it
+    /// does not have the shape.
+    pub fn untrue(self) -> Option<&'static str> {
+        match self {
+            Rejection::Length | Rejection::Character => None,
+            Rejection::DivisionCode => Some("unknown_division"),
+            Rejection::BirthDate | Rejection::FutureBirthDate => Some("bad_date"),
+            Rejection::CheckCharacter => Some("bad_check"),
+        }
+    }
 }
 
 /// How the division code part was established.
@@ -285,8 +296,9 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
     if buf.word_before(start) || buf.word_after(end) {
         return;
     }
-    let Ok(info) = validate(value, s.today) else {
-        return;
+    let info = match validate(value, s.today) {
+        Ok(info) => info,
+        Err(r) => return s.untrue(KIND, (start, end), value, r.untrue()),
     };
     s.out.push(Candidate {
         kind: KIND,
@@ -296,6 +308,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
         confidence: info.confidence(),
         needs_context: info.legacy,
         details: info.details(),
+        untrue: None,
     });
 }
 

@@ -337,7 +337,7 @@ impl Unwrapper<'_> {
             for x in &mut f {
                 x.member = Some(path.to_string());
             }
-            flushed.fetch_add(f.len() as u64, Ordering::Relaxed);
+            flushed.fetch_add(crate::evidence::untrue::findings_in(&f), Ordering::Relaxed);
             if let Some(outer) = outer {
                 outer(f);
             }
