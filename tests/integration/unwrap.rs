@@ -1286,3 +1286,81 @@ fn damaged_rtf_is_an_error_and_keeps_its_text_before_the_damage() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found.iter().next().unwrap().3, 36);
 }
+
+/// A 7z of `header` (the next header right after the signature header and `pad`).
+fn seven_zip(header: &[u8], pad: &[u8]) -> Vec<u8> {
+    let crc = |b: &[u8]| {
+        let mut c = flate2::Crc::new();
+        c.update(b);
+        c.sum().to_le_bytes()
+    };
+    let mut start = (pad.len() as u64).to_le_bytes().to_vec();
+    start.extend((header.len() as u64).to_le_bytes());
+    start.extend(crc(header));
+    let mut out = b"7z\xBC\xAF\x27\x1C\x00\x04".to_vec();
+    out.extend(crc(&start));
+    out.extend(start);
+    out.extend(pad);
+    out.extend(header);
+    out
+}
+
+/// Hostile 7z headers of a few dozen bytes that declare 2^40 members, pack streams or
+/// header bytes, or a 4 GiB dictionary to decode the header with (sevenz-rust2 0.20
+/// aborted the process allocating them): each is an error with a reason, found at once,
+/// and the scan of the other files goes on.
+#[test]
+fn hostile_7z_headers_are_errors_not_allocations() {
+    let huge = |n: u64| [&[0xFF][..], &n.to_le_bytes()].concat();
+    let encoded = |coder: &[u8]| {
+        let mut h = b"\x17\x06\x00\x01\x09\x01\x00\x07\x0B\x01\x00\x01".to_vec();
+        h.extend(coder);
+        h.push(0x0C);
+        h.extend(huge(1 << 40));
+        h.extend(b"\x00\x00");
+        h
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>); 4] = [
+        (
+            "files.7z",
+            seven_zip(
+                &[&b"\x01\x05"[..], &huge(1 << 40), b"\x00\x00"].concat(),
+                b"",
+            ),
+        ),
+        (
+            "packs.7z",
+            seven_zip(
+                &[&b"\x01\x04\x06\x00"[..], &huge(1 << 40), b"\x00\x00"].concat(),
+                b"",
+            ),
+        ),
+        ("encoded.7z", seven_zip(&encoded(b"\x01\x00"), b"A")),
+        (
+            "dict.7z",
+            seven_zip(&encoded(b"\x21\x21\x01\x28"), &[0; 16]),
+        ),
+    ];
+    for (name, bytes) in &cases {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    std::fs::write(dir.path().join("a.txt"), "手机 13800138000\n").unwrap();
+    let t = Instant::now();
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "json", TRUTH_TYPES])
+        .arg(dir.path())
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(t.elapsed() < Duration::from_secs(30));
+    assert!(out.status.code().is_some(), "killed: {out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a report");
+    for (name, _) in &cases {
+        let rec = file(&report, name);
+        assert_eq!(rec["content"], "7z", "{rec}");
+        assert_ne!(rec["status"], "scanned", "{rec}");
+        assert!(rec["reason"].as_str().is_some(), "{rec}");
+    }
+    assert_eq!(file(&report, "a.txt")["findings"], 1);
+}
