@@ -22,7 +22,7 @@ use super::{Candidate, Scan};
 static SPEC: KindSpec = KindSpec {
     name: "bank_card",
     label: "银行卡号",
-    rank: 4,
+    rank: 5,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::High,

@@ -20,7 +20,7 @@ use crate::time::Date;
 static SPEC: KindSpec = KindSpec {
     name: "cn_id",
     label: "身份证号",
-    rank: 5,
+    rank: 6,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::High,

@@ -21,7 +21,7 @@ use crate::time::Date;
 static SPEC: KindSpec = KindSpec {
     name: "cn_id_truncated",
     label: "身份证号（数值截断）",
-    rank: 6,
+    rank: 7,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::Low,

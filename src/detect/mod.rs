@@ -32,6 +32,7 @@ pub mod bank_card;
 pub mod bank_card_truncated;
 pub mod checksum;
 pub mod cn_address;
+pub mod cn_hmt_permit;
 pub mod cn_id;
 pub mod cn_id_truncated;
 pub mod cn_landline;
@@ -46,8 +47,12 @@ pub mod email;
 pub mod float;
 pub mod hk_id;
 pub mod kind;
+pub mod labelled;
+pub mod mo_id;
+pub mod qq_number;
 pub mod tables;
 pub mod tw_id;
+pub mod wechat_id;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -60,6 +65,7 @@ pub use details::Details;
 use digits::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 use kind::{AroundFinder, DigitsFinder, RangeFinder};
 pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
+use tables::KEYWORDS;
 
 /// The registry of kinds, in report order: each detector's [`KindSpec`].
 pub const KINDS: &[Kind] = &[
@@ -75,7 +81,18 @@ pub const KINDS: &[Kind] = &[
     hk_id::KIND,
     tw_id::KIND,
     cn_uscc::KIND,
+    mo_id::KIND,
+    cn_hmt_permit::KIND,
+    qq_number::KIND,
+    wechat_id::KIND,
 ];
+
+/// The matcher of the labels of the kinds found from their labels, without the config's.
+static LABELS: std::sync::LazyLock<Arc<labelled::Labels>> = std::sync::LazyLock::new(|| {
+    Arc::new(labelled::Labels::new(
+        KEYWORDS.iter().map(|(k, w)| (*k, *w)),
+    ))
+});
 
 /// How far outside the owned range candidates are generated, so that every candidate that
 /// could overlap an owned one takes part in conflict resolution.
@@ -129,6 +146,9 @@ pub struct Detector {
     digits: Vec<DigitsFinder>,
     around: Vec<(u8, AroundFinder)>,
     ranges: Vec<RangeFinder>,
+    /// The kinds found from their labels, and the matcher of those labels.
+    labelled: Vec<Kind>,
+    labels: Arc<labelled::Labels>,
     /// Custom rules, if the config has any (none costs nothing).
     rules: Option<Arc<custom::Rules>>,
 }
@@ -203,18 +223,20 @@ impl Detector {
     /// The same detector, looking for the optional kinds (see [`KindSpec::optional`]) of
     /// `kinds` too; every other kind is always looked for.
     pub fn with_kinds(mut self, kinds: KindSet) -> Detector {
-        let mut specs: Vec<&KindSpec> = KINDS
+        let mut looked: Vec<Kind> = KINDS
             .iter()
-            .filter(|k| !k.spec().optional || kinds.contains(**k))
-            .map(|k| k.spec())
+            .copied()
+            .filter(|k| !k.spec().optional || kinds.contains(*k))
             .collect();
-        specs.sort_by_key(|s| std::cmp::Reverse(s.rank));
+        looked.sort_by_key(|k| std::cmp::Reverse(k.spec().rank));
         (self.digits, self.around, self.ranges) = (Vec::new(), Vec::new(), Vec::new());
-        for s in specs {
-            match s.find {
+        self.labelled = Vec::new();
+        for k in looked {
+            match k.spec().find {
                 Finder::Digits(f) => self.digits.push(f),
                 Finder::Around(b, f) => self.around.push((b, f)),
                 Finder::Range(f) => self.ranges.push(f),
+                Finder::Labelled(_) => self.labelled.push(k),
             }
         }
         self
@@ -222,8 +244,13 @@ impl Detector {
 
     /// A detector that also takes `extra` context labels (from the config file).
     pub fn with_keywords(extra: &[(Kind, String)]) -> Detector {
+        let rows = KEYWORDS
+            .iter()
+            .map(|(k, w)| (*k, *w))
+            .chain(extra.iter().map(|(k, w)| (*k, w.as_str())));
         Detector {
             keywords: Keywords::with_extra(extra),
+            labels: Arc::new(labelled::Labels::new(rows)),
             ..Detector::new()
         }
     }
@@ -244,6 +271,8 @@ impl Detector {
             digits: Vec::new(),
             around: Vec::new(),
             ranges: Vec::new(),
+            labelled: Vec::new(),
+            labels: LABELS.clone(),
             rules: None,
         }
         .with_kinds(KindSet::default())
@@ -326,6 +355,12 @@ impl Detector {
         }
         for find in &self.ranges {
             find(&mut s, &buf, lo, hi);
+        }
+        if !self.labelled.is_empty() {
+            self.labels.find(s.out, &buf, lo, hi, &self.labelled);
+            if let Some(h) = &fcx.header {
+                labelled::find_in_columns(s.out, &buf, lo, hi, h, &self.labelled);
+            }
         }
         if let Some(rules) = &self.rules {
             rules.find(&mut s, &buf, lo, hi);
