@@ -38,6 +38,7 @@ pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
 pub mod cn_passport;
+pub mod cn_plate;
 pub mod cn_uscc;
 pub mod context;
 pub mod custom;
@@ -81,6 +82,7 @@ pub const KINDS: &[Kind] = &[
     hk_id::KIND,
     tw_id::KIND,
     cn_uscc::KIND,
+    cn_plate::KIND,
     mo_id::KIND,
     cn_hmt_permit::KIND,
     qq_number::KIND,
@@ -124,15 +126,15 @@ pub struct Scan<'a> {
     /// The scan date: birth dates after it are rejected.
     pub today: Date,
     /// The letter-and-digit tokens of the scanned range, once a kind asked for them.
-    pub tokens: Option<std::rc::Rc<[alnum::Token]>>,
+    pub tokens: Option<std::rc::Rc<alnum::Pass>>,
 }
 
 impl Scan<'_> {
     /// The letter-and-digit tokens ([`alnum::tokens`]) starting in `lo..hi` of `buf`,
     /// listed once per scan whichever kinds read them.
-    pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<[alnum::Token]> {
+    pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<alnum::Pass> {
         self.tokens
-            .get_or_insert_with(|| alnum::tokens(buf.bytes, lo, hi).into())
+            .get_or_insert_with(|| alnum::pass(buf.bytes, lo, hi).into())
             .clone()
     }
 }

@@ -362,8 +362,8 @@ mod tests {
         fn shown_at_most(kind: Kind, value: &str) -> usize {
             use crate::detect::{
                 bank_card, bank_card_truncated, cn_address, cn_hmt_permit, cn_id, cn_id_truncated,
-                cn_landline, cn_mobile, cn_passport, cn_uscc, email, hk_id, mo_id, qq_number,
-                tw_id, wechat_id,
+                cn_landline, cn_mobile, cn_passport, cn_plate, cn_uscc, email, hk_id, mo_id,
+                qq_number, tw_id, wechat_id,
             };
             match kind {
                 k if k == cn_id::KIND => 10,
@@ -381,7 +381,7 @@ mod tests {
                 {
                     2
                 }
-                k if k == cn_uscc::KIND => 3,
+                k if k == cn_uscc::KIND || k == cn_plate::KIND => 3,
                 k => panic!("no documented mask for {k}"),
             }
         }

@@ -139,6 +139,39 @@ def accounts_and_permits(truth):
     open(os.path.join(OUT, "contacts.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
 
 
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+SERIAL = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+
+
+def plate():
+    p = rnd.choice(PROVINCES) + rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+    d = lambda n: "".join(rnd.choice("0123456789") for _ in range(n))
+    form = rnd.choice(["ordinary", "ordinary", "small", "large", "special"])
+    if form == "ordinary":
+        s = list(d(5))
+        for i in rnd.sample(range(5), rnd.randint(0, 2)):
+            s[i] = rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+        return p + "".join(s)
+    if form == "small":
+        return p + rnd.choice("DF") + rnd.choice(SERIAL) + d(4)
+    if form == "large":
+        return p + d(5) + rnd.choice("DF")
+    return p + "".join(rnd.choice(SERIAL) for _ in range(4)) + rnd.choice("学警挂")
+
+
+def plates(truth):
+    """A parking log of plates (no context needed), with model numbers and longer runs."""
+    lines = ["停车场出入记录"]
+    for i in range(30):
+        v = plate()
+        shown = v[:2] + "·" + v[2:] if i % 5 == 0 else v
+        lines.append(f"2024-05-{i % 28 + 1:02d} 08:{i:02d} 入场 {shown} 车位B{i:03d}")
+        truth.append(("parking.txt", "cn_plate", v))
+        lines.append(f"型号 ABC{rnd.randint(10000, 99999)}，设备 京A{rnd.randint(100000, 999999)}，"
+                     f"x{plate()} 未识别，编码 {rnd.choice(PROVINCES)}I{rnd.randint(10000, 99999)}")
+    open(os.path.join(OUT, "parking.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     truth = []
@@ -204,6 +237,7 @@ def main():
     open(os.path.join(OUT, "hotel_mrz.txt"), "w", encoding="utf-8").write("\n".join(out))
 
     accounts_and_permits(truth)
+    plates(truth)
 
     with open(TRUTH, "w", encoding="utf-8") as f:
         f.write("#file\ttype\tvalue\n")
