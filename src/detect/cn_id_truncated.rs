@@ -81,7 +81,9 @@ pub fn validate(kept: &str, digits: usize, today: Date) -> Result<Details, Rejec
     }
     let (_, status, region, birth) = cn_id::division_and_birth(kept.as_bytes(), false, today)
         .map_err(|r| match r {
-            cn_id::Rejection::DivisionCode => Rejection::DivisionCode,
+            cn_id::Rejection::DivisionCode
+            | cn_id::Rejection::UnknownProvince
+            | cn_id::Rejection::UnknownNationality => Rejection::DivisionCode,
             cn_id::Rejection::FutureBirthDate => Rejection::FutureBirthDate,
             _ => Rejection::BirthDate,
         })?;
