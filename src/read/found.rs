@@ -10,7 +10,6 @@ use std::ops::Range;
 
 use crate::detect::context::FileContext;
 use crate::detect::digits::Buf;
-use crate::detect::kind::Mask;
 use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Context, Finding};
 
@@ -86,14 +85,13 @@ pub(super) fn findings(
     lines: &[u8],
     place: impl Fn(&Candidate) -> Place,
 ) -> Vec<Finding> {
-    let hidden = hidden_spans(&candidates);
     candidates
         .into_iter()
         .filter(|c| opts.keeps(c))
         .map(|c| {
             let at = place(&c);
             pos.advance_to(lines, at.at);
-            let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding, &hidden);
+            let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding);
             f.column = pos.column + 1;
             f
         })
@@ -140,28 +138,8 @@ pub(super) fn detect(
     })
 }
 
-/// The spans of the candidates whose values the masking of a context snippet would not
-/// hide (no run of four digits, masked by their ends: a WeChat ID), sorted by start.
-fn hidden_spans(candidates: &[Candidate]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = candidates
-        .iter()
-        .filter(|c| matches!(c.kind.spec().mask, Mask::Ends(_) | Mask::Keep(..)))
-        .filter(|c| {
-            let mut run = 0;
-            !c.value.bytes().any(|d| {
-                run = if d.is_ascii_digit() { run + 1 } else { 0 };
-                run >= 4
-            })
-        })
-        .map(|c| (c.start, c.end))
-        .collect();
-    out.sort_unstable();
-    out
-}
-
 /// A finding from a candidate found in `b`, at `offset` in the raw bytes, `length` raw
-/// bytes long, on `line` (column unknown: 0), read as `encoding`; the items at `hidden`
-/// are starred in its context.
+/// bytes long, on `line` (column unknown: 0), read as `encoding`.
 #[inline]
 pub(super) fn finding(
     c: Candidate,
@@ -170,7 +148,6 @@ pub(super) fn finding(
     length: usize,
     line: u64,
     encoding: &'static str,
-    hidden: &[(usize, usize)],
 ) -> Finding {
     Finding {
         kind: c.kind,
@@ -183,7 +160,7 @@ pub(super) fn finding(
         encoding,
         cell: None,
         confidence: c.confidence,
-        context: Context::around_hiding(b.bytes, c.start, c.end, hidden),
+        context: Context::around(b.bytes, c.start, c.end),
         details: c.details,
         value: c.value,
         allowed: false,
