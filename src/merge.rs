@@ -15,14 +15,15 @@
 //! when they ran in different ones), and `shards` lists each shard's host, folder, times,
 //! command line and report digest, so the chain of custody runs through the merge.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
 use crate::detect::custom::{RuleSpec, Rules, Validator};
 use crate::detect::Confidence;
-use crate::evidence::counts::Counts;
+use crate::evidence::counts::{self, Counts};
+use crate::evidence::records::{record_id, Records};
 use crate::evidence::tiers::{self, Categories};
 use crate::evidence::Kind;
 use crate::verify::{digest_state, DigestState};
@@ -280,6 +281,11 @@ impl Parts {
                 Some(_) => totals_of(&parts.summary["findings"]),
             };
             parts.summary["counts"] = merged_counts(&counts, unknown, &categories);
+            let shards: Vec<&Value> = shards.iter().map(|s| &s.doc["summary"]["counts"]).collect();
+            join_untrue(&mut parts.summary["counts"], &shards);
+            if unknown.is_some() {
+                join_records(&mut parts.summary["counts"], &shards);
+            }
         }
         parts.summary["baseline_unused"] = Value::Array(
             parts
@@ -379,7 +385,7 @@ impl Parts {
 /// `--hash-key` each drew a random key; shards written with `--findings none` list no
 /// fingerprints) distinct values and repeats are null, and `unknown` says why.
 fn merged_counts(counts: &Counts, unknown: Option<&str>, categories: &Categories) -> Value {
-    let mut counts = crate::report::json::counts_json(counts, categories);
+    let mut counts = crate::report::json::counts_json(counts, categories, false);
     if let Some(why) = unknown {
         let types = counts["by_type"]
             .as_object_mut()
@@ -396,6 +402,53 @@ fn merged_counts(counts: &Counts, unknown: Option<&str>, categories: &Categories
         counts["distinct_not_counted"] = json!(why);
     }
     counts
+}
+
+/// The untrue values of the shards' counts, joined: per type and reason the sum of their
+/// counts, and the first places of all shards in report order (as the shards show them).
+fn join_untrue(counts: &mut Value, shards: &[&Value]) {
+    let mut joined: BTreeMap<(usize, String), (u64, Vec<Value>)> = BTreeMap::new();
+    for s in shards {
+        for u in s["untrue"].as_array().into_iter().flatten() {
+            let Some(kind) = u["type"].as_str().and_then(Kind::from_name) else {
+                continue;
+            };
+            let reason = u["reason"].as_str().unwrap_or("").to_string();
+            let (count, sample) = joined.entry((kind.index(), reason)).or_default();
+            *count += u["count"].as_u64().unwrap_or(0);
+            sample.extend(u["sample"].as_array().into_iter().flatten().cloned());
+        }
+    }
+    let mut list = Vec::new();
+    for ((kind, reason), (count, mut sample)) in joined {
+        let name = Kind::all()[kind].name();
+        sample.sort_by_cached_key(|p| {
+            let text = |k: &str| p[k].as_str().unwrap_or("").to_string();
+            (
+                text("path"),
+                text("member"),
+                p["line"].as_u64(),
+                p["offset"].as_u64(),
+            )
+        });
+        sample.truncate(crate::evidence::untrue::SAMPLE);
+        counts["by_type"][name]["untrue"][&reason] = json!(count);
+        list.push(json!({"type": name, "reason": reason, "count": count, "sample": sample}));
+    }
+    counts["untrue"] = Value::Array(list);
+}
+
+/// The record counts of shards whose findings cannot be joined: records and those with
+/// an ID summed (each file, so each record, is in one shard); distinct records unknown.
+fn join_records(counts: &mut Value, shards: &[&Value]) {
+    for key in ["total", "with_id"] {
+        let sum: u64 = shards
+            .iter()
+            .map(|s| s["records"][key].as_u64().unwrap_or(0))
+            .sum();
+        counts["records"][key] = json!(sum);
+    }
+    counts["records"]["distinct"] = Value::Null;
 }
 
 /// The findings of each kind, from the summed `findings` of the shards' summaries.
@@ -422,20 +475,31 @@ fn categories_of(counts: &Value) -> Categories {
 }
 
 /// The counts of the findings of the shards: each kind's findings and distinct
-/// fingerprints (the shards' fingerprints are keyed alike: their key ids agree).
+/// fingerprints, and the records holding them (the shards' fingerprints are keyed alike:
+/// their key ids agree).
 fn counts_of(findings: &[Value]) -> Counts {
     let mut distinct: Vec<HashSet<&str>> = vec![HashSet::new(); Kind::all().len()];
     let mut counts = Counts::empty();
+    let mut records = Records::new(counts::DEFAULT_LIMIT);
     for f in findings {
         let Some(kind) = f["type"].as_str().and_then(Kind::from_name) else {
             continue;
         };
         counts.by_kind[kind.index()].findings += 1;
-        distinct[kind.index()].insert(f["fingerprint"].as_str().unwrap_or(""));
+        let fingerprint = f["fingerprint"].as_str().unwrap_or("");
+        distinct[kind.index()].insert(fingerprint);
+        let at = f["record_offset"]
+            .as_u64()
+            .map_or(f["line"].as_u64().unwrap_or(0), |o| o | 1 << 63);
+        let path = f["path"].as_str().unwrap_or("");
+        let record = record_id(path, f["member"].as_str(), at);
+        let value = u128::from_str_radix(fingerprint.get(..32).unwrap_or("0"), 16).unwrap_or(0);
+        records.add(record, counts::key_of(kind, value));
     }
     for (c, d) in counts.by_kind.iter_mut().zip(distinct) {
         c.distinct = d.len() as u64;
     }
+    counts.records = records.finish().unwrap_or_default();
     counts
 }
 

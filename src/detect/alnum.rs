@@ -71,6 +71,7 @@ pub fn push(
         },
         needs_context: bare,
         details,
+        untrue: None,
     });
 }
 

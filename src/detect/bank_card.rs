@@ -71,6 +71,12 @@ impl Rejection {
             Rejection::UnknownIssuer => "unknown_issuer",
         }
     }
+
+    /// Why a value of a card's shape is untrue (see [`Candidate::untrue`]): only a failed
+    /// Luhn check proves it; an unknown issuer does not.
+    pub fn untrue(self) -> Option<&'static str> {
+        (self == Rejection::Luhn).then_some("luhn")
+    }
 }
 
 /// Published test numbers, reported and labelled.
@@ -196,7 +202,10 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, digits: &str) {
     if buf.word_before(start) || buf.word_after(end) {
         return;
     }
-    let Ok(info) = validate(digits) else { return };
+    let info = match validate(digits) {
+        Ok(info) => info,
+        Err(r) => return s.untrue(KIND, (start, end), digits, r.untrue()),
+    };
     s.out.push(Candidate {
         kind: KIND,
         start,
@@ -205,6 +214,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, digits: &str) {
         confidence: info.confidence,
         needs_context: info.needs_context,
         details: info.details(digits),
+        untrue: None,
     });
 }
 

@@ -96,6 +96,19 @@ impl Rejection {
             Rejection::UnknownNationality => "unknown_nationality",
         }
     }
+
+    /// Why a value of an ID's shape is untrue (see [`Candidate::untrue`]), or `None` if it
+    /// does not have the shape.
+    pub fn untrue(self) -> Option<&'static str> {
+        match self {
+            Rejection::Length | Rejection::Character => None,
+            Rejection::DivisionCode => Some("unknown_division"),
+            Rejection::BirthDate | Rejection::FutureBirthDate => Some("bad_date"),
+            Rejection::CheckCharacter => Some("bad_check"),
+            Rejection::UnknownProvince => Some("unknown_division"),
+            Rejection::UnknownNationality => Some("unknown_nationality"),
+        }
+    }
 }
 
 /// How the division code part was established.
@@ -318,8 +331,9 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
     if buf.word_before(start) || buf.word_after(end) {
         return;
     }
-    let Ok(info) = validate(value, s.today) else {
-        return;
+    let info = match validate(value, s.today) {
+        Ok(info) => info,
+        Err(r) => return s.untrue(KIND, (start, end), value, r.untrue()),
     };
     s.out.push(Candidate {
         kind: KIND,
@@ -329,6 +343,7 @@ fn push(s: &mut Scan, buf: &Buf, start: usize, end: usize, value: &str) {
         confidence: info.confidence(),
         needs_context: info.legacy,
         details: info.details(),
+        untrue: None,
     });
 }
 

@@ -218,6 +218,7 @@ fn push(
         confidence,
         needs_context: false,
         details,
+        untrue: None,
     });
 }
 

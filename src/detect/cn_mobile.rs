@@ -77,6 +77,15 @@ impl Rejection {
             Rejection::NonPersonalSegment => "non_personal_segment",
         }
     }
+
+    /// Why a value of a mobile number's shape is untrue (see [`Candidate::untrue`]): a
+    /// prefix or segment no mobile number has; a non-personal segment is not untrue.
+    pub fn untrue(self) -> Option<&'static str> {
+        match self {
+            Rejection::Prefix | Rejection::UnallocatedSegment => Some("unallocated_segment"),
+            _ => None,
+        }
+    }
 }
 
 /// Published test numbers, reported and labelled.
@@ -132,7 +141,10 @@ fn push(
     if !buf.starts_clean(start) || buf.word_after(end) {
         return;
     }
-    let Ok(seg) = validate(digits) else { return };
+    let seg = match validate(digits) {
+        Ok(seg) => seg,
+        Err(r) => return s.untrue(KIND, (start, end), digits, r.untrue()),
+    };
     s.out.push(Candidate {
         kind: KIND,
         start,
@@ -141,6 +153,7 @@ fn push(
         confidence,
         needs_context: false,
         details: details(digits, seg, form),
+        untrue: None,
     });
 }
 

@@ -242,6 +242,7 @@ pub fn candidates(s: &mut Scan, buf: &Buf, lo: usize, hi: usize) {
             confidence: Confidence::Medium,
             needs_context: plate.needs_context,
             details: plate.details(),
+            untrue: None,
         });
     }
 }

@@ -105,6 +105,29 @@ pub struct Header {
 pub struct FileContext {
     /// The header, if the first line looks like one.
     pub header: Option<Header>,
+    /// True if the input is a JSON document whose records may span lines (see
+    /// [`json_document`]).
+    pub json_document: bool,
+}
+
+/// Whether `first` (an input's first bytes) starts a JSON document whose records may span
+/// lines: an array, or an object not closed on its first line (JSON Lines are not).
+pub fn json_document(first: &[u8]) -> bool {
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    let Some(i) = first.iter().position(|c| !c.is_ascii_whitespace()) else {
+        return false;
+    };
+    match first[i] {
+        b'[' => true,
+        b'{' => {
+            let line = &first[i..];
+            let line = &line[..memchr::memchr(b'\n', line).unwrap_or(line.len())];
+            let open = line.iter().filter(|&&c| c == b'{').count();
+            let close = line.iter().filter(|&&c| c == b'}').count();
+            open > close
+        }
+        _ => false,
+    }
 }
 
 impl FileContext {
@@ -142,6 +165,7 @@ impl FileContext {
         }
         FileContext {
             header: Some(Header { delim, columns }),
+            json_document: false,
         }
     }
 
@@ -374,6 +398,15 @@ fn after_last_number(b: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_documents_and_json_lines() {
+        assert!(json_document(b"[{\"a\":1}]"));
+        assert!(json_document(b"\xEF\xBB\xBF {\n  \"a\": 1\n}"));
+        assert!(!json_document(b"{\"a\":1}\n{\"a\":2}\n"));
+        assert!(!json_document(b"id,phone\n"));
+        assert!(!json_document(b""));
+    }
 
     #[test]
     fn keywords_by_kind() {

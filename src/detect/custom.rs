@@ -360,6 +360,7 @@ impl Rules {
                     confidence: r.spec.confidence,
                     needs_context: r.spec.require_context,
                     details,
+                    untrue: None,
                 });
             }
         }

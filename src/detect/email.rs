@@ -237,6 +237,7 @@ pub fn candidate_at(s: &mut Scan, buf: &Buf, at: usize) {
         start,
         end,
         details: details(&value),
+        untrue: None,
         value,
         confidence: Confidence::Medium,
         needs_context: false,

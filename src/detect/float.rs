@@ -114,6 +114,7 @@ pub fn candidate(
         confidence: Confidence::Low,
         needs_context: true,
         details,
+        untrue: None,
     })
 }
 

@@ -208,6 +208,7 @@ fn push(
         confidence: Confidence::Medium,
         needs_context: true,
         details,
+        untrue: None,
     });
 }
 

@@ -117,6 +117,33 @@ pub struct Candidate {
     pub needs_context: bool,
     /// What validation established.
     pub details: Details,
+    /// For a value that has the shape of its kind but fails its checks, why (`bad_check`,
+    /// `bad_date`, `unknown_division`, `luhn`, `unallocated_segment`, …): an *untrue*
+    /// value, kept only with the context of its kind (a label, a column), counted and
+    /// never reported as a finding. In conflicts it takes part like any candidate, so an
+    /// ID column's bad ID is not reported as a card.
+    pub untrue: Option<&'static str>,
+}
+
+impl Candidate {
+    /// An untrue value of `kind` at `start..end` (see [`Candidate::untrue`]).
+    pub fn untrue(
+        kind: Kind,
+        (start, end): (usize, usize),
+        value: String,
+        reason: &'static str,
+    ) -> Candidate {
+        Candidate {
+            kind,
+            start,
+            end,
+            value,
+            confidence: Confidence::Low,
+            needs_context: true,
+            details: Details::default(),
+            untrue: Some(reason),
+        }
+    }
 }
 
 /// The state detectors push into while generating candidates.
@@ -130,6 +157,21 @@ pub struct Scan<'a> {
 }
 
 impl Scan<'_> {
+    /// Pushes an untrue value of `kind` at `start..end` (see [`Candidate::untrue`]) when
+    /// the rejection of the value says `why` it is untrue.
+    pub fn untrue(
+        &mut self,
+        kind: Kind,
+        at: (usize, usize),
+        value: &str,
+        why: Option<&'static str>,
+    ) {
+        if let Some(why) = why {
+            self.out
+                .push(Candidate::untrue(kind, at, value.to_string(), why));
+        }
+    }
+
     /// The letter-and-digit tokens ([`alnum::tokens`]) starting in `lo..hi` of `buf`,
     /// listed once per scan whichever kinds read them.
     pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<alnum::Pass> {
@@ -194,7 +236,8 @@ pub trait Matcher: Sync {
     /// What the first bytes of an input say about all of it (a CSV header).
     fn file_context(&self, first: &[u8]) -> FileContext;
 
-    /// The items of `buf` that start inside `own`, sorted by offset. `buf` must extend
+    /// The items of `buf` that start inside `own`, sorted by offset, and the untrue values
+    /// among them (see [`Candidate::untrue`]). `buf` must extend
     /// [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`] after it, unless
     /// it reaches the start or end of the input.
     fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate>;
@@ -282,7 +325,10 @@ impl Detector {
 
     /// What the first bytes of an input say about all of it (a CSV header).
     pub fn file_context(&self, first: &[u8]) -> FileContext {
-        FileContext::from_first_bytes(&self.keywords, first)
+        FileContext {
+            json_document: context::json_document(first),
+            ..FileContext::from_first_bytes(&self.keywords, first)
+        }
     }
 
     /// Scans `buf` and returns the items that start inside `own`, sorted by offset.
@@ -444,6 +490,52 @@ mod tests {
             .into_iter()
             .map(|c| (c.kind, c.value))
             .collect()
+    }
+
+    /// The candidates of `text`, with the untrue ones' reasons.
+    fn with_untrue(text: &str) -> Vec<(Kind, Option<&'static str>)> {
+        let d = Detector::with_today(Date::new(2026, 11, 28).unwrap());
+        let b = text.as_bytes();
+        d.scan(Buf::whole(b), 0..b.len(), &d.file_context(b))
+            .into_iter()
+            .map(|c| (c.kind, c.untrue))
+            .collect()
+    }
+
+    #[test]
+    fn untrue_values_need_the_context_of_their_kind_and_win_over_other_kinds() {
+        use crate::detect::{bank_card, cn_id, cn_mobile};
+        // A Luhn-valid UnionPay number of 18 digits, which is no valid ID.
+        let mut card = String::from("62220213909960308");
+        card.push(checksum::luhn_check_digit(card.as_bytes()) as char);
+        assert!(cn_id::validate(&card, Date::new(2026, 11, 28).unwrap()).is_err());
+        assert_eq!(
+            with_untrue(&format!("卡号：{card}")),
+            [(bank_card::KIND, None)]
+        );
+        let under_id = with_untrue(&format!("身份证号：{card}"));
+        assert_eq!(under_id.len(), 1);
+        assert_eq!(under_id[0].0, cn_id::KIND);
+        assert!(under_id[0].1.is_some());
+        // Each kind's reasons, only with its context.
+        assert_eq!(
+            with_untrue("身份证号 110105194912310021"),
+            [(cn_id::KIND, Some("bad_check"))]
+        );
+        assert_eq!(
+            with_untrue("身份证号 110105194913310021"),
+            [(cn_id::KIND, Some("bad_date"))]
+        );
+        assert!(with_untrue("110105194912310021").is_empty());
+        assert_eq!(
+            with_untrue("卡号 1234567812345678"),
+            [(bank_card::KIND, Some("luhn"))]
+        );
+        assert_eq!(
+            with_untrue("手机 12012345678"),
+            [(cn_mobile::KIND, Some("unallocated_segment"))]
+        );
+        assert!(with_untrue("编号 12012345678").is_empty());
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn candidates(s: &mut Scan, buf: &Buf, lo: usize, hi: usize) {
                 confidence: Confidence::Medium,
                 needs_context: false,
                 details,
+                untrue: None,
             });
         }
     }

@@ -5,13 +5,13 @@
 //! so the counts must be exact at any size: no sketches. Each finding becomes a *pair*,
 //! the first 128 bits of its keyed fingerprint (with the kind in its top byte, in place
 //! of 8 fingerprint bits: 120 bits are still far beyond any collision) and the number of
-//! its file. Pairs are held in memory, sorted and deduplicated when `limit` of them are
-//! held; when more than half remain, they are written as a sorted *run* to an unnamed
-//! temporary file (created already unlinked, so nothing is left behind) and memory is
-//! freed. At the end the runs are merged (k-way, reading each in chunks), and one pass
-//! over the pairs in order counts the distinct values of the scan and of each file, and
+//! its file. Pairs are sorted in bounded memory ([`super::sorted`]: sorted runs spilled
+//! to an unlinked temporary file and merged at the end), and one pass over the pairs in
+//! order counts the distinct values of the scan and of each file, and
 //! can write the sorted distinct keys (what `piiscan merge` needs to count the distinct
-//! values of shards). Memory is `limit` pairs of 24 bytes, plus a chunk per run.
+//! values of shards). The same findings feed the record counts ([`super::records`]).
+//! Memory is `limit` pairs of 24 bytes and `limit` record members of 32, plus a chunk per
+//! run.
 //!
 //! Only findings given to [`Counter::add`] count: the scan gives it those it reports,
 //! after suppression (findings below `--min-confidence` are never made).
@@ -24,24 +24,17 @@
 //! assert!(counts.by_kind.iter().all(|k| k.findings == 0));
 //! ```
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::collections::HashMap;
+use std::io::{self, Write};
 
 use super::fingerprint::FingerprintKey;
+use super::records::{record_at, record_id, RecordCounts, Records};
+use super::sorted::{Item, Sorter};
 use super::{Finding, Kind};
 
 /// Pairs held in memory before sorted runs are spilled, by default (24 bytes each).
 pub const DEFAULT_LIMIT: usize = 1 << 20;
 
-/// Bytes of one pair in a spilled run: the key (16) and the file number (4).
-const PAIR_BYTES: usize = 20;
-
-/// Bytes of a run read at a time while merging.
-const CHUNK: usize = 64 * 1024;
-
-/// The number of kinds.
 /// How many kinds there are (the built-in ones and those of custom rules, registered
 /// before a scan starts).
 fn kind_count() -> usize {
@@ -65,16 +58,19 @@ impl Pair {
     fn key(&self) -> (u64, u64) {
         (self.hi, self.lo)
     }
+}
 
-    fn to_bytes(self) -> [u8; PAIR_BYTES] {
-        let mut b = [0u8; PAIR_BYTES];
+impl Item for Pair {
+    /// The key (16 bytes) and the file number (4).
+    const BYTES: usize = 20;
+
+    fn put(&self, b: &mut [u8]) {
         b[..8].copy_from_slice(&self.hi.to_le_bytes());
         b[8..16].copy_from_slice(&self.lo.to_le_bytes());
         b[16..].copy_from_slice(&self.file.to_le_bytes());
-        b
     }
 
-    fn from_bytes(b: &[u8]) -> Pair {
+    fn get(b: &[u8]) -> Pair {
         let word = |r: std::ops::Range<usize>| {
             let mut w = [0u8; 8];
             w.copy_from_slice(&b[r]);
@@ -126,6 +122,10 @@ pub struct Counts {
     pub by_kind: Vec<KindCount>,
     /// For each file (by path as shown in reports) with findings: the kinds it holds.
     pub files: HashMap<String, Vec<KindCount>>,
+    /// The untrue values met (see [`super::untrue`]), by kind and reason.
+    pub untrue: Vec<super::untrue::UntrueCount>,
+    /// The records holding findings (see [`super::records`]).
+    pub records: RecordCounts,
 }
 
 impl Counts {
@@ -141,6 +141,8 @@ impl Counts {
                 })
                 .collect(),
             files: HashMap::new(),
+            untrue: Vec::new(),
+            records: RecordCounts::default(),
         }
     }
 }
@@ -148,29 +150,18 @@ impl Counts {
 /// Counts findings as they come (see the module docs).
 pub struct Counter {
     key: FingerprintKey,
-    limit: usize,
-    pairs: Vec<Pair>,
+    pairs: Sorter<Pair>,
+    records: Records,
     /// File numbers by path, and paths by number.
     ids: HashMap<String, u32>,
     names: Vec<String>,
     /// Findings per file and kind (`file * kind_count() + kind`).
     found: Vec<u64>,
-    /// The spill of sorted runs, and each run's first pair and length in pairs.
-    spill: Option<BufWriter<File>>,
-    runs: Vec<(u64, u64)>,
-    spilled: u64,
-    /// True once the spill could not be written: pairs then stay in memory.
-    spill_failed: bool,
 }
 
 impl std::fmt::Debug for Counter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Counter({} pairs, {} runs)",
-            self.pairs.len(),
-            self.runs.len()
-        )
+        write!(f, "Counter({:?})", self.pairs)
     }
 }
 
@@ -179,15 +170,11 @@ impl Counter {
     pub fn new(key: FingerprintKey, limit: usize) -> Counter {
         Counter {
             key,
-            limit: limit.max(2),
-            pairs: Vec::new(),
+            pairs: Sorter::new(limit),
+            records: Records::new(limit),
             ids: HashMap::new(),
             names: Vec::new(),
             found: Vec::new(),
-            spill: None,
-            runs: Vec::new(),
-            spilled: 0,
-            spill_failed: false,
         }
     }
 
@@ -207,9 +194,8 @@ impl Counter {
                 lo: key as u64,
                 file,
             });
-            if self.pairs.len() >= self.limit {
-                self.compact();
-            }
+            let record = record_id(&f.path, f.member.as_deref(), record_at(f));
+            self.records.add(record, key);
         }
     }
 
@@ -225,58 +211,17 @@ impl Counter {
         id
     }
 
-    /// Sorts and deduplicates the pairs held; spills them as a run if more than half of
-    /// `limit` remain.
-    fn compact(&mut self) {
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
-        if self.pairs.len() > self.limit / 2 && !self.spill_failed {
-            match self.spill_run() {
-                Ok(()) => self.pairs.clear(),
-                Err(_) => self.spill_failed = true,
-            }
-        }
-        if self.spill_failed {
-            // Keep counting exactly, in memory no longer bounded.
-            self.limit = self.limit.max(self.pairs.len() * 2);
-        }
-    }
-
-    /// Writes the pairs held (sorted, unique) as a run.
-    fn spill_run(&mut self) -> io::Result<()> {
-        if self.spill.is_none() {
-            self.spill = Some(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?));
-        }
-        let w = self.spill.as_mut().expect("created above");
-        for p in &self.pairs {
-            w.write_all(&p.to_bytes())?;
-        }
-        let n = self.pairs.len() as u64;
-        self.runs.push((self.spilled, n));
-        self.spilled += n;
-        Ok(())
-    }
-
     /// The counts, once every finding was added; the sorted distinct keys of the scan
     /// (16 bytes each, big-endian) are written to `keys` if given.
     pub fn finish(mut self, mut keys: Option<&mut dyn Write>) -> io::Result<Counts> {
-        self.pairs.sort_unstable();
-        self.pairs.dedup();
         let mut tally = Tally::new(self.names.len());
-        if self.runs.is_empty() {
-            for p in std::mem::take(&mut self.pairs) {
-                tally.take(p, &mut keys)?;
-            }
-        } else {
-            if !self.pairs.is_empty() {
-                self.spill_run()?;
-                self.pairs = Vec::new();
-            }
-            let spill = self.spill.take().expect("runs were spilled");
-            let file = spill.into_inner().map_err(|e| e.into_error())?;
-            merge_runs(&file, &self.runs, |p| tally.take(p, &mut keys))?;
-        }
-        Ok(self.counts(&tally))
+        let pairs = std::mem::replace(&mut self.pairs, Sorter::new(2));
+        pairs.finish(|p| tally.take(p, &mut keys))?;
+        let records = std::mem::replace(&mut self.records, Records::new(2)).finish()?;
+        Ok(Counts {
+            records,
+            ..self.counts(&tally)
+        })
     }
 
     /// The counts of the tally of the pairs and of the findings counted.
@@ -301,7 +246,12 @@ impl Counter {
         for (k, total) in by_kind.iter_mut().enumerate() {
             total.distinct = tally.distinct[k];
         }
-        Counts { by_kind, files }
+        Counts {
+            by_kind,
+            files,
+            untrue: Vec::new(),
+            records: RecordCounts::default(),
+        }
     }
 }
 
@@ -342,67 +292,6 @@ impl Tally {
     }
 }
 
-/// One run of the spill, read a chunk at a time.
-struct RunReader<'a> {
-    file: &'a File,
-    /// Next byte of the run to read, and the end of the run.
-    pos: u64,
-    end: u64,
-    buf: Vec<u8>,
-    at: usize,
-}
-
-impl RunReader<'_> {
-    fn next(&mut self) -> io::Result<Option<Pair>> {
-        if self.at == self.buf.len() {
-            let want = ((self.end - self.pos) as usize).min(CHUNK / PAIR_BYTES * PAIR_BYTES);
-            if want == 0 {
-                return Ok(None);
-            }
-            self.buf.resize(want, 0);
-            if crate::sys::read_at(self.file, &mut self.buf, self.pos) != want {
-                return Err(io::Error::other("counts spill cut short"));
-            }
-            self.pos += want as u64;
-            self.at = 0;
-        }
-        let p = Pair::from_bytes(&self.buf[self.at..self.at + PAIR_BYTES]);
-        self.at += PAIR_BYTES;
-        Ok(Some(p))
-    }
-}
-
-/// Hands every pair of the sorted `runs` of `file` to `take`, in order (k-way merge).
-fn merge_runs(
-    file: &File,
-    runs: &[(u64, u64)],
-    mut take: impl FnMut(Pair) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut readers: Vec<RunReader> = runs
-        .iter()
-        .map(|&(first, n)| RunReader {
-            file,
-            pos: first * PAIR_BYTES as u64,
-            end: (first + n) * PAIR_BYTES as u64,
-            buf: Vec::new(),
-            at: 0,
-        })
-        .collect();
-    let mut heap = BinaryHeap::with_capacity(readers.len());
-    for (i, r) in readers.iter_mut().enumerate() {
-        if let Some(p) = r.next()? {
-            heap.push(Reverse((p, i)));
-        }
-    }
-    while let Some(Reverse((p, i))) = heap.pop() {
-        take(p)?;
-        if let Some(next) = readers[i].next()? {
-            heap.push(Reverse((next, i)));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +313,8 @@ mod tests {
             context: Default::default(),
             details: Default::default(),
             allowed: false,
+            untrue: None,
+            record: None,
         }
     }
 

@@ -7,8 +7,11 @@
 pub mod counts;
 pub mod fingerprint;
 pub mod mask;
+pub mod records;
+pub mod sorted;
 pub mod store;
 pub mod tiers;
+pub mod untrue;
 
 use serde::Serialize;
 
@@ -49,6 +52,15 @@ pub struct Finding {
     /// True if its line carries the inline allow marker (`piiscan:allow`): it is
     /// suppressed.
     pub allowed: bool,
+    /// Why the value is untrue, for a value of the shape and context of its kind that
+    /// fails its checks: not a finding, but counted (see [`counts::Untrue`]). Such values
+    /// travel with the findings of their input as far as the scan's collector, which
+    /// takes them out before anything is reported.
+    pub untrue: Option<&'static str>,
+    /// Where its record starts, if not at its line (see `read::record`): the raw offset
+    /// of an SQL tuple's `(` or a JSON object's `{`. Findings of one record, which the
+    /// record counts group, share it (or their line, when it is `None`).
+    pub record: Option<u64>,
 }
 
 /// A snippet of text around a finding, kept raw until a reporter masks it.

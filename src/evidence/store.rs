@@ -94,6 +94,8 @@ impl In {
             },
             details: self.d,
             allowed: false,
+            untrue: None,
+            record: None,
         })
     }
 }
@@ -746,6 +748,8 @@ mod tests {
                 .into_iter()
                 .collect(),
             allowed: false,
+            untrue: None,
+            record: None,
         }
     }
 

@@ -14,6 +14,7 @@ use crate::detect::{Candidate, Matcher};
 use crate::evidence::{Context, Finding};
 
 use super::escape::Unescaped;
+use super::record;
 use super::ReadOptions;
 
 thread_local! {
@@ -74,25 +75,29 @@ pub(super) struct Place {
 }
 
 /// The findings of the candidates found in `b` that `opts` keeps, in the order given (the
-/// detector's, by offset). `place` says where each lies; `pos` is moved to its start in
-/// `lines` (`b.bytes`, or the text `b` was decoded from), which gives its line (counted
-/// from where `pos` started; the caller makes it absolute) and its column (1-based).
+/// detector's, by offset). `place(start, end)` says where the text at `start..end` of `b`
+/// lies; `pos` is moved to each item's start in `lines` (`b.bytes`, or the text `b` was
+/// decoded from), which gives its line (counted from where `pos` started; the caller makes
+/// it absolute) and its column (1-based). Each finding's record is found in `b` (see
+/// [`record`]; `json`: the input is a JSON document).
 pub(super) fn findings(
     candidates: Vec<Candidate>,
     b: &Buf,
     opts: &ReadOptions,
-    pos: &mut Position,
-    lines: &[u8],
-    place: impl Fn(&Candidate) -> Place,
+    (pos, lines): (&mut Position, &[u8]),
+    json: bool,
+    place: impl Fn(usize, usize) -> Place,
 ) -> Vec<Finding> {
     candidates
         .into_iter()
         .filter(|c| opts.keeps(c))
         .map(|c| {
-            let at = place(&c);
+            let at = place(c.start, c.end);
             pos.advance_to(lines, at.at);
+            let opener = record::opener(b.bytes, c.start, json);
             let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding);
             f.column = pos.column + 1;
+            f.record = opener.map(|o| place(o, o + 1).offset);
             f
         })
         .collect()
@@ -117,8 +122,9 @@ pub(super) fn detect(
         let mut u = cell.borrow_mut();
         if !u.undo(b.bytes, b.at_start) {
             let candidates = det.scan(b, own, fcx);
-            return findings(candidates, &b, opts, pos, b.bytes, |c| {
-                at(c.start, c.end, base)
+            let json = fcx.json_document;
+            return findings(candidates, &b, opts, (pos, b.bytes), json, |s, e| {
+                at(s, e, base)
             });
         }
         // Escapes undone: the detectors read the decoded text; offsets, lines and
@@ -130,10 +136,11 @@ pub(super) fn detect(
         };
         let own_d = u.map.text(own.start)..u.map.text(own.end);
         let candidates = det.scan(d, own_d, fcx);
-        findings(candidates, &d, opts, pos, b.bytes, |c| {
-            let layers = u.layers(c.start..c.end);
+        let json = fcx.json_document;
+        findings(candidates, &d, opts, (pos, b.bytes), json, |s, e| {
+            let layers = u.layers(s..e);
             let encoding = layers.map_or(base, |l| l.name(base));
-            at(u.map.raw(c.start), u.map.raw_end(c.end), encoding)
+            at(u.map.raw(s), u.map.raw_end(e), encoding)
         })
     })
 }
@@ -164,6 +171,8 @@ pub(super) fn finding(
         details: c.details,
         value: c.value,
         allowed: false,
+        untrue: c.untrue,
+        record: None,
     }
 }
 

@@ -45,6 +45,7 @@ pub mod escape;
 mod found;
 mod hash;
 mod pass;
+pub mod record;
 mod source;
 mod utf16;
 mod windows;
@@ -78,10 +79,11 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
-    /// True if a candidate is of a kind and confidence to report.
+    /// True if a candidate is of a kind and confidence to report (an untrue value of a
+    /// kind looked for is kept whatever its confidence: it is counted, not reported).
     #[inline]
     pub fn keeps(&self, c: &Candidate) -> bool {
-        self.kinds.contains(c.kind) && c.confidence >= self.min_confidence
+        self.kinds.contains(c.kind) && (c.confidence >= self.min_confidence || c.untrue.is_some())
     }
 }
 

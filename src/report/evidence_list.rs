@@ -19,10 +19,11 @@ use crate::evidence::{Kind, KindSet};
 pub struct EvidenceList;
 
 /// The header row.
-pub const HEADER: [&str; 7] = [
+pub const HEADER: [&str; 8] = [
     "序号",
     "文件名/路径",
     "类别",
+    "数量（条/去重）",
     "文件格式",
     "大小",
     "完整性校验值",
@@ -84,12 +85,19 @@ impl Reporter for EvidenceList {
                 (None, None) => String::new(),
             };
             let size = f.size.map(|s| s.to_string()).unwrap_or_default();
+            // Per kind: findings / distinct values.
+            let counts: Vec<String> = f
+                .counts
+                .iter()
+                .map(|c| format!("{} {}/{}", c.kind.spec().label, c.findings, c.distinct))
+                .collect();
             row(
                 out,
                 &[
                     &n.to_string(),
                     &f.path,
                     &labels.join(";"),
+                    &counts.join(";"),
                     &format,
                     &size,
                     f.sha256.as_deref().unwrap_or(""),

@@ -129,7 +129,7 @@ impl Reporter for Html {
         head(out)?;
         header(r, out)?;
         summary_cards(r, &s, out)?;
-        by_type(&s, out)?;
+        by_type(r, &s, out)?;
         by_file(r, out)?;
         not_fully_scanned(r, out)?;
         findings(r, out)?;
@@ -242,8 +242,10 @@ fn summary_cards(r: &Report, s: &Summary, out: &mut dyn Write) -> io::Result<()>
     writeln!(out, "</div>\n</section>")
 }
 
-/// Findings by type: the chart and a table of the counts.
-fn by_type(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+/// Findings by type: the chart and a table of the counts (findings, distinct values,
+/// repeats, untrue values), then the records holding findings.
+fn by_type(r: &Report, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let counts = &r.outcome.counts;
     writeln!(
         out,
         "<section id=\"by-type\">\n<h2>按类型 · Findings by type</h2>\n{}",
@@ -251,17 +253,34 @@ fn by_type(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<table id=\"type-table\">\n<thead><tr><th>类型 · Type</th><th class=\"num\">数量 · Count</th></tr></thead>\n<tbody>"
+        "<table id=\"type-table\">\n<thead><tr><th>类型 · Type</th><th class=\"num\">数量 · Count</th>\
+         <th class=\"num\">去重 · Distinct</th><th class=\"num\">重复 · Repeats</th>\
+         <th class=\"num\">不实 · Untrue</th></tr></thead>\n<tbody>"
     )?;
     for (k, n) in &s.by_kind {
+        let c = counts.by_kind.iter().find(|c| c.kind == *k);
+        let (distinct, repeats) = c.map_or((0, 0), |c| (c.distinct, c.repeats()));
+        let untrue: u64 = counts
+            .untrue
+            .iter()
+            .filter(|u| u.kind == *k)
+            .map(|u| u.count)
+            .sum();
         writeln!(
             out,
-            "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td></tr>",
+            "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td><td class=\"num\">{distinct}</td>\
+             <td class=\"num\">{repeats}</td><td class=\"num\">{untrue}</td></tr>",
             k.name(),
             escape(k.spec().rule.short)
         )?;
     }
-    writeln!(out, "</tbody>\n</table>\n</section>")
+    let rec = &counts.records;
+    writeln!(
+        out,
+        "</tbody>\n</table>\n<p id=\"records\">记录 · Records holding findings: <b>{}</b> \
+         ({} distinct, {} with a resident ID)</p>\n</section>",
+        rec.total, rec.distinct, rec.with_id
+    )
 }
 
 /// Findings per kind (in [`Kind::all`] order) of each file and member with findings.

@@ -99,6 +99,9 @@ pub struct FindingJson<'a> {
     column: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     cell: Option<&'a str>,
+    /// Where its record starts when that is not its line: an SQL tuple, a JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record_offset: Option<u64>,
     encoding: &'a str,
     confidence: Confidence,
     context: String,
@@ -126,6 +129,7 @@ impl<'a> FindingJson<'a> {
             line: f.line,
             column: f.column,
             cell: f.cell.as_deref(),
+            record_offset: f.record,
             encoding: f.encoding,
             confidence: f.confidence,
             details: ShownDetails::new(f.kind, &f.details, cfg.reveal),
@@ -249,18 +253,53 @@ fn options_json(cfg: &Config) -> Value {
     options
 }
 
-/// The `counts` of the summary: for every kind, its findings, distinct values, repeats
-/// and category; for every tier of the categories, its distinct values and the threshold
-/// they reach, for the examiner's assessment.
-pub fn counts_json(counts: &Counts, categories: &Categories) -> Value {
+/// The `counts` of the summary: for every kind, its findings, distinct values, repeats,
+/// untrue values by reason and category; for every tier of the categories, its distinct
+/// values and the threshold they reach, for the examiner's assessment; and the untrue
+/// values by kind and reason with the first places met (values masked unless `reveal`).
+pub fn counts_json(counts: &Counts, categories: &Categories, reveal: bool) -> Value {
     let mut by_type = Map::new();
     for c in &counts.by_kind {
+        let untrue: Map<String, Value> = counts
+            .untrue
+            .iter()
+            .filter(|u| u.kind == c.kind)
+            .map(|u| (u.reason.to_string(), json!(u.count)))
+            .collect();
         by_type.insert(
             c.kind.name().into(),
             json!({"findings": c.findings, "distinct": c.distinct, "repeats": c.repeats(),
-                   "category": categories.of(c.kind).name}),
+                   "untrue": untrue, "category": categories.of(c.kind).name}),
         );
     }
+    let untrue: Vec<Value> = counts
+        .untrue
+        .iter()
+        .map(|u| {
+            let sample: Vec<Value> = u
+                .sample
+                .iter()
+                .map(|p| {
+                    let value = if reveal {
+                        p.value.clone()
+                    } else {
+                        crate::evidence::mask::mask_value(u.kind, &p.value)
+                    };
+                    let mut m = Map::new();
+                    m.insert("path".into(), json!(p.path));
+                    if let Some(member) = &p.member {
+                        m.insert("member".into(), json!(member));
+                    }
+                    m.insert("line".into(), json!(p.line));
+                    m.insert("offset".into(), json!(p.offset));
+                    m.insert("value".into(), json!(value));
+                    Value::Object(m)
+                })
+                .collect();
+            json!({"type": u.kind.name(), "reason": u.reason, "count": u.count,
+                   "sample": sample})
+        })
+        .collect();
     let tiers: Vec<Value> = tier_counts(counts, categories)
         .iter()
         .map(|t| {
@@ -269,7 +308,10 @@ pub fn counts_json(counts: &Counts, categories: &Categories) -> Value {
                    "distinct": t.distinct, "threshold_reached": t.reached()})
         })
         .collect();
-    json!({ "by_type": by_type, "categories": tiers, "note": TIERS_NOTE })
+    let r = &counts.records;
+    json!({ "by_type": by_type,
+            "records": {"total": r.total, "distinct": r.distinct, "with_id": r.with_id},
+            "categories": tiers, "untrue": untrue, "note": TIERS_NOTE })
 }
 
 /// What the tiers of the counts are, and are not.
@@ -280,7 +322,7 @@ pub const TIERS_NOTE: &str = "threshold_reached: the multiple of the tier (1: æ³
 
 /// The `summary` object of a scan's files, findings and counts, and of what was
 /// suppressed.
-pub fn summary_json(o: &Outcome, categories: &Categories) -> Value {
+pub fn summary_json(o: &Outcome, categories: &Categories, reveal: bool) -> Value {
     let (files, findings, sup) = (&o.files, &o.findings, &o.suppression);
     let s = Summary::of(files, findings);
     let mut by_kind = Map::new();
@@ -296,7 +338,7 @@ pub fn summary_json(o: &Outcome, categories: &Categories) -> Value {
         "suppressed": sup.counts,
         "suppressed_total": sup.counts.total(),
         "baseline_unused": sup.unused,
-        "counts": counts_json(&o.counts, categories),
+        "counts": counts_json(&o.counts, categories, reveal),
     })
 }
 
@@ -309,7 +351,7 @@ impl Report<'_> {
 
     /// The `summary` object.
     pub fn summary_json(&self) -> Value {
-        summary_json(self.outcome, &self.config.categories)
+        summary_json(self.outcome, &self.config.categories, self.config.reveal)
     }
 }
 

@@ -137,7 +137,7 @@ impl<'a, W: Write> Jsonl<'a, W> {
             json!({
                 "finished_at": rfc3339_millis(outcome.finished),
                 "complete": outcome.complete,
-                "summary": summary_json(outcome, &self.cfg.categories),
+                "summary": summary_json(outcome, &self.cfg.categories, self.cfg.reveal),
             }),
         );
         if let Some(e) = self.error {

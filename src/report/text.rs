@@ -36,15 +36,19 @@ impl Reporter for Text {
     }
 }
 
-/// The table of counts of the kinds found: findings, distinct values, repeats; nothing
-/// when nothing was found.
+/// The table of counts of the kinds found or met untrue: findings, distinct values,
+/// repeats, untrue values; the records; the untrue values by reason; nothing when nothing
+/// was found.
 fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let found: Vec<_> = r
-        .outcome
-        .counts
+    let counts = &r.outcome.counts;
+    let untrue_of = |k| -> u64 {
+        let of_kind = counts.untrue.iter().filter(|u| u.kind == k);
+        of_kind.map(|u| u.count).sum()
+    };
+    let found: Vec<_> = counts
         .by_kind
         .iter()
-        .filter(|c| c.findings > 0)
+        .filter(|c| c.findings > 0 || untrue_of(c.kind) > 0)
         .collect();
     if found.is_empty() {
         return Ok(());
@@ -52,17 +56,34 @@ fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "counts (distinct by keyed fingerprint):")?;
     writeln!(
         out,
-        "  {:<20} {:>12} {:>12} {:>12}",
-        "type", "findings", "distinct", "repeats"
+        "  {:<20} {:>12} {:>12} {:>12} {:>12}",
+        "type", "findings", "distinct", "repeats", "untrue"
     )?;
     for c in found {
         writeln!(
             out,
-            "  {:<20} {:>12} {:>12} {:>12}",
+            "  {:<20} {:>12} {:>12} {:>12} {:>12}",
             c.kind.name(),
             c.findings,
             c.distinct,
-            c.repeats()
+            c.repeats(),
+            untrue_of(c.kind)
+        )?;
+    }
+    let rec = &counts.records;
+    writeln!(
+        out,
+        "records holding findings: {} ({} distinct, {} with a resident ID)",
+        rec.total, rec.distinct, rec.with_id
+    )?;
+    for u in &counts.untrue {
+        writeln!(
+            out,
+            "untrue {} ({}): {} (failed its checks where its label or column stands; \
+             not counted as findings)",
+            u.kind.name(),
+            u.reason,
+            u.count
         )?;
     }
     tiers(r, out)?;

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::config::Config;
 use crate::evidence::counts::{Counter, Counts};
 use crate::evidence::store::FindingStore;
+use crate::evidence::untrue::{split, Untrue};
 use crate::evidence::{FileRecord, Status};
 use crate::report::{Outcome, Sink};
 use crate::suppress::Suppressor;
@@ -65,6 +66,7 @@ pub fn run(
         suppressor: Suppressor::new(&cfg.allowlist, cfg.baseline.as_ref(), &cfg.key),
         findings,
         counter: Counter::new(cfg.key.clone(), cfg.count_limit()),
+        untrue: Untrue::default(),
         files: Vec::new(),
         flushed: HashMap::new(),
         running: BTreeSet::new(),
@@ -95,6 +97,7 @@ pub fn run(
         mut files,
         mut findings,
         counter,
+        untrue,
         suppressor,
         ..
     } = c;
@@ -102,7 +105,8 @@ pub fn run(
     if let Err(e) = findings.finish() {
         eprintln!("piiscan: cannot write findings to the temporary spill file: {e}");
     }
-    let counts = count(counter, &mut files);
+    let mut counts = count(counter, &mut files);
+    counts.untrue = untrue.finish();
     Outcome {
         files,
         findings,
@@ -137,6 +141,8 @@ struct Collector<'a> {
     findings: FindingStore,
     /// Counts every finding reported.
     counter: Counter,
+    /// Counts the untrue values met.
+    untrue: Untrue,
     files: Vec<FileRecord>,
     /// Findings already received of inputs still being read.
     flushed: HashMap<PathBuf, u64>,
@@ -230,6 +236,7 @@ impl Collector<'_> {
                 for x in &mut f {
                     x.path = name.clone();
                 }
+                self.untrue.add(&split(&mut f));
                 let f = self.suppressor.filter(f);
                 self.progress.found(f.len());
                 if !self.sink_failed {
@@ -239,8 +246,9 @@ impl Collector<'_> {
                 self.counter.add(&f);
                 self.findings.push(f);
             }
-            Msg::Done(p, mut rec, f) => {
+            Msg::Done(p, mut rec, mut f) => {
                 self.in_flight.received(f.len());
+                self.untrue.add(&split(&mut f));
                 let earlier = p.as_ref().and_then(|p| self.flushed.remove(p)).unwrap_or(0);
                 if let Some(p) = &p {
                     self.running.remove(p);

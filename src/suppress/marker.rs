@@ -77,6 +77,8 @@ mod tests {
             context: Context::default(),
             details: Details::new(),
             allowed: false,
+            untrue: None,
+            record: None,
         }
     }
 

@@ -12,7 +12,8 @@ use std::path::Path;
 
 use super::limits::Budget;
 use super::{
-    bzip2, email, gzip, office, pgdump, rar, sevenz, sqlite, tar, xz, zip, zstd, Node, Unwrapper,
+    bzip2, email, gzip, office, pgdump, rar, rtf, sevenz, sqlite, tar, xz, zip, zstd, Node,
+    Unwrapper,
 };
 
 /// How many leading bytes [`sniff`] needs.
@@ -77,6 +78,7 @@ pub static CONTAINERS: &[&Container] = &[
     &sqlite::SQLITE,
     &sqlite::SQLITE_WAL,
     &office::XLS,
+    &rtf::RTF,
     &email::MBOX,
     &email::EMAIL,
     // Last: the `.lzma` format has no magic, only a header of a recognisable shape.
@@ -110,6 +112,7 @@ mod tests {
         assert_eq!(name(b"7z\xBC\xAF\x27\x1C\0\x04"), Some("7z"));
         assert_eq!(name(b"Rar!\x1A\x07\x01\x00"), Some("rar"));
         assert_eq!(name(b"Rar!\x1A\x07\x00"), Some("rar"));
+        assert_eq!(name(b"{\\rtf1\\ansi\\ansicpg936"), Some("rtf"));
         assert_eq!(name(b""), None);
     }
 

@@ -2,7 +2,7 @@
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
 //! [`container`] registry (gzip, bzip2, xz, lzma, zstd, 7z, zip and the office files that
-//! are zips of XML, tar, xls, SQLite, e-mail messages and mboxes; RAR is recognised but not unpacked), or else text or
+//! are zips of XML, tar, xls, SQLite, RTF documents, e-mail messages and mboxes; RAR is recognised but not unpacked), or else text or
 //! binary data, which [`crate::read`] scans. Containers are unpacked member by member,
 //! recursively, each member read as a stream of its decompressed bytes, hashed, and
 //! scanned like a file; findings in a member carry `member` (levels joined by `!`) and the
@@ -20,6 +20,7 @@ mod node;
 mod office;
 mod pgdump;
 mod rar;
+mod rtf;
 mod sevenz;
 mod sqlite;
 mod tar;
@@ -337,7 +338,7 @@ impl Unwrapper<'_> {
             for x in &mut f {
                 x.member = Some(path.to_string());
             }
-            flushed.fetch_add(f.len() as u64, Ordering::Relaxed);
+            flushed.fetch_add(crate::evidence::untrue::findings_in(&f), Ordering::Relaxed);
             if let Some(outer) = outer {
                 outer(f);
             }
@@ -436,6 +437,8 @@ mod tests {
             include_bytes!("../../testdata/unwrap/mail_broken.eml"),
             include_bytes!("../../testdata/unwrap/mail.mbox"),
             include_bytes!("../../testdata/unwrap/shop.pgdump"),
+            include_bytes!("../../testdata/unwrap/word_gbk.rtf"),
+            include_bytes!("../../testdata/unwrap/lo_table.rtf"),
         ];
 
         proptest! {

@@ -118,7 +118,7 @@ impl Node {
         rec.reason = child.reason;
         rec.content = Some(child.content);
         rec.encoding = child.encoding.map(Encoding::name);
-        rec.findings = child.findings.len() as u64 + child.flushed;
+        rec.findings = crate::evidence::untrue::findings_in(&child.findings) + child.flushed;
         self.flushed += child.flushed;
         self.members.push(rec);
         for mut m in child.members {

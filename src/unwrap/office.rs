@@ -271,6 +271,8 @@ fn scan_sheet(u: &Unwrapper, range: &Range<Data>) -> Node {
             f.cell = Some(cell);
             f.offset = (at - start) as u64;
             f.line = row as u64 + 1;
+            // A sheet's record is its row.
+            f.record = None;
         }
     }
     n.findings = findings;

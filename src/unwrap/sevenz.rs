@@ -34,6 +34,17 @@ pub(super) static SEVENZ: Container = Container {
 /// Why the members of an encrypted block are not read.
 const ENCRYPTED: &str = "encrypted: not readable without its password";
 
+/// The most memory, in KiB, the archive's header may take to read (its buffers, and the
+/// dictionary that decodes an encoded header): 256 MiB holds the names of millions of
+/// members. Counts and sizes the header declares are bounded by the crate against the
+/// bytes that hold them (sevenz-rust2 0.25), so a hostile header is an error, not an
+/// allocation that aborts the process.
+const HEADER_MEMORY_KB: usize = 256 << 10;
+
+/// The largest dictionary or model, in KiB, a block's decoder may allocate: 1 GiB (7-Zip's
+/// ultra level uses 64 MiB; larger needs `-md`).
+const BLOCK_MEMORY_KB: usize = 1 << 20;
+
 /// Scans the 7z in `file`, whose members are at `at.depth`.
 fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
     if let Err(why) = check_start_header(file) {
@@ -45,7 +56,11 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
         inner: file,
         count: &consumed,
     };
-    let archive = match Archive::read(&mut src, &Password::empty()) {
+    let archive = match Archive::read_with_memory_limit(
+        &mut src,
+        &Password::empty(),
+        HEADER_MEMORY_KB,
+    ) {
         Ok(a) => a,
         Err(e) if encrypted(&e) => {
             node.status = Status::Skipped;
@@ -53,6 +68,14 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
                 "encrypted: the archive's header (its list of members) is encrypted; not readable without its password"
                     .into(),
             );
+            return;
+        }
+        Err(e @ Error::MaxMemLimited { .. }) => {
+            node.status = Status::Skipped;
+            node.reason = Some(format!(
+                "limit: its header needs more than {} MiB to read ({e})",
+                HEADER_MEMORY_KB >> 10
+            ));
             return;
         }
         Err(e) => {
@@ -127,7 +150,8 @@ fn read_block<R: Read + Seek>(
 ) {
     let count = src.count;
     let password = Password::empty();
-    let dec = BlockDecoder::new(1, block, archive, &password, src);
+    let dec =
+        BlockDecoder::new_with_memory_limit(1, BLOCK_MEMORY_KB, block, archive, &password, src);
     let first = archive.stream_map.block_first_file_index[block];
     let entries = archive
         .files
@@ -157,6 +181,16 @@ fn read_block<R: Read + Seek>(
     if let Err(e) = result {
         let why = if encrypted(&e) {
             (Status::Skipped, ENCRYPTED.to_string())
+        } else if let Error::MaxMemLimited { .. } = e {
+            let limit = format!(
+                "limit: its block's decoder needs more than {} MiB ({e})",
+                BLOCK_MEMORY_KB >> 10
+            );
+            node.reason.get_or_insert(limit.clone());
+            if node.status == Status::Scanned {
+                node.status = Status::Skipped;
+            }
+            (Status::Skipped, limit)
         } else {
             node.fail(format!("damaged 7z block: {e}"));
             (Status::Error, format!("cannot read its block: {e}"))

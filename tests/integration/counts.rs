@@ -131,7 +131,19 @@ fn counts_table_heads_the_text_report() {
         .find(|l| l.trim_start().starts_with("cn_id"))
         .unwrap();
     let cells: Vec<&str> = row.split_whitespace().collect();
-    assert_eq!(cells, ["cn_id", "7", "2", "5"]);
+    assert_eq!(cells, ["cn_id", "7", "2", "5", "0"]);
+    assert!(text.contains("records holding findings: "), "{text}");
+    // Untrue values: their column and a line per reason.
+    let out = piiscan()
+        .args(["scan", "-q", "-f", "text", "testdata/records/ids.csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text.lines().find(|l| l.trim_start().starts_with("cn_id"));
+    let cells: Vec<&str> = row.unwrap().split_whitespace().collect();
+    assert_eq!(cells, ["cn_id", "10", "10", "0", "22"]);
+    assert!(text.contains("untrue cn_id (bad_check): 17"), "{text}");
+    assert!(text.contains("records holding findings: 32 (32 distinct, 10 with a resident ID)"));
 }
 
 #[test]

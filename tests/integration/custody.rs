@@ -450,6 +450,7 @@ fn evidence_list_is_a_csv_with_the_required_columns() {
             "序号",
             "文件名/路径",
             "类别",
+            "数量（条/去重）",
             "文件格式",
             "大小",
             "完整性校验值",
@@ -459,12 +460,12 @@ fn evidence_list_is_a_csv_with_the_required_columns() {
     let rows = &rows[1..];
     assert_eq!(rows.len(), 7);
     for (i, r) in rows.iter().enumerate() {
-        assert_eq!(r.len(), 7, "{r:?}");
+        assert_eq!(r.len(), 8, "{r:?}");
         assert_eq!(r[0], (i + 1).to_string());
-        assert_eq!(r[6], "SHA-256");
+        assert_eq!(r[7], "SHA-256");
         let bytes = std::fs::read(d.join(&r[1])).unwrap();
-        assert_eq!(r[4], bytes.len().to_string());
-        assert_eq!(r[5], format!("{:x}", Sha256::digest(&bytes)));
+        assert_eq!(r[5], bytes.len().to_string());
+        assert_eq!(r[6], format!("{:x}", Sha256::digest(&bytes)));
     }
     let row = |p: &str| {
         rows.iter()
@@ -473,14 +474,27 @@ fn evidence_list_is_a_csv_with_the_required_columns() {
     };
     assert_eq!(row("evidence/a,\"b\".txt")[2], "手机号");
     assert_eq!(row("evidence/decoys.txt")[2], "");
+    assert_eq!(row("evidence/decoys.txt")[3], "");
+    // Per kind: findings / distinct values.
+    let phones = &row("evidence/a,\"b\".txt")[3];
+    let (found, distinct) = phones
+        .strip_prefix("手机号 ")
+        .unwrap()
+        .split_once('/')
+        .unwrap();
+    assert!(
+        found.parse::<u64>().unwrap() >= distinct.parse::<u64>().unwrap(),
+        "{phones}"
+    );
+    assert!(distinct.parse::<u64>().unwrap() > 0, "{phones}");
     let users = row("evidence/users.csv");
     assert!(
         users[2].contains("身份证号") && users[2].contains("手机号"),
         "{users:?}"
     );
-    assert!(users[3].starts_with("text"), "{users:?}");
-    assert_eq!(row("evidence/sub/gbk.csv")[3], "text (gb18030)");
-    assert_eq!(row("evidence/sub/bundle.zip")[3], "zip");
+    assert!(users[4].starts_with("text"), "{users:?}");
+    assert_eq!(row("evidence/sub/gbk.csv")[4], "text (gb18030)");
+    assert_eq!(row("evidence/sub/bundle.zip")[4], "zip");
 }
 
 /// Starts `piiscan ARGS` in `dir` with standard input held open (the scan reads `-` last,

@@ -14,6 +14,7 @@ mod hostile;
 mod independent;
 mod kinds;
 mod parity;
+mod records;
 mod report;
 mod rules;
 mod shard;

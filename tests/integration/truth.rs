@@ -64,7 +64,10 @@ fn offsets_point_at_the_item_and_lines_count_newlines() {
         let len = f["length"].as_u64().unwrap() as usize;
         let raw = String::from_utf8_lossy(&bytes[off..off + len]);
         let value = f["value"].as_str().unwrap().to_ascii_lowercase();
-        if f["type"] == "email" {
+        if path.ends_with(".rtf") {
+            // Control words may stand between an item's characters: RTF offsets and
+            // lengths are checked against rtf_truth.tsv (tests/integration/unwrap.rs).
+        } else if f["type"] == "email" {
             assert_eq!(raw.to_ascii_lowercase(), value, "{path}@{off}");
         } else {
             // The written item, folded and stripped of separators, holds the value.

@@ -154,6 +154,7 @@ fn candidate(b: &[u8], start: usize, road_only: bool) -> Option<Candidate> {
         confidence,
         needs_context,
         details,
+        untrue: None,
     })
 }
 

@@ -110,6 +110,8 @@ mod tests {
             context: Default::default(),
             details: [("sqlite".to_string(), d)].into_iter().collect(),
             allowed: false,
+            untrue: None,
+            record: None,
         };
         let live = json!({"page": 2, "table": "t", "column": "m"});
         let stale = json!({"page": 9, "unallocated": true, "deleted": true});
