@@ -435,6 +435,14 @@ mod tests {
         for (v, why) in bad {
             assert_eq!(validate(v, today()), Err(why), "{v}");
         }
+        assert_eq!(
+            Rejection::UnknownProvince.untrue(),
+            Some("unknown_division")
+        );
+        assert_eq!(
+            Rejection::UnknownNationality.untrue(),
+            Some("unknown_nationality")
+        );
     }
 
     #[test]

@@ -241,6 +241,18 @@ pub trait Matcher: Sync {
     /// [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`] after it, unless
     /// it reaches the start or end of the input.
     fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate>;
+
+    /// [`Matcher::scan`], and the spans of the items near `own` (owned or not) whose values
+    /// the masking of a context snippet would not hide (see [`hidden_spans`]), sorted by
+    /// start: the same whatever the windows.
+    fn scan_hiding(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
+        (self.scan(buf, own, fcx), Vec::new())
+    }
 }
 
 impl Matcher for Detector {
@@ -251,6 +263,46 @@ impl Matcher for Detector {
     fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
         Detector::scan(self, buf, own, fcx)
     }
+
+    fn scan_hiding(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
+        self.scan_using(buf, own, fcx, item_runs)
+    }
+}
+
+/// How far from the owned range the items starred in snippets are kept: a snippet reaches
+/// 40 bytes (`evidence::SNIPPET`) beyond its item, which is shorter than this; well
+/// inside [`MARGIN`], so those items are resolved as in their own window.
+const NEAR: usize = 160;
+
+/// The spans among `cands` (kept after conflicts) starting within [`NEAR`] bytes of `own`
+/// whose values the masking of a context snippet would not hide (no run of four digits,
+/// masked by their ends: a WeChat ID), sorted by start.
+fn hidden_spans(cands: &[&Candidate], own: &Range<usize>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.start + NEAR >= own.start && c.start < own.end + NEAR)
+        .filter(|c| {
+            matches!(
+                c.kind.spec().mask,
+                kind::Mask::Ends(_) | kind::Mask::Keep(..)
+            )
+        })
+        .filter(|c| {
+            let mut run = 0;
+            !c.value.bytes().any(|d| {
+                run = if d.is_ascii_digit() { run + 1 } else { 0 };
+                run >= 4
+            })
+        })
+        .map(|c| (c.start, c.end))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 impl Default for Detector {
@@ -335,7 +387,7 @@ impl Detector {
     /// `buf` must extend [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`]
     /// after it, unless it reaches the start or end of the input.
     pub fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
-        self.scan_using(buf, own, fcx, item_runs)
+        self.scan_using(buf, own, fcx, item_runs).0
     }
 
     /// [`Detector::scan`] with the digit runs listed by `list_runs`.
@@ -345,7 +397,7 @@ impl Detector {
         own: Range<usize>,
         fcx: &FileContext,
         list_runs: fn(&[u8], &mut Vec<Run>),
-    ) -> Vec<Candidate> {
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
         let len = buf.bytes.len();
         let lo = own.start.saturating_sub(MARGIN);
         let hi = (own.end + MARGIN).min(len);
@@ -377,7 +429,7 @@ impl Detector {
         runs: &[Run],
         lo: usize,
         hi: usize,
-    ) -> Vec<Candidate> {
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
         let mut out = Vec::new();
         let mut s = Scan {
             out: &mut out,
@@ -457,13 +509,20 @@ impl Detector {
                 }
             }
         }
+        let kept: Vec<&Candidate> = out
+            .iter()
+            .zip(&dropped)
+            .filter(|(_, d)| !**d)
+            .map(|(c, _)| c)
+            .collect();
+        let hidden = hidden_spans(&kept, &own);
         let mut keep = Vec::new();
         for (c, d) in out.into_iter().zip(dropped) {
             if !d && own.contains(&c.start) {
                 keep.push(c);
             }
         }
-        keep
+        (keep, hidden)
     }
 }
 
@@ -752,7 +811,7 @@ mod tests {
                     v.into_iter().map(|c| (c.start, c.end, c.kind, c.value)).collect::<Vec<_>>()
                 };
                 let fast = key(d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc));
-                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, digits::digit_runs));
+                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, digits::digit_runs).0);
                 prop_assert_eq!(fast, all);
             }
 
