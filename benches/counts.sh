@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 18's target: counting N findings exactly (default 50 million) with peak RSS at
-# most 128 MiB, with `--findings none` (file records and counts only).
+# Issue 18's target: counting N findings and their records exactly (default 50 million)
+# with peak RSS at most 128 MiB, with `--findings none` (file records and counts only).
 #
 #   benches/counts.sh [FINDINGS] [DISTINCT]     (defaults: 50000000 and 20000000)
 #
@@ -44,7 +44,12 @@ r = json.load(open(sys.argv[1]))
 n, d = int(sys.argv[2]), int(sys.argv[3])
 c = r["summary"]["counts"]["by_type"]["cn_mobile"]
 print("cn_mobile:", c)
+rec = r["summary"]["counts"]["records"]
+print("records:", rec)
+# Every line is a record holding one value: as many records as findings, as many distinct
+# records as distinct values, none with an ID.
 ok = (c["findings"], c["distinct"], c["repeats"]) == (n, d, n - d)
-print("exact" if ok else "NOT EXACT: want %d findings, %d distinct" % (n, d))
+ok = ok and (rec["total"], rec["distinct"], rec["with_id"]) == (n, d, 0)
+print("exact" if ok else "NOT EXACT: want %d findings and records, %d distinct" % (n, d))
 sys.exit(0 if ok else 1)
 PY

@@ -9,14 +9,18 @@
 //! whose hash is sorted again to count the distinct records. Exact, at any size.
 //!
 //! ```
+//! use piiscan::detect::{cn_id, cn_mobile};
+//! use piiscan::evidence::counts::key_of;
 //! use piiscan::evidence::records::{record_id, Records};
 //! let mut r = Records::new(1 << 10);
+//! // Value keys: the kind in the top byte, then the fingerprint.
+//! let (id, mobile) = (key_of(cn_id::KIND, 7 << 64), key_of(cn_mobile::KIND, 9 << 64));
 //! let row = record_id("users.csv", None, 2);
-//! r.add(row, 7);
-//! r.add(row, 9);
-//! r.add(record_id("users.csv", None, 3), 9);
+//! r.add(row, id);
+//! r.add(row, mobile);
+//! r.add(record_id("users.csv", None, 3), mobile);
 //! let c = r.finish().unwrap();
-//! assert_eq!((c.total, c.distinct, c.with_id), (2, 2, 0));
+//! assert_eq!((c.total, c.distinct, c.with_id), (2, 2, 1));
 //! ```
 
 use std::hash::{Hash, Hasher};

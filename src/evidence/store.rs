@@ -49,6 +49,7 @@ struct Out<'a> {
     i: &'a str,
     a: &'a str,
     d: &'a Details,
+    r: Option<u64>,
 }
 
 /// A finding as read back from the spill.
@@ -69,6 +70,7 @@ struct In {
     i: String,
     a: String,
     d: Details,
+    r: Option<u64>,
 }
 
 impl In {
@@ -95,7 +97,7 @@ impl In {
             details: self.d,
             allowed: false,
             untrue: None,
-            record: None,
+            record: self.r,
         })
     }
 }
@@ -467,6 +469,7 @@ impl FindingStore {
                     i: &f.context.item,
                     a: &f.context.after,
                     d: &f.details,
+                    r: f.record,
                 },
             )?;
             lines.push(b'\n');
