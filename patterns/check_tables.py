@@ -18,6 +18,7 @@ HEADERS = {
     "mobile_segments.tsv": ["prefix", "carrier", "personal", "note"],
     "landline_areas.tsv": ["area_code", "local_lengths", "city", "province"],
     "bins.tsv": ["prefix", "lengths", "bank", "card_type", "network"],
+    "nationalities.tsv": ["numeric", "alpha3", "name"],
 }
 
 
@@ -133,8 +134,14 @@ def check(folder: str) -> dict[str, int]:
         assert p in b and bank in b[p][2], (p, b.get(p))
     assert b["622202"][1] == "19" and b["622202"][3] == "debit"
     assert len(b) >= 1700
+
+    # nationalities: ISO 3166-1 numeric as assigned (no user-assigned 983)
+    n = load(folder, "nationalities.tsv")
+    for code, (_, a3, name) in n.items():
+        assert re.fullmatch(r"\d{3}", code) and re.fullmatch(r"[A-Z]{3}", a3) and name, code
+    assert len(n) == 249 and "983" not in n and n["840"][1] == "USA" and n["156"][1] == "CHN"
     return {"divisions.tsv": len(d), "mobile_segments.tsv": len(m),
-            "landline_areas.tsv": len(ll), "bins.tsv": len(b)}
+            "landline_areas.tsv": len(ll), "bins.tsv": len(b), "nationalities.tsv": len(n)}
 
 
 def main(folder: str = HERE) -> None:

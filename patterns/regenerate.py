@@ -13,7 +13,7 @@ Output is deterministic: rerunning with the same pins gives byte-identical files
 At the end the tables are checked by check_tables.py (same folder).
 
 Tables written (see README.md for columns, sources and limits):
-  divisions.tsv, mobile_segments.tsv, landline_areas.tsv, bins.tsv
+  divisions.tsv, mobile_segments.tsv, landline_areas.tsv, bins.tsv, nationalities.tsv
 keywords.tsv is curated by hand and is not touched.
 """
 from __future__ import annotations
@@ -45,6 +45,7 @@ PYPI = {
     "jionlp": ("1.5.31", "jionlp-1.5.31-*.whl"),                       # Apache-2.0
     "phonenumbers": ("9.0.43", "phonenumbers-9.0.43-*.whl"),           # Apache-2.0
     "cardbin": ("1.0.0", "cardbin-1.0.0-*.whl"),                       # MIT
+    "iso3166": ("3.0.0", "iso3166-3.0.0-*.whl"),                       # MIT
 }
 NPM = {
     "bankcardinfo": ("2.0.6", "bankcardinfo-2.0.6.tgz"),               # ISC
@@ -445,6 +446,28 @@ def build_bins(arch: dict[str, str], notes: list[str]) -> list[list[str]]:
 
 
 # ---------------------------------------------------------------- main
+# ---------------------------------------------------------------- nationalities
+# ISO 3166-1 numeric codes as assigned; iso3166 also lists the user-assigned 983 (Kosovo).
+USER_ASSIGNED = {"983"}
+
+
+def build_nationalities(arch: dict[str, str], notes: list[str]) -> list[list[str]]:
+    """ISO 3166-1 numeric code, alpha-3 code and English name of every assigned country:
+    the Country(...) records of iso3166/__init__.py, read with ast."""
+    tree = ast.parse(wheel_text(arch["iso3166"], "iso3166/__init__.py"))
+    rows = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Country" \
+                and len(node.args) == 5:
+            name, _a2, a3, num, _apolitical = (ast.literal_eval(a) for a in node.args)
+            if num in USER_ASSIGNED:
+                notes.append(f"nationalities: dropped user-assigned {num} {name}")
+                continue
+            rows.append([num, a3, name])
+    rows.sort()
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", help="folder of downloaded archives (filled if missing)")
@@ -464,6 +487,8 @@ def main() -> None:
                                    build_landline(arch, notes, tmp)),
             "bins.tsv": (["prefix", "lengths", "bank", "card_type", "network"],
                          build_bins(arch, notes)),
+            "nationalities.tsv": (["numeric", "alpha3", "name"],
+                                  build_nationalities(arch, notes)),
         }
         for fname, (header, rows) in tables.items():
             write_tsv(os.path.join(args.out, fname), header, rows)

@@ -1,5 +1,6 @@
 //! Letter-and-digit tokens: the candidates of the document kinds (`hk_id`, `tw_id`,
-//! `cn_passport`, `cn_uscc`), which mix ASCII letters and digits and so are not digit runs.
+//! `cn_passport`, `cn_uscc`), which mix ASCII letters and digits and so are not digit runs;
+//! the same pass lists the runs right after a Han character (`cn_plate`).
 //!
 //! A token is a maximal run of ASCII letters and digits, neither glued to `_` nor to a
 //! full-width letter or digit, [`MIN_TOKEN`] to [`MAX_TOKEN`] bytes long, that holds a
@@ -130,10 +131,34 @@ fn glued_after(b: &[u8], i: usize) -> bool {
     b.get(i) == Some(&b'_') || i + 2 < b.len() && b[i] == 0xEF && fullwidth_word(b[i + 1], b[i + 2])
 }
 
+/// What the one pass over a scanned range lists.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// The letter-and-digit tokens (see [`tokens`]).
+    pub tokens: Vec<Token>,
+    /// The runs of ASCII letters and digits, of any length, that start with an upper-case
+    /// letter right after a three-byte character (a Han character: `京A12345`), for
+    /// `cn_plate`.
+    pub han_led: Vec<Token>,
+}
+
+impl Pass {
+    /// The letter-and-digit tokens.
+    pub fn iter(&self) -> std::slice::Iter<'_, Token> {
+        self.tokens.iter()
+    }
+}
+
 /// The tokens that start in `lo..hi` of `b` (a token may run past `hi`). A token that
 /// starts before `lo` is not one of them.
 pub fn tokens(b: &[u8], lo: usize, hi: usize) -> Vec<Token> {
+    pass(b, lo, hi).tokens
+}
+
+/// The tokens and Han-led runs that start in `lo..hi` of `b`.
+pub fn pass(b: &[u8], lo: usize, hi: usize) -> Pass {
     let mut out = Vec::new();
+    let mut han_led = Vec::new();
     let mut i = lo;
     // Inside a token that started before lo: skip it.
     while i < hi && i > 0 && CLASS[b[i - 1] as usize] != 0 && CLASS[b[i] as usize] != 0 {
@@ -151,6 +176,9 @@ pub fn tokens(b: &[u8], lo: usize, hi: usize) -> Vec<Token> {
             i += 1;
         }
         let len = i - start;
+        if b[start].is_ascii_uppercase() && len <= 7 && start >= 3 && b[start - 3] & 0xF0 == 0xE0 {
+            han_led.push(Token { start, end: i });
+        }
         let keep = (MIN_TOKEN..=MAX_TOKEN).contains(&len)
             && (seen == 3 || len == ALL_DIGITS)
             && !glued_before(b, start)
@@ -159,7 +187,10 @@ pub fn tokens(b: &[u8], lo: usize, hi: usize) -> Vec<Token> {
             out.push(Token { start, end: i });
         }
     }
-    out
+    Pass {
+        tokens: out,
+        han_led,
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use serde_json::json;
 use super::checksum::luhn_valid;
 use super::digits::{Buf, Gap, Run};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Rule};
-use super::tables::{bin_lookup, Bin};
+use super::tables::{bin_lookup, Bin, BINS};
 use super::Details;
 use super::{Candidate, Scan};
 
@@ -22,7 +22,7 @@ use super::{Candidate, Scan};
 static SPEC: KindSpec = KindSpec {
     name: "bank_card",
     label: "银行卡号",
-    rank: 4,
+    rank: 5,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::High,
@@ -96,6 +96,9 @@ pub struct CardInfo {
     pub confidence: Confidence,
     /// True if the number may only be reported with card context nearby.
     pub needs_context: bool,
+    /// A UnionPay issuer (4+ digit prefix) whose table entry lists other lengths than the
+    /// number's: such a card is reported only with card context (then medium).
+    pub length_mismatch: Option<&'static Bin>,
 }
 
 /// The card network of a number by its leading digits.
@@ -129,8 +132,13 @@ pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
     let net = network(d);
     // Prefixes of fewer than four digits (`103`, `888`) match too broadly to vouch alone.
     let strong_bin = bin.filter(|b| b.prefix.len() >= 4);
+    // A 62 card of a known issuer whose table entry lists other lengths.
+    let length_mismatch = (luhn && strong_bin.is_none() && d.starts_with("62"))
+        .then(|| bin_any_length(d))
+        .flatten();
     let (confidence, needs_context) = match (luhn, strong_bin, bin, net) {
         (true, Some(_), _, _) => (Confidence::High, false),
+        _ if length_mismatch.is_some() => (Confidence::Low, true),
         // identifiers.md: Luhn-valid with the UnionPay 62 prefix is medium on its own.
         // 16 and 19 digits are the common UnionPay lengths; others need context.
         (true, None, _, Some("UnionPay")) if d.starts_with("62") && matches!(d.len(), 16 | 19) => {
@@ -147,7 +155,16 @@ pub fn validate(d: &str) -> Result<CardInfo, Rejection> {
         luhn,
         confidence,
         needs_context,
+        length_mismatch,
     })
+}
+
+/// The longest issuer prefix (4+ digits) of `d` in the table, whatever its lengths.
+fn bin_any_length(d: &str) -> Option<&'static Bin> {
+    (4..=10.min(d.len()))
+        .rev()
+        .find_map(|n| BINS.get(&d[..n]))
+        .filter(|b| !b.lengths.is_empty())
 }
 
 impl CardInfo {
@@ -165,6 +182,12 @@ impl CardInfo {
             m.insert("network", json!(n));
         }
         m.insert("luhn", json!(self.luhn));
+        if let Some(b) = self.length_mismatch {
+            m.insert(
+                "length_mismatch",
+                json!({"bin": b.prefix, "bank": b.bank, "bin_lengths": b.lengths, "length": digits.len()}),
+            );
+        }
         if !self.luhn {
             m.insert("note", json!("Luhn exception: known issuer, card context"));
         }
@@ -277,6 +300,22 @@ mod tests {
         assert!(info.luhn);
         assert_eq!(info.confidence, Confidence::High);
         assert_eq!(info.details("6222020000000000000")["bank"], "中国工商银行");
+    }
+
+    #[test]
+    fn a_62_card_whose_length_differs_from_its_bin_needs_a_card_label() {
+        // 620021 is listed with 19 digits only; this 16-digit number passes Luhn.
+        let info = validate("6200211234567897").unwrap();
+        assert!(info.needs_context && info.length_mismatch.is_some());
+        let d = info.details("6200211234567897");
+        assert_eq!(d["length_mismatch"]["bin"], "620021");
+        assert_eq!(d["length_mismatch"]["length"], 16);
+        let found = |t: &str| crate::detect::alnum::found(KIND, t);
+        assert_eq!(
+            found("卡号：6200211234567897"),
+            [("6200211234567897".into(), Confidence::Medium)]
+        );
+        assert!(found("编号 6200211234567897").is_empty());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::{Details, Scan};
 static SPEC: KindSpec = KindSpec {
     name: "bank_card_truncated",
     label: "银行卡号（数值截断）",
-    rank: 7,
+    rank: 8,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::Low,

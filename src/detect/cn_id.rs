@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::digits::{Buf, Gap, Run, Sep};
 use super::kind::{Check, Confidence, Finder, Kind, KindSpec, Mask, Revealing, Rule};
-use super::tables::{is_placeholder_name, DIVISIONS};
+use super::tables::{is_placeholder_name, DIVISIONS, NATIONALITIES};
 use super::Details;
 use super::{Candidate, Scan};
 use crate::detect::checksum::mod11_2_check_char;
@@ -20,7 +20,7 @@ use crate::time::Date;
 static SPEC: KindSpec = KindSpec {
     name: "cn_id",
     label: "身份证号",
-    rank: 5,
+    rank: 6,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::High,
@@ -75,6 +75,11 @@ pub enum Rejection {
     FutureBirthDate,
     /// The check character does not match.
     CheckCharacter,
+    /// A foreign permanent-resident number whose digits 2-3 are no mainland province.
+    UnknownProvince,
+    /// A foreign permanent-resident number whose digits 4-6 are no assigned ISO 3166-1
+    /// numeric code.
+    UnknownNationality,
 }
 
 impl Rejection {
@@ -87,6 +92,8 @@ impl Rejection {
             Rejection::BirthDate => "birth_date",
             Rejection::FutureBirthDate => "future_birth_date",
             Rejection::CheckCharacter => "check_character",
+            Rejection::UnknownProvince => "unknown_province",
+            Rejection::UnknownNationality => "unknown_nationality",
         }
     }
 
@@ -98,6 +105,8 @@ impl Rejection {
             Rejection::DivisionCode => Some("unknown_division"),
             Rejection::BirthDate | Rejection::FutureBirthDate => Some("bad_date"),
             Rejection::CheckCharacter => Some("bad_check"),
+            Rejection::UnknownProvince => Some("unknown_division"),
+            Rejection::UnknownNationality => Some("unknown_nationality"),
         }
     }
 }
@@ -172,6 +181,19 @@ impl IdInfo {
             m.insert("region", json!(self.region));
         }
         m.insert("division_status", json!(self.status.name()));
+        if self.status == DivisionStatus::ForeignPermanentResident {
+            let n = self.division_code % 1000;
+            m.insert("nationality", json!(format!("{n:03}")));
+            if let Some(a3) = NATIONALITIES.get(&n) {
+                m.insert("nationality_alpha3", json!(a3));
+            }
+            if matches!(n, 156 | 158 | 344 | 446) {
+                m.insert(
+                    "nationality_note",
+                    json!("China, Taiwan, Hong Kong or Macau on a foreigner's card"),
+                );
+            }
+        }
         m.insert("birth_date", json!(self.birth.to_string()));
         m.insert("sex", json!(if self.male { "male" } else { "female" }));
         if self.legacy {
@@ -191,11 +213,7 @@ pub const KNOWN_TEST_VALUES: &[&str] = &["11010519491231002X", "4405241880010100
 /// it never existed.
 pub fn division_status(code: u32) -> Option<(DivisionStatus, String)> {
     if code / 100_000 == 9 {
-        // 9 + province code + nationality code.
-        let province = (code / 1000) % 100 * 10_000;
-        return DIVISIONS
-            .get(province)
-            .map(|_| (DivisionStatus::ForeignPermanentResident, String::new()));
+        return foreign(code).ok();
     }
     if let Some(d) = DIVISIONS.get(code) {
         let status = if is_placeholder_name(d.name) {
@@ -220,6 +238,19 @@ pub fn division_status(code: u32) -> Option<(DivisionStatus, String)> {
     None
 }
 
+/// The status of the first six digits of a 2023 foreign permanent-resident number: 9, one
+/// of the 31 mainland province codes (11-65), an assigned ISO 3166-1 numeric nationality.
+fn foreign(code: u32) -> Result<(DivisionStatus, String), Rejection> {
+    let province = (code / 1000) % 100;
+    if !(11..=65).contains(&province) || DIVISIONS.get(province * 10_000).is_none() {
+        return Err(Rejection::UnknownProvince);
+    }
+    if !NATIONALITIES.contains_key(&(code % 1000)) {
+        return Err(Rejection::UnknownNationality);
+    }
+    Ok((DivisionStatus::ForeignPermanentResident, String::new()))
+}
+
 fn num(s: &[u8]) -> u32 {
     s.iter().fold(0, |a, d| a * 10 + u32::from(d - b'0'))
 }
@@ -233,7 +264,11 @@ pub fn division_and_birth(
     today: Date,
 ) -> Result<(u32, DivisionStatus, String, Date), Rejection> {
     let code = num(&b[..6]);
-    let (status, region) = division_status(code).ok_or(Rejection::DivisionCode)?;
+    let (status, region) = if code / 100_000 == 9 && !legacy {
+        foreign(code)?
+    } else {
+        division_status(code).ok_or(Rejection::DivisionCode)?
+    };
     let (year, month, day) = if legacy {
         (1900 + num(&b[6..8]) as i32, num(&b[8..10]), num(&b[10..12]))
     } else {
@@ -389,7 +424,9 @@ mod tests {
             ("110105194912310021", Rejection::CheckCharacter),
             ("36042619910102009X", Rejection::CheckCharacter),
             ("360426199113010079", Rejection::BirthDate),
-            ("990426199112010074", Rejection::DivisionCode),
+            ("990426199112010074", Rejection::UnknownProvince),
+            ("91199919800101001X", Rejection::UnknownNationality),
+            ("999840198001010015", Rejection::UnknownProvince),
             ("11010519491231002", Rejection::Length),
             ("1101051949123100AX", Rejection::Character),
             ("11010519491231002Y", Rejection::Character),
@@ -398,6 +435,42 @@ mod tests {
         for (v, why) in bad {
             assert_eq!(validate(v, today()), Err(why), "{v}");
         }
+        assert_eq!(
+            Rejection::UnknownProvince.untrue(),
+            Some("unknown_division")
+        );
+        assert_eq!(
+            Rejection::UnknownNationality.untrue(),
+            Some("unknown_nationality")
+        );
+    }
+
+    #[test]
+    fn foreign_permanent_residents() {
+        for (v, nationality) in [("911840198001010013", "USA"), ("944392198506120020", "JPN")] {
+            let info = validate(v, today()).unwrap();
+            assert_eq!(info.status, DivisionStatus::ForeignPermanentResident);
+            assert_eq!(info.details()["nationality_alpha3"], nationality);
+            assert!(!info.details().contains_key("nationality_note"));
+        }
+        // 983 (Kosovo) is user-assigned, not assigned by ISO 3166-1.
+        let body = b"91198319800101001";
+        let v = format!(
+            "{}{}",
+            std::str::from_utf8(body).unwrap(),
+            mod11_2_check_char(body).unwrap() as char
+        );
+        assert_eq!(validate(&v, today()), Err(Rejection::UnknownNationality));
+        let body = b"91115619800101001";
+        let v = format!(
+            "{}{}",
+            std::str::from_utf8(body).unwrap(),
+            mod11_2_check_char(body).unwrap() as char
+        );
+        assert!(validate(&v, today())
+            .unwrap()
+            .details()
+            .contains_key("nationality_note"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::time::Date;
 static SPEC: KindSpec = KindSpec {
     name: "cn_id_truncated",
     label: "身份证号（数值截断）",
-    rank: 6,
+    rank: 7,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::Low,
@@ -81,7 +81,9 @@ pub fn validate(kept: &str, digits: usize, today: Date) -> Result<Details, Rejec
     }
     let (_, status, region, birth) = cn_id::division_and_birth(kept.as_bytes(), false, today)
         .map_err(|r| match r {
-            cn_id::Rejection::DivisionCode => Rejection::DivisionCode,
+            cn_id::Rejection::DivisionCode
+            | cn_id::Rejection::UnknownProvince
+            | cn_id::Rejection::UnknownNationality => Rejection::DivisionCode,
             cn_id::Rejection::FutureBirthDate => Rejection::FutureBirthDate,
             _ => Rejection::BirthDate,
         })?;

@@ -18,7 +18,7 @@ use super::{Candidate, Scan};
 static SPEC: KindSpec = KindSpec {
     name: "cn_mobile",
     label: "手机号",
-    rank: 3,
+    rank: 4,
     find: Finder::Digits(candidates),
     optional: false,
     ceiling: Confidence::High,

@@ -21,7 +21,7 @@ use super::Scan;
 static SPEC: KindSpec = KindSpec {
     name: "cn_passport",
     label: "护照号",
-    rank: 10,
+    rank: 11,
     find: Finder::Range(candidates),
     optional: false,
     ceiling: Confidence::High,

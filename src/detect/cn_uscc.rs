@@ -20,7 +20,7 @@ use super::Scan;
 static SPEC: KindSpec = KindSpec {
     name: "cn_uscc",
     label: "统一社会信用代码",
-    rank: 11,
+    rank: 12,
     find: Finder::Range(candidates),
     optional: false,
     ceiling: Confidence::High,

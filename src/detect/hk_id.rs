@@ -19,7 +19,7 @@ use super::Scan;
 static SPEC: KindSpec = KindSpec {
     name: "hk_id",
     label: "香港身份证号",
-    rank: 9,
+    rank: 10,
     find: Finder::Range(candidates),
     optional: false,
     ceiling: Confidence::High,

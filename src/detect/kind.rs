@@ -68,6 +68,9 @@ pub enum Finder {
     Around(u8, AroundFinder),
     /// Reads the scanned range `lo..hi` itself (text such as addresses).
     Range(RangeFinder),
+    /// Reads a value after each label of the kind, and in each cell of a column of its own
+    /// (kinds reported only with context: see [`super::labelled`]).
+    Labelled(super::labelled::ValueReader),
 }
 
 /// How a value of a kind is masked (applied by `evidence::mask`, the one place values

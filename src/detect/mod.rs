@@ -32,11 +32,13 @@ pub mod bank_card;
 pub mod bank_card_truncated;
 pub mod checksum;
 pub mod cn_address;
+pub mod cn_hmt_permit;
 pub mod cn_id;
 pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
 pub mod cn_passport;
+pub mod cn_plate;
 pub mod cn_uscc;
 pub mod context;
 pub mod custom;
@@ -46,8 +48,12 @@ pub mod email;
 pub mod float;
 pub mod hk_id;
 pub mod kind;
+pub mod labelled;
+pub mod mo_id;
+pub mod qq_number;
 pub mod tables;
 pub mod tw_id;
+pub mod wechat_id;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -60,6 +66,7 @@ pub use details::Details;
 use digits::{item_runs, Buf, Run, MIN_ITEM_DIGITS};
 use kind::{AroundFinder, DigitsFinder, RangeFinder};
 pub use kind::{Confidence, Finder, Kind, KindSet, KindSpec};
+use tables::KEYWORDS;
 
 /// The registry of kinds, in report order: each detector's [`KindSpec`].
 pub const KINDS: &[Kind] = &[
@@ -75,7 +82,19 @@ pub const KINDS: &[Kind] = &[
     hk_id::KIND,
     tw_id::KIND,
     cn_uscc::KIND,
+    cn_plate::KIND,
+    mo_id::KIND,
+    cn_hmt_permit::KIND,
+    qq_number::KIND,
+    wechat_id::KIND,
 ];
+
+/// The matcher of the labels of the kinds found from their labels, without the config's.
+static LABELS: std::sync::LazyLock<Arc<labelled::Labels>> = std::sync::LazyLock::new(|| {
+    Arc::new(labelled::Labels::new(
+        KEYWORDS.iter().map(|(k, w)| (*k, *w)),
+    ))
+});
 
 /// How far outside the owned range candidates are generated, so that every candidate that
 /// could overlap an owned one takes part in conflict resolution.
@@ -134,7 +153,7 @@ pub struct Scan<'a> {
     /// The scan date: birth dates after it are rejected.
     pub today: Date,
     /// The letter-and-digit tokens of the scanned range, once a kind asked for them.
-    pub tokens: Option<std::rc::Rc<[alnum::Token]>>,
+    pub tokens: Option<std::rc::Rc<alnum::Pass>>,
 }
 
 impl Scan<'_> {
@@ -155,9 +174,9 @@ impl Scan<'_> {
 
     /// The letter-and-digit tokens ([`alnum::tokens`]) starting in `lo..hi` of `buf`,
     /// listed once per scan whichever kinds read them.
-    pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<[alnum::Token]> {
+    pub fn tokens(&mut self, buf: &Buf, lo: usize, hi: usize) -> std::rc::Rc<alnum::Pass> {
         self.tokens
-            .get_or_insert_with(|| alnum::tokens(buf.bytes, lo, hi).into())
+            .get_or_insert_with(|| alnum::pass(buf.bytes, lo, hi).into())
             .clone()
     }
 }
@@ -171,6 +190,9 @@ pub struct Detector {
     digits: Vec<DigitsFinder>,
     around: Vec<(u8, AroundFinder)>,
     ranges: Vec<RangeFinder>,
+    /// The kinds found from their labels, and the matcher of those labels.
+    labelled: Vec<Kind>,
+    labels: Arc<labelled::Labels>,
     /// Custom rules, if the config has any (none costs nothing).
     rules: Option<Arc<custom::Rules>>,
 }
@@ -219,6 +241,18 @@ pub trait Matcher: Sync {
     /// [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`] after it, unless
     /// it reaches the start or end of the input.
     fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate>;
+
+    /// [`Matcher::scan`], and the spans of the items near `own` (owned or not) whose values
+    /// the masking of a context snippet would not hide (see [`hidden_spans`]), sorted by
+    /// start: the same whatever the windows.
+    fn scan_hiding(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
+        (self.scan(buf, own, fcx), Vec::new())
+    }
 }
 
 impl Matcher for Detector {
@@ -229,6 +263,46 @@ impl Matcher for Detector {
     fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
         Detector::scan(self, buf, own, fcx)
     }
+
+    fn scan_hiding(
+        &self,
+        buf: Buf,
+        own: Range<usize>,
+        fcx: &FileContext,
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
+        self.scan_using(buf, own, fcx, item_runs)
+    }
+}
+
+/// How far from the owned range the items starred in snippets are kept: a snippet reaches
+/// 40 bytes (`evidence::SNIPPET`) beyond its item, which is shorter than this; well
+/// inside [`MARGIN`], so those items are resolved as in their own window.
+const NEAR: usize = 160;
+
+/// The spans among `cands` (kept after conflicts) starting within [`NEAR`] bytes of `own`
+/// whose values the masking of a context snippet would not hide (no run of four digits,
+/// masked by their ends: a WeChat ID), sorted by start.
+fn hidden_spans(cands: &[&Candidate], own: &Range<usize>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.start + NEAR >= own.start && c.start < own.end + NEAR)
+        .filter(|c| {
+            matches!(
+                c.kind.spec().mask,
+                kind::Mask::Ends(_) | kind::Mask::Keep(..)
+            )
+        })
+        .filter(|c| {
+            let mut run = 0;
+            !c.value.bytes().any(|d| {
+                run = if d.is_ascii_digit() { run + 1 } else { 0 };
+                run >= 4
+            })
+        })
+        .map(|c| (c.start, c.end))
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 impl Default for Detector {
@@ -246,18 +320,20 @@ impl Detector {
     /// The same detector, looking for the optional kinds (see [`KindSpec::optional`]) of
     /// `kinds` too; every other kind is always looked for.
     pub fn with_kinds(mut self, kinds: KindSet) -> Detector {
-        let mut specs: Vec<&KindSpec> = KINDS
+        let mut looked: Vec<Kind> = KINDS
             .iter()
-            .filter(|k| !k.spec().optional || kinds.contains(**k))
-            .map(|k| k.spec())
+            .copied()
+            .filter(|k| !k.spec().optional || kinds.contains(*k))
             .collect();
-        specs.sort_by_key(|s| std::cmp::Reverse(s.rank));
+        looked.sort_by_key(|k| std::cmp::Reverse(k.spec().rank));
         (self.digits, self.around, self.ranges) = (Vec::new(), Vec::new(), Vec::new());
-        for s in specs {
-            match s.find {
+        self.labelled = Vec::new();
+        for k in looked {
+            match k.spec().find {
                 Finder::Digits(f) => self.digits.push(f),
                 Finder::Around(b, f) => self.around.push((b, f)),
                 Finder::Range(f) => self.ranges.push(f),
+                Finder::Labelled(_) => self.labelled.push(k),
             }
         }
         self
@@ -265,8 +341,13 @@ impl Detector {
 
     /// A detector that also takes `extra` context labels (from the config file).
     pub fn with_keywords(extra: &[(Kind, String)]) -> Detector {
+        let rows = KEYWORDS
+            .iter()
+            .map(|(k, w)| (*k, *w))
+            .chain(extra.iter().map(|(k, w)| (*k, w.as_str())));
         Detector {
             keywords: Keywords::with_extra(extra),
+            labels: Arc::new(labelled::Labels::new(rows)),
             ..Detector::new()
         }
     }
@@ -287,6 +368,8 @@ impl Detector {
             digits: Vec::new(),
             around: Vec::new(),
             ranges: Vec::new(),
+            labelled: Vec::new(),
+            labels: LABELS.clone(),
             rules: None,
         }
         .with_kinds(KindSet::default())
@@ -304,7 +387,7 @@ impl Detector {
     /// `buf` must extend [`digits::LOOKBEHIND`] bytes before `own` and [`digits::LOOKAHEAD`]
     /// after it, unless it reaches the start or end of the input.
     pub fn scan(&self, buf: Buf, own: Range<usize>, fcx: &FileContext) -> Vec<Candidate> {
-        self.scan_using(buf, own, fcx, item_runs)
+        self.scan_using(buf, own, fcx, item_runs).0
     }
 
     /// [`Detector::scan`] with the digit runs listed by `list_runs`.
@@ -314,7 +397,7 @@ impl Detector {
         own: Range<usize>,
         fcx: &FileContext,
         list_runs: fn(&[u8], &mut Vec<Run>),
-    ) -> Vec<Candidate> {
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
         let len = buf.bytes.len();
         let lo = own.start.saturating_sub(MARGIN);
         let hi = (own.end + MARGIN).min(len);
@@ -346,7 +429,7 @@ impl Detector {
         runs: &[Run],
         lo: usize,
         hi: usize,
-    ) -> Vec<Candidate> {
+    ) -> (Vec<Candidate>, Vec<(usize, usize)>) {
         let mut out = Vec::new();
         let mut s = Scan {
             out: &mut out,
@@ -372,6 +455,12 @@ impl Detector {
         }
         for find in &self.ranges {
             find(&mut s, &buf, lo, hi);
+        }
+        if !self.labelled.is_empty() {
+            self.labels.find(s.out, &buf, lo, hi, &self.labelled);
+            if let Some(h) = &fcx.header {
+                labelled::find_in_columns(s.out, &buf, lo, hi, h, &self.labelled);
+            }
         }
         if let Some(rules) = &self.rules {
             rules.find(&mut s, &buf, lo, hi);
@@ -420,13 +509,20 @@ impl Detector {
                 }
             }
         }
+        let kept: Vec<&Candidate> = out
+            .iter()
+            .zip(&dropped)
+            .filter(|(_, d)| !**d)
+            .map(|(c, _)| c)
+            .collect();
+        let hidden = hidden_spans(&kept, &own);
         let mut keep = Vec::new();
         for (c, d) in out.into_iter().zip(dropped) {
             if !d && own.contains(&c.start) {
                 keep.push(c);
             }
         }
-        keep
+        (keep, hidden)
     }
 }
 
@@ -715,7 +811,7 @@ mod tests {
                     v.into_iter().map(|c| (c.start, c.end, c.kind, c.value)).collect::<Vec<_>>()
                 };
                 let fast = key(d.scan(Buf::whole(&bytes), cut..bytes.len(), &fc));
-                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, digits::digit_runs));
+                let all = key(d.scan_using(Buf::whole(&bytes), cut..bytes.len(), &fc, digits::digit_runs).0);
                 prop_assert_eq!(fast, all);
             }
 

@@ -14,6 +14,7 @@ static MOBILE_TSV: &str = include_str!("../../patterns/mobile_segments.tsv");
 static LANDLINE_TSV: &str = include_str!("../../patterns/landline_areas.tsv");
 static BINS_TSV: &str = include_str!("../../patterns/bins.tsv");
 static KEYWORDS_TSV: &str = include_str!("../../patterns/keywords.tsv");
+static NATIONALITIES_TSV: &str = include_str!("../../patterns/nationalities.tsv");
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     tsv.lines()
@@ -235,6 +236,13 @@ pub fn bin_lookup(digits: &str) -> Option<&'static Bin> {
         .find(|b| b.lengths.is_empty() || b.lengths.contains(&(digits.len() as u8)))
 }
 
+/// ISO 3166-1 numeric codes as assigned, with their alpha-3 codes (`840` → `USA`).
+pub static NATIONALITIES: LazyLock<HashMap<u32, &'static str>> = LazyLock::new(|| {
+    rows(NATIONALITIES_TSV)
+        .map(|r| (r[0].parse().expect("numeric code"), r[1]))
+        .collect()
+});
+
 /// Labels of numbers that are not personal (`订单号`, `order`, `IMEI`, …).
 pub static DECOY_KEYWORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     rows(KEYWORDS_TSV)
@@ -276,6 +284,10 @@ mod tests {
         check_sorted_unique("mobile_segments", MOBILE_TSV);
         check_sorted_unique("landline_areas", LANDLINE_TSV);
         check_sorted_unique("bins", BINS_TSV);
+        check_sorted_unique("nationalities", NATIONALITIES_TSV);
+        assert_eq!(NATIONALITIES.len(), 249);
+        assert_eq!(NATIONALITIES.get(&840), Some(&"USA"));
+        assert!(!NATIONALITIES.contains_key(&983), "user-assigned");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::{Candidate, Scan};
 static SPEC: KindSpec = KindSpec {
     name: "tw_id",
     label: "台湾身份证号",
-    rank: 8,
+    rank: 9,
     find: Finder::Range(candidates),
     optional: false,
     ceiling: Confidence::High,

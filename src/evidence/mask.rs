@@ -361,8 +361,9 @@ mod tests {
         /// How many of a value's characters its mask may show at most.
         fn shown_at_most(kind: Kind, value: &str) -> usize {
             use crate::detect::{
-                bank_card, bank_card_truncated, cn_address, cn_id, cn_id_truncated, cn_landline,
-                cn_mobile, cn_passport, cn_uscc, email, hk_id, tw_id,
+                bank_card, bank_card_truncated, cn_address, cn_hmt_permit, cn_id, cn_id_truncated,
+                cn_landline, cn_mobile, cn_passport, cn_plate, cn_uscc, email, hk_id, mo_id,
+                qq_number, tw_id, wechat_id,
             };
             match kind {
                 k if k == cn_id::KIND => 10,
@@ -373,7 +374,14 @@ mod tests {
                 k if k == email::KIND => 1 + value.split_once('@').map_or(0, |(_, d)| d.len() + 1),
                 k if k == cn_address::KIND => 0,
                 k if k == cn_passport::KIND || k == hk_id::KIND || k == tw_id::KIND => 2,
-                k if k == cn_uscc::KIND => 3,
+                k if k == mo_id::KIND
+                    || k == cn_hmt_permit::KIND
+                    || k == qq_number::KIND
+                    || k == wechat_id::KIND =>
+                {
+                    2
+                }
+                k if k == cn_uscc::KIND || k == cn_plate::KIND => 3,
                 k => panic!("no documented mask for {k}"),
             }
         }

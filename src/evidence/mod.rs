@@ -81,6 +81,14 @@ impl Context {
     /// The raw text around the item at `start..end` of `b`, cut at line breaks and
     /// character boundaries.
     pub fn around(b: &[u8], start: usize, end: usize) -> Context {
+        Context::around_hiding(b, start, end, &[])
+    }
+
+    /// [`Context::around`], with the characters of the other items at `hidden` (byte
+    /// ranges of `b`, sorted by start) replaced by `*` even in the raw text: values that
+    /// the masking of a snippet (digit runs, e-mail local parts) would not hide, such as
+    /// a WeChat ID beside a QQ number.
+    pub fn around_hiding(b: &[u8], start: usize, end: usize, hidden: &[(usize, usize)]) -> Context {
         let mut from = start.saturating_sub(SNIPPET);
         while from < start && (b[from] & 0xC0) == 0x80 {
             from += 1;
@@ -95,10 +103,28 @@ impl Context {
         if let Some(nl) = memchr::memchr(b'\n', &b[end..to]) {
             to = end + nl;
         }
+        let first = hidden.partition_point(|h| h.1 <= from);
+        let near: Vec<(usize, usize)> = hidden[first..]
+            .iter()
+            .take_while(|h| h.0 < to)
+            .filter(|h| h.1 <= start || h.0 >= end)
+            .copied()
+            .collect();
+        let text = |lo: usize, hi: usize| -> String {
+            let mut t = String::from_utf8_lossy(&b[lo..hi]).into_owned();
+            for &(hs, he) in near.iter().filter(|h| h.0 < hi && h.1 > lo) {
+                let (a, z) = (hs.max(lo) - lo, he.min(hi) - lo);
+                if t.is_char_boundary(a) && t.is_char_boundary(z) {
+                    let stars = "*".repeat(t[a..z].chars().count());
+                    t.replace_range(a..z, &stars);
+                }
+            }
+            t
+        };
         Context {
-            before: String::from_utf8_lossy(&b[from..start]).into_owned(),
+            before: text(from, start),
             item: String::from_utf8_lossy(&b[start..end]).into_owned(),
-            after: String::from_utf8_lossy(&b[end..to]).into_owned(),
+            after: text(end, to),
         }
     }
 }

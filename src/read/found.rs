@@ -81,7 +81,7 @@ pub(super) struct Place {
 /// it absolute) and its column (1-based). Each finding's record is found in `b` (see
 /// [`record`]; `json`: the input is a JSON document).
 pub(super) fn findings(
-    candidates: Vec<Candidate>,
+    (candidates, hidden): (Vec<Candidate>, Vec<(usize, usize)>),
     b: &Buf,
     opts: &ReadOptions,
     (pos, lines): (&mut Position, &[u8]),
@@ -95,7 +95,7 @@ pub(super) fn findings(
             let at = place(c.start, c.end);
             pos.advance_to(lines, at.at);
             let opener = record::opener(b.bytes, c.start, json);
-            let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding);
+            let mut f = finding(c, b, at.offset, at.length, pos.line, at.encoding, &hidden);
             f.column = pos.column + 1;
             f.record = opener.map(|o| place(o, o + 1).offset);
             f
@@ -121,7 +121,7 @@ pub(super) fn detect(
     UNESCAPED.with(|cell| {
         let mut u = cell.borrow_mut();
         if !u.undo(b.bytes, b.at_start) {
-            let candidates = det.scan(b, own, fcx);
+            let candidates = det.scan_hiding(b, own, fcx);
             let json = fcx.json_document;
             return findings(candidates, &b, opts, (pos, b.bytes), json, |s, e| {
                 at(s, e, base)
@@ -135,7 +135,7 @@ pub(super) fn detect(
             ..b
         };
         let own_d = u.map.text(own.start)..u.map.text(own.end);
-        let candidates = det.scan(d, own_d, fcx);
+        let candidates = det.scan_hiding(d, own_d, fcx);
         let json = fcx.json_document;
         findings(candidates, &d, opts, (pos, b.bytes), json, |s, e| {
             let layers = u.layers(s..e);
@@ -146,7 +146,8 @@ pub(super) fn detect(
 }
 
 /// A finding from a candidate found in `b`, at `offset` in the raw bytes, `length` raw
-/// bytes long, on `line` (column unknown: 0), read as `encoding`.
+/// bytes long, on `line` (column unknown: 0), read as `encoding`; the items at `hidden`
+/// (sorted by start) are starred in its context.
 #[inline]
 pub(super) fn finding(
     c: Candidate,
@@ -155,6 +156,7 @@ pub(super) fn finding(
     length: usize,
     line: u64,
     encoding: &'static str,
+    hidden: &[(usize, usize)],
 ) -> Finding {
     Finding {
         kind: c.kind,
@@ -167,7 +169,7 @@ pub(super) fn finding(
         encoding,
         cell: None,
         confidence: c.confidence,
-        context: Context::around(b.bytes, c.start, c.end),
+        context: Context::around_hiding(b.bytes, c.start, c.end, hidden),
         details: c.details,
         value: c.value,
         allowed: false,

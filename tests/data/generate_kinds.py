@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes testdata/kinds/ (issue 22: passports and MRZ, HK and Taiwan IDs, credit codes)
+"""Writes testdata/kinds/ (issue 22: passports and MRZ, HK and Taiwan IDs, credit codes,
+QQ numbers, WeChat IDs, Macau IDs, travel permits)
 and its truth, tests/data/kinds_truth.tsv (file, type, value): every value the fixtures
 hold that piiscan must report, and nothing else. The checksums are computed here, by code
 written from the standards independently of the Rust validators; decoys (wrong check
@@ -86,6 +87,91 @@ def mrz(number, surname, given, birth, sex, expiry):
     return l1, l2
 
 
+def qq():
+    return str(rnd.randint(1, 9)) + "".join(rnd.choice("0123456789") for _ in range(rnd.randint(4, 9)))
+
+
+def wechat():
+    alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+    if rnd.random() < 0.3:
+        return "wxid_" + "".join(rnd.choice(alnum) for _ in range(10))
+    return rnd.choice("abcdefghijklmnopqrstuvwxyz") + "".join(rnd.choice(alnum + "_-") for _ in range(rnd.randint(5, 12))) + rnd.choice(alnum)
+
+
+def mo_id():
+    return rnd.choice("157") + "".join(rnd.choice("0123456789") for _ in range(7))
+
+
+def permit():
+    kind = rnd.choice(["H", "M", "C", "CA", "W", "TW"])
+    d = lambda n: "".join(rnd.choice("0123456789") for _ in range(n))
+    if kind in "HM":
+        return kind + d(rnd.choice([8, 10]))
+    if kind == "CA":
+        return "C" + rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + d(7)
+    if kind == "TW":
+        return d(rnd.choice([8, 10]))
+    return kind + d(8)
+
+
+def accounts_and_permits(truth):
+    """Prose and a CSV of QQ numbers, WeChat IDs, Macau IDs and travel permits (label or
+    column only), with unlabelled look-alikes, group numbers and an unconfirmed permit."""
+    lines = []
+    for i in range(20):
+        q, w, m, p = qq(), wechat(), mo_id(), permit()
+        mform = [f"{m[:7]}({m[7]})", f"{m[0]}/{m[1:7]}/{m[7]}", m][i % 3]
+        plabel = "台胞证号" if p[0].isdigit() else rnd.choice(["港澳通行证", "回乡证号码", "通行证："])
+        lines.append(f"联系人{person()}，QQ：{q}，微信号 {w}，澳门身份证 {mform}，{plabel}{p}。")
+        truth += [("im_permits.txt", "qq_number", q), ("im_permits.txt", "wechat_id", w),
+                  ("im_permits.txt", "mo_id", m), ("im_permits.txt", "cn_hmt_permit", p)]
+        lines.append(f"QQ群：{qq()}，订单 {qq()}，用户名 {wechat()}，往来台湾通行证 {rnd.randint(10000000, 99999999)}，"
+                     f"澳门身份证 2{rnd.randint(1000000, 9999999)}，QQ音乐 播放 {qq()} 次。")
+    open(os.path.join(OUT, "im_permits.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
+
+    rows = ["姓名,qq,wechat,台胞证号,数量"]
+    for _ in range(25):
+        q, w = qq(), wechat()
+        p = "".join(rnd.choice("0123456789") for _ in range(8))
+        rows.append(f"{person()},{q},{w},{p},{rnd.randint(10000, 99999)}")
+        truth += [("contacts.csv", "qq_number", q), ("contacts.csv", "wechat_id", w),
+                  ("contacts.csv", "cn_hmt_permit", p)]
+    open(os.path.join(OUT, "contacts.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
+
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+SERIAL = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+
+
+def plate():
+    p = rnd.choice(PROVINCES) + rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+    d = lambda n: "".join(rnd.choice("0123456789") for _ in range(n))
+    form = rnd.choice(["ordinary", "ordinary", "small", "large", "special"])
+    if form == "ordinary":
+        s = list(d(5))
+        for i in rnd.sample(range(5), rnd.randint(0, 2)):
+            s[i] = rnd.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+        return p + "".join(s)
+    if form == "small":
+        return p + rnd.choice("DF") + rnd.choice(SERIAL) + d(4)
+    if form == "large":
+        return p + d(5) + rnd.choice("DF")
+    return p + "".join(rnd.choice(SERIAL) for _ in range(4)) + rnd.choice("学警挂")
+
+
+def plates(truth):
+    """A parking log of plates (no context needed), with model numbers and longer runs."""
+    lines = ["停车场出入记录"]
+    for i in range(30):
+        v = plate()
+        shown = v[:2] + "·" + v[2:] if i % 5 == 0 else v
+        lines.append(f"2024-05-{i % 28 + 1:02d} 08:{i:02d} 入场 {shown} 车位B{i:03d}")
+        truth.append(("parking.txt", "cn_plate", v))
+        lines.append(f"型号 ABC{rnd.randint(10000, 99999)}，设备 京A{rnd.randint(100000, 999999)}，"
+                     f"x{plate()} 未识别，编码 {rnd.choice(PROVINCES)}I{rnd.randint(10000, 99999)}")
+    open(os.path.join(OUT, "parking.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     truth = []
@@ -149,6 +235,9 @@ def main():
             truth.append(("hotel_mrz.txt", "cn_passport", p))
         out += [f"房间 {800 + i}", l1, l2, ""]
     open(os.path.join(OUT, "hotel_mrz.txt"), "w", encoding="utf-8").write("\n".join(out))
+
+    accounts_and_permits(truth)
+    plates(truth)
 
     with open(TRUTH, "w", encoding="utf-8") as f:
         f.write("#file\ttype\tvalue\n")

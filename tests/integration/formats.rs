@@ -68,7 +68,12 @@ fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() 
             "cn_passport",
             "hk_id",
             "tw_id",
-            "cn_uscc"
+            "cn_uscc",
+            "cn_plate",
+            "mo_id",
+            "cn_hmt_permit",
+            "qq_number",
+            "wechat_id"
         ]
     );
     let mut args = vec!["--hash-key", "golden"];
