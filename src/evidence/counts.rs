@@ -129,6 +129,12 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The untrue values of `kind` met, whatever their reason.
+    pub fn untrue_of(&self, kind: Kind) -> u64 {
+        let of_kind = self.untrue.iter().filter(|u| u.kind == kind);
+        of_kind.map(|u| u.count).sum()
+    }
+
     /// The counts of a scan without findings.
     pub fn empty() -> Counts {
         Counts {

@@ -260,12 +260,7 @@ fn by_type(r: &Report, s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     for (k, n) in &s.by_kind {
         let c = counts.by_kind.iter().find(|c| c.kind == *k);
         let (distinct, repeats) = c.map_or((0, 0), |c| (c.distinct, c.repeats()));
-        let untrue: u64 = counts
-            .untrue
-            .iter()
-            .filter(|u| u.kind == *k)
-            .map(|u| u.count)
-            .sum();
+        let untrue = counts.untrue_of(*k);
         writeln!(
             out,
             "<tr><td><code>{}</code> {}</td><td class=\"num\">{n}</td><td class=\"num\">{distinct}</td>\

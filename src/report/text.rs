@@ -41,14 +41,10 @@ impl Reporter for Text {
 /// was found.
 fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
     let counts = &r.outcome.counts;
-    let untrue_of = |k| -> u64 {
-        let of_kind = counts.untrue.iter().filter(|u| u.kind == k);
-        of_kind.map(|u| u.count).sum()
-    };
     let found: Vec<_> = counts
         .by_kind
         .iter()
-        .filter(|c| c.findings > 0 || untrue_of(c.kind) > 0)
+        .filter(|c| c.findings > 0 || counts.untrue_of(c.kind) > 0)
         .collect();
     if found.is_empty() {
         return Ok(());
@@ -67,7 +63,7 @@ fn counts(r: &Report, out: &mut dyn Write) -> io::Result<()> {
             c.findings,
             c.distinct,
             c.repeats(),
-            untrue_of(c.kind)
+            counts.untrue_of(c.kind)
         )?;
     }
     let rec = &counts.records;
