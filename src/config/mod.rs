@@ -666,7 +666,7 @@ impl Config {
     /// Pairs the counter of distinct values holds in memory before spilling sorted runs
     /// (a multiple of `spill_after`, so that `--spill-after` also tests its spill).
     pub fn count_limit(&self) -> usize {
-        self.spill_after.saturating_mul(64)
+        self.spill_after.saturating_mul(32)
     }
 
     /// The settings in effect, in the config file's shape.

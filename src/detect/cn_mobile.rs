@@ -111,7 +111,14 @@ pub fn validate(digits: &str) -> Result<&'static MobileSegment, Rejection> {
 
 /// Details of a valid number.
 pub fn details(digits: &str, seg: &MobileSegment, form: &str) -> Details {
-    let mut m = Details::with_capacity(6);
+    // Exactly the room needed: a dense table holds hundreds of thousands of these at once.
+    let test = KNOWN_TEST_VALUES.contains(&digits);
+    let n = 1
+        + usize::from(!seg.carrier.is_empty())
+        + usize::from(!seg.note.is_empty())
+        + usize::from(!form.is_empty())
+        + usize::from(test);
+    let mut m = Details::with_capacity(n);
     m.insert("segment", json!(seg.prefix));
     if !seg.carrier.is_empty() {
         m.insert("carrier_allocated", json!(seg.carrier));
@@ -122,7 +129,7 @@ pub fn details(digits: &str, seg: &MobileSegment, form: &str) -> Details {
     if !form.is_empty() {
         m.insert("prefix", json!(form));
     }
-    if KNOWN_TEST_VALUES.contains(&digits) {
+    if test {
         m.insert("test_value", json!(true));
     }
     m

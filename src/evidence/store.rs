@@ -360,7 +360,6 @@ impl FindingStore {
         if findings.is_empty() {
             return;
         }
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         for f in &findings {
             self.by_kind[f.kind.index()] += 1;
         }
@@ -368,6 +367,7 @@ impl FindingStore {
         if matches!(self.keep, Keep::Counts) {
             return;
         }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // One run per member: the parts of an archive's members come as they are read, and
         // runs are put in order by path and member (see `finish`).
         while !findings.is_empty() {

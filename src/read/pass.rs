@@ -18,7 +18,7 @@ use crate::evidence::fingerprint::hex;
 use super::encoding::{bom_len, decode, sniff, Encoding, TextMap, SNIFF_BYTES};
 use super::hash::BatchHasher;
 use super::source::{Batch, Intake, Source};
-use super::windows::{cut, BatchScan, Gathered, Schedule};
+use super::windows::{BatchScan, Gathered, Schedule};
 use super::{Flush, ReadOptions, Scanned, HEADER_BYTES};
 
 /// [`super::scan_stream_flushing`] of bytes from `source`.
@@ -54,7 +54,6 @@ pub(super) fn scan_source<R: Read>(
         } else {
             at.buf.len() - LOOKAHEAD
         };
-        let windows = cut(at.own_from, own_to, window);
         // A large input is hashed on a thread of its own, batch after batch, while the pool
         // scans; a small one (a single batch) here.
         hasher.update(&at.buf, at.fresh_from, opts.parallel && !batch_eof);
@@ -64,7 +63,8 @@ pub(super) fn scan_source<R: Read>(
         let scan = opening.scan(&at, batch_eof, det, &opts);
         let mut next = None;
         schedule.run(
-            &windows,
+            (at.own_from, own_to),
+            window,
             &scan,
             |found| gathered.take(found),
             || {

@@ -15,7 +15,7 @@ pub(super) struct InFlight {
 
 /// Findings that may wait for the collector at once (a message is let through alone
 /// whatever its size).
-const IN_FLIGHT: usize = 32 * 1024;
+const IN_FLIGHT: usize = 8 * 1024;
 
 impl InFlight {
     /// Counts `n` findings sent, waiting while too many wait already.
