@@ -6,7 +6,10 @@
 //! - a report whose `REPORT.sha256` does not match it (tampered or damaged);
 //! - reports of different scans: the roots, the settings (all but `shard`, `threads` and
 //!   `format`), the fingerprint key, the tool version and commit and the case must agree;
-//! - shards missing or given twice: every K of 1..=N exactly once.
+//! - shards missing or given twice: every K of 1..=N exactly once;
+//! - a shard's keys file (`REPORT.keys`, see [`crate::report::keys`]) that differs from
+//!   what its report says of it: distinct counts of shards written with `--findings none`
+//!   come from these files.
 //!
 //! The result has every file and finding of the shards in report order (files by path,
 //! findings by path, member, line, offset, type) and a summary recomputed from them; its
@@ -23,9 +26,10 @@ use serde_json::{json, Map, Value};
 use crate::detect::custom::{RuleSpec, Rules, Validator};
 use crate::detect::Confidence;
 use crate::evidence::counts::{self, Counts};
-use crate::evidence::records::{record_id, Records};
+use crate::evidence::records::{record_id, RecordCounts, Records};
 use crate::evidence::tiers::{self, Categories};
 use crate::evidence::Kind;
+use crate::report::keys::{self, KeysFile};
 use crate::verify::{digest_state, DigestState};
 
 /// Settings that may differ between the shards of one scan.
@@ -264,21 +268,11 @@ impl Parts {
         });
         parts.findings.sort_by_cached_key(finding_key);
         if parts.summary.get("counts").is_some() {
-            let options = &shards[0].doc["scan"]["options"];
-            let unknown = if options["findings"] == "none" {
-                Some("the shards were written with --findings none: they list no fingerprints")
-            } else if options["fingerprint_key"] != "user" {
-                Some(
-                    "the shards were scanned without --hash-key: each drew its own fingerprint \
-                     key, so values repeated across shards cannot be told apart",
-                )
-            } else {
-                None
-            };
             let categories = categories_of(&parts.summary["counts"]);
-            let counts = match unknown {
-                None => counts_of(&parts.findings),
-                Some(_) => totals_of(&parts.summary["findings"]),
+            let (counts, unknown) = match merged_distinct(shards, &parts.summary["findings"])? {
+                Distinct::FromFindings => (counts_of(&parts.findings), None),
+                Distinct::FromKeys(counts) => (counts, None),
+                Distinct::Unknown(why) => (totals_of(&parts.summary["findings"]), Some(why)),
             };
             parts.summary["counts"] = merged_counts(&counts, unknown, &categories);
             let shards: Vec<&Value> = shards.iter().map(|s| &s.doc["summary"]["counts"]).collect();
@@ -438,6 +432,57 @@ fn join_untrue(counts: &mut Value, shards: &[&Value]) {
     counts["untrue"] = Value::Array(list);
 }
 
+/// How a merged report counts distinct values and records.
+enum Distinct {
+    /// From the fingerprints of the findings the shards list.
+    FromFindings,
+    /// From the shards' keys files (see [`crate::report::keys`]): the counts.
+    FromKeys(Counts),
+    /// It cannot: why.
+    Unknown(&'static str),
+}
+
+/// How the distinct values of `shards` are counted (`findings`: the findings of each
+/// kind, summed). An error when a shard's keys file differs from what its report says.
+fn merged_distinct(shards: &[Shard], findings: &Value) -> Result<Distinct, String> {
+    let options = &shards[0].doc["scan"]["options"];
+    if options["fingerprint_key"] != "user" {
+        return Ok(Distinct::Unknown(
+            "the shards were scanned without --hash-key: each drew its own fingerprint key, \
+             so values repeated across shards cannot be told apart",
+        ));
+    }
+    if options["findings"] != "none" {
+        return Ok(Distinct::FromFindings);
+    }
+    let mut files = Vec::new();
+    for s in shards {
+        let Some(k) = KeysFile::from_json(&s.doc["summary"]["counts"]["keys"]) else {
+            return Ok(Distinct::Unknown(
+                "the shards were written with --findings none and without keys files: they \
+                 list no fingerprints",
+            ));
+        };
+        let folder = Path::new(&s.path).parent().unwrap_or(Path::new(""));
+        files.push((folder.join(&k.name), k));
+    }
+    let d = keys::distinct_of(&files)?;
+    let mut counts = totals_of(findings);
+    for (c, n) in counts.by_kind.iter_mut().zip(d.by_kind) {
+        c.distinct = n;
+    }
+    let sum = |key: &str| -> u64 {
+        let of = |s: &Shard| s.doc["summary"]["counts"]["records"][key].as_u64();
+        shards.iter().filter_map(of).sum()
+    };
+    counts.records = RecordCounts {
+        total: sum("total"),
+        distinct: d.records,
+        with_id: sum("with_id"),
+    };
+    Ok(Distinct::FromKeys(counts))
+}
+
 /// The record counts of shards whose findings cannot be joined: records and those with
 /// an ID summed (each file, so each record, is in one shard); distinct records unknown.
 fn join_records(counts: &mut Value, shards: &[&Value]) {
@@ -499,7 +544,7 @@ fn counts_of(findings: &[Value]) -> Counts {
     for (c, d) in counts.by_kind.iter_mut().zip(distinct) {
         c.distinct = d.len() as u64;
     }
-    counts.records = records.finish().unwrap_or_default();
+    counts.records = records.finish(None).unwrap_or_default();
     counts
 }
 

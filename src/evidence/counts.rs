@@ -25,12 +25,23 @@
 //! ```
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 
 use super::fingerprint::FingerprintKey;
 use super::records::{record_at, record_id, RecordCounts, Records};
 use super::sorted::{Item, Sorter};
 use super::{Finding, Kind};
+
+/// Where [`Counter::finish`] hands the sorted distinct keys of a scan: what `piiscan
+/// merge` needs to count distinct values and records across shards (see
+/// `report::keys`).
+pub trait KeySink {
+    /// The next distinct value key ([`key_of`]), in ascending order.
+    fn value(&mut self, key: u128) -> io::Result<()>;
+    /// The next distinct record set (see [`super::records`]), in ascending order, after
+    /// every value.
+    fn record_set(&mut self, set: u128) -> io::Result<()>;
+}
 
 /// Pairs held in memory before sorted runs are spilled, by default (24 bytes each).
 pub const DEFAULT_LIMIT: usize = 1 << 20;
@@ -217,13 +228,13 @@ impl Counter {
         id
     }
 
-    /// The counts, once every finding was added; the sorted distinct keys of the scan
-    /// (16 bytes each, big-endian) are written to `keys` if given.
-    pub fn finish(mut self, mut keys: Option<&mut dyn Write>) -> io::Result<Counts> {
+    /// The counts, once every finding was added; the sorted distinct keys of the scan and
+    /// of its record sets are handed to `keys` if given.
+    pub fn finish(mut self, mut keys: Option<&mut dyn KeySink>) -> io::Result<Counts> {
         let mut tally = Tally::new(self.names.len());
         let pairs = std::mem::replace(&mut self.pairs, Sorter::new(2));
         pairs.finish(|p| tally.take(p, &mut keys))?;
-        let records = std::mem::replace(&mut self.records, Records::new(2)).finish()?;
+        let records = std::mem::replace(&mut self.records, Records::new(2)).finish(keys)?;
         Ok(Counts {
             records,
             ..self.counts(&tally)
@@ -278,16 +289,15 @@ impl Tally {
     }
 
     /// Takes the next pair in order (equal pairs may repeat).
-    fn take(&mut self, p: Pair, keys: &mut Option<&mut dyn Write>) -> io::Result<()> {
+    fn take(&mut self, p: Pair, keys: &mut Option<&mut dyn KeySink>) -> io::Result<()> {
         let (new_key, new_file) = match self.last {
             Some(l) if l.key() == p.key() => (false, l.file != p.file),
             _ => (true, true),
         };
         if new_key {
             self.distinct[p.kind()] += 1;
-            if let Some(w) = keys {
-                w.write_all(&p.hi.to_be_bytes())?;
-                w.write_all(&p.lo.to_be_bytes())?;
+            if let Some(k) = keys {
+                k.value((u128::from(p.hi) << 64) | u128::from(p.lo))?;
             }
         }
         if new_file {
@@ -324,15 +334,34 @@ mod tests {
         }
     }
 
-    /// Counts the same findings with a limit of `limit` pairs.
-    fn count(findings: &[Finding], limit: usize) -> (Counts, Vec<u8>) {
+    /// The keys handed over: values, then record sets.
+    #[derive(Default)]
+    struct Keys(Vec<u128>, Vec<u128>);
+
+    impl KeySink for Keys {
+        fn value(&mut self, key: u128) -> io::Result<()> {
+            assert!(self.1.is_empty(), "values come before record sets");
+            self.0.push(key);
+            Ok(())
+        }
+
+        fn record_set(&mut self, set: u128) -> io::Result<()> {
+            self.1.push(set);
+            Ok(())
+        }
+    }
+
+    /// Counts the same findings with a limit of `limit` pairs; the value keys handed over.
+    fn count(findings: &[Finding], limit: usize) -> (Counts, Vec<u128>) {
         let mut c = Counter::new(FingerprintKey::from_secret(b"k"), limit);
         for chunk in findings.chunks(3) {
             c.add(chunk);
         }
-        let mut keys = Vec::new();
+        let mut keys = Keys::default();
         let counts = c.finish(Some(&mut keys)).unwrap();
-        (counts, keys)
+        assert_eq!(keys.1.len() as u64, counts.records.distinct);
+        assert!(keys.1.windows(2).all(|w| w[0] < w[1]));
+        (counts, keys.0)
     }
 
     fn get(counts: &[KindCount], kind: Kind) -> (u64, u64) {
@@ -368,12 +397,8 @@ mod tests {
             .collect::<std::collections::BTreeSet<_>>()
             .len() as u64;
         assert_eq!(get(&big.files["f0"], cn_mobile::KIND), (f0, f0_distinct));
-        assert_eq!(keys.len(), 16 * (97 + 13));
-        assert!(keys
-            .chunks(16)
-            .collect::<Vec<_>>()
-            .windows(2)
-            .all(|w| w[0] < w[1]));
+        assert_eq!(keys.len(), 97 + 13);
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
         for limit in [2, 3, 10, 64] {
             let (small, small_keys) = count(&all, limit);
             assert_eq!(small.by_kind, big.by_kind, "limit {limit}");
@@ -391,9 +416,7 @@ mod tests {
         let (c, keys) = count(&f, 4);
         assert_eq!(get(&c.by_kind, cn_mobile::KIND), (1, 1));
         assert_eq!(get(&c.by_kind, bank_card::KIND), (1, 1));
-        let first: [u8; 16] = keys[..16].try_into().unwrap();
-        let k = u128::from_be_bytes(first);
-        assert!(kind_of_key(k).is_some());
+        assert!(kind_of_key(keys[0]).is_some());
         let repeats = c.by_kind.iter().map(KindCount::repeats).sum::<u64>();
         assert_eq!(repeats, 0);
     }

@@ -19,14 +19,14 @@
 //! r.add(row, id);
 //! r.add(row, mobile);
 //! r.add(record_id("users.csv", None, 3), mobile);
-//! let c = r.finish().unwrap();
+//! let c = r.finish(None).unwrap();
 //! assert_eq!((c.total, c.distinct, c.with_id), (2, 2, 1));
 //! ```
 
 use std::hash::{Hash, Hasher};
 use std::io;
 
-use super::counts::kind_of_key;
+use super::counts::{kind_of_key, KeySink};
 use super::sorted::{Item, Sorter};
 use super::Finding;
 
@@ -114,8 +114,9 @@ impl Records {
         self.members.push(Member { record, value });
     }
 
-    /// The counts, once every finding was added.
-    pub fn finish(self) -> io::Result<RecordCounts> {
+    /// The counts, once every finding was added; the sorted distinct record sets are
+    /// handed to `keys` if given.
+    pub fn finish(self, mut keys: Option<&mut dyn KeySink>) -> io::Result<RecordCounts> {
         let id = crate::detect::cn_id::KIND;
         let mut counts = RecordCounts::default();
         let mut sets: Sorter<u128> = Sorter::new(self.limit);
@@ -152,6 +153,9 @@ impl Records {
             if last != Some(s) {
                 counts.distinct += 1;
                 last = Some(s);
+                if let Some(k) = &mut keys {
+                    k.record_set(s)?;
+                }
             }
             Ok(())
         })?;
@@ -183,7 +187,7 @@ mod tests {
                     r.add(rec, key_of(cn_id::KIND, person));
                 }
             }
-            let c = r.finish().unwrap();
+            let c = r.finish(None).unwrap();
             assert_eq!(c.total, rows, "limit {limit}");
             assert_eq!(c.distinct, 500, "limit {limit}");
             assert_eq!(c.with_id, 250, "limit {limit}");

@@ -146,7 +146,10 @@ impl<T: Item> Sorter<T> {
         }
         let spill = self.spill.take().expect("runs were spilled");
         let file = spill.into_inner().map_err(|e| e.into_error())?;
-        merge_runs(&file, &self.runs, take)
+        let runs: Vec<(&File, u64, u64)> = (self.runs.iter())
+            .map(|&(first, n)| (&file, first * T::BYTES as u64, n))
+            .collect();
+        merge_sorted(&runs, take)
     }
 }
 
@@ -169,7 +172,7 @@ impl RunReader<'_> {
             }
             self.buf.resize(want, 0);
             if crate::sys::read_at(self.file, &mut self.buf, self.pos) != want {
-                return Err(io::Error::other("counts spill cut short"));
+                return Err(io::Error::other("sorted run cut short"));
             }
             self.pos += want as u64;
             self.at = 0;
@@ -180,18 +183,18 @@ impl RunReader<'_> {
     }
 }
 
-/// Hands every item of the sorted `runs` of `file` to `take`, in order (k-way merge).
-fn merge_runs<T: Item>(
-    file: &File,
-    runs: &[(u64, u64)],
+/// Hands every item of the sorted `runs` to `take`, in order (k-way merge): each run is
+/// a file, the byte at which the run starts in it, and its length in items.
+pub fn merge_sorted<T: Item>(
+    runs: &[(&File, u64, u64)],
     mut take: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut readers: Vec<RunReader> = runs
         .iter()
-        .map(|&(first, n)| RunReader {
+        .map(|&(file, start, n)| RunReader {
             file,
-            pos: first * T::BYTES as u64,
-            end: (first + n) * T::BYTES as u64,
+            pos: start,
+            end: start + n * T::BYTES as u64,
             buf: Vec::new(),
             at: 0,
         })

@@ -325,6 +325,10 @@ pub const TIERS_NOTE: &str = "threshold_reached: the multiple of the tier (1: æ³
 pub fn summary_json(o: &Outcome, categories: &Categories, reveal: bool) -> Value {
     let (files, findings, sup) = (&o.files, &o.findings, &o.suppression);
     let s = Summary::of(files, findings);
+    let mut counts = counts_json(&o.counts, categories, reveal);
+    if let Some(k) = &o.keys {
+        counts["keys"] = k.to_json();
+    }
     let mut by_kind = Map::new();
     for (k, n) in &s.by_kind {
         by_kind.insert(k.name().into(), json!(n));
@@ -338,7 +342,7 @@ pub fn summary_json(o: &Outcome, categories: &Categories, reveal: bool) -> Value
         "suppressed": sup.counts,
         "suppressed_total": sup.counts.total(),
         "baseline_unused": sup.unused,
-        "counts": counts_json(&o.counts, categories, reveal),
+        "counts": counts,
     })
 }
 

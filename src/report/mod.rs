@@ -16,6 +16,7 @@ pub mod evidence_list;
 pub mod html;
 pub mod json;
 pub mod jsonl;
+pub mod keys;
 pub mod manifest;
 pub mod output;
 pub mod sarif;

@@ -89,6 +89,18 @@ pub fn path_bytes(p: &Path) -> Vec<u8> {
     }
 }
 
+/// Adds the line of `name`, a file beside `report` with SHA-256 `sha256` (hex), to the
+/// report's digest file, if it has one, so `sha256sum -c` checks both.
+pub fn add_to_digest(report: &Path, sha256: &str, name: &str) -> io::Result<()> {
+    let digest = digest_path(report);
+    let mut lines = match std::fs::read(&digest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        r => r?,
+    };
+    lines.extend(sha256sum_line(sha256, name.as_bytes()));
+    write_file_atomic(&digest, &lines)
+}
+
 /// The path of a report's digest file: `FILE.sha256`.
 pub fn digest_path(report: &Path) -> PathBuf {
     let mut s = report.as_os_str().to_os_string();

@@ -31,6 +31,8 @@ pub struct Outcome {
     /// Exact counts of the findings: by kind over the scan (per file, they are in the
     /// records of `files`).
     pub counts: Counts,
+    /// The keys file written beside the report of a shard (see [`super::keys`]).
+    pub keys: Option<super::keys::KeysFile>,
 }
 
 /// Receives the results of a scan as they arrive (push model), on the calling thread.

@@ -117,6 +117,11 @@ pub fn write_scan(
 ) -> io::Result<(Outcome, io::Result<String>)> {
     let (mut sink, findings) = sink(cfg, out)?;
     let mut outcome = scan(&mut *sink, findings);
-    let written = sink.end(&mut outcome);
+    let mut written = sink.end(&mut outcome);
+    if let (Ok(_), Some(keys), Some(report)) = (&written, &outcome.keys, &cfg.output) {
+        if let Err(e) = super::output::add_to_digest(report, &keys.sha256, &keys.name) {
+            written = Err(e);
+        }
+    }
     Ok((outcome, written))
 }

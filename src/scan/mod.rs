@@ -24,7 +24,7 @@ mod progress;
 mod work;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime};
@@ -34,6 +34,7 @@ use crate::evidence::counts::{Counter, Counts};
 use crate::evidence::store::FindingStore;
 use crate::evidence::untrue::{split, Untrue};
 use crate::evidence::{FileRecord, Status};
+use crate::report::keys::{keys_file, write_keys, KeysFile};
 use crate::report::{Outcome, Sink};
 use crate::suppress::Suppressor;
 use crate::walk::io_reason;
@@ -105,7 +106,7 @@ pub fn run(
     if let Err(e) = findings.finish() {
         eprintln!("piiscan: cannot write findings to the temporary spill file: {e}");
     }
-    let mut counts = count(counter, &mut files);
+    let (mut counts, keys) = count(counter, &mut files, keys_file(&cfg).as_deref());
     counts.untrue = untrue.finish();
     Outcome {
         files,
@@ -116,12 +117,28 @@ pub fn run(
         complete,
         suppression: suppressor.finish(),
         counts,
+        keys,
     }
 }
 
-/// The counts of the findings counted, also written into the records of their files.
-fn count(counter: Counter, files: &mut [FileRecord]) -> Counts {
-    let mut counts = counter.finish(None).unwrap_or_else(|e| {
+/// The counts of the findings counted, also written into the records of their files, and
+/// the keys file written at `keys` (a shard's: see [`crate::report::keys`]).
+fn count(
+    counter: Counter,
+    files: &mut [FileRecord],
+    keys: Option<&Path>,
+) -> (Counts, Option<KeysFile>) {
+    let (counted, keys) = match keys {
+        None => (counter.finish(None), None),
+        Some(path) => match write_keys(path, |w| counter.finish(Some(w))) {
+            Ok((k, counts)) => (Ok(counts), Some(k)),
+            Err(e) => {
+                eprintln!("piiscan: cannot write keys file {}: {e}", path.display());
+                (Err(e), None)
+            }
+        },
+    };
+    let mut counts = counted.unwrap_or_else(|e| {
         eprintln!("piiscan: cannot count findings: {e}");
         Counts::empty()
     });
@@ -130,7 +147,7 @@ fn count(counter: Counter, files: &mut [FileRecord]) -> Counts {
             f.counts = c;
         }
     }
-    counts
+    (counts, keys)
 }
 
 /// The calling thread's side of a scan: takes what the workers send, suppresses, hands

@@ -322,7 +322,7 @@ fn counts_findings_none_gives_the_counts_and_files_of_a_full_report() {
 }
 
 #[test]
-fn counts_merged_shards_without_fingerprints_say_distinct_is_unknown() {
+fn counts_merged_shards_without_findings_count_distinct_from_their_keys_files() {
     let dir = tempfile::tempdir().unwrap();
     let mut reports = Vec::new();
     for k in 1..=2 {
@@ -362,11 +362,49 @@ fn counts_merged_shards_without_fingerprints_say_distinct_is_unknown() {
         String::from_utf8_lossy(&out.stderr)
     );
     let m: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
-    let counts = &m["summary"]["counts"];
-    assert_eq!(counts["by_type"]["cn_id"]["findings"], 7);
-    assert_eq!(counts["by_type"]["cn_id"]["distinct"], Value::Null);
-    assert!(counts["distinct_not_counted"]
-        .as_str()
-        .unwrap()
-        .contains("--findings none"));
+    let single = piiscan()
+        .args([
+            "scan",
+            "-q",
+            "-f",
+            "json",
+            "--hash-key",
+            "m",
+            "testdata/counts",
+        ])
+        .output()
+        .unwrap();
+    let single: Value = serde_json::from_slice(&single.stdout).unwrap();
+    // Exact, as a single run: distinct values and records from the shards' keys files.
+    assert_eq!(m["summary"]["counts"], single["summary"]["counts"]);
+    assert_eq!(m["summary"]["counts"]["by_type"]["cn_id"]["findings"], 7);
+    // Each shard's digest lists its keys file after the report; its report names it.
+    let s1: Value = serde_json::from_slice(&std::fs::read(&reports[0]).unwrap()).unwrap();
+    let keys = &s1["summary"]["counts"]["keys"];
+    assert_eq!(keys["file"], "s1.json.keys");
+    let digest = std::fs::read_to_string(dir.path().join("s1.json.sha256")).unwrap();
+    let lines: Vec<&str> = digest.lines().collect();
+    assert_eq!(lines.len(), 2, "{digest}");
+    assert_eq!(
+        lines[1],
+        format!("{}  s1.json.keys", keys["sha256"].as_str().unwrap())
+    );
+    // A keys file changed after the scan: merge refuses the shards.
+    let k1 = dir.path().join("s1.json.keys");
+    let mut bytes = std::fs::read(&k1).unwrap();
+    bytes[16] ^= 0xff;
+    std::fs::write(&k1, &bytes).unwrap();
+    let out = piiscan()
+        .arg("merge")
+        .args(&reports)
+        .arg("-o")
+        .arg(dir.path().join("again.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("s1.json.keys") && err.contains("SHA-256 differs"),
+        "{err}"
+    );
 }
