@@ -67,16 +67,8 @@ impl<'a> Font<'a> {
     /// taken from `budget`.
     pub(super) fn new(doc: &'a Document, dict: &'a Dictionary, budget: &Cell<u64>) -> Font<'a> {
         let mut f = Font {
-            codes: Codes::Byte,
             to_unicode: to_unicode(doc, dict, budget),
-            base: None,
-            first: 0,
-            widths: Vec::new(),
-            ranges: Vec::new(),
-            single: HashMap::new(),
-            missing: 500.0,
-            unit: 1.0,
-            cache: RefCell::default(),
+            ..Font::fallback()
         };
         let subtype = dict
             .get(b"Subtype")
@@ -121,6 +113,23 @@ impl<'a> Font<'a> {
             }
         }
         f
+    }
+
+    /// The font of a name the page's resources do not hold (or not as a font): one byte a
+    /// code, Windows-1252, every glyph 1/2 em wide.
+    pub(super) fn fallback() -> Font<'static> {
+        Font {
+            codes: Codes::Byte,
+            to_unicode: None,
+            base: None,
+            first: 0,
+            widths: Vec::new(),
+            ranges: Vec::new(),
+            single: HashMap::new(),
+            missing: 500.0,
+            unit: 1.0,
+            cache: RefCell::default(),
+        }
     }
 
     /// The codes and widths of a Type 0 (CID) font.

@@ -179,6 +179,31 @@ fn subtype(d: &Dictionary) -> &[u8] {
     d.get(b"Subtype").and_then(Object::as_name).unwrap_or(b"")
 }
 
+/// The operations of a content stream. A stream that cannot be parsed whole (cut short,
+/// damaged) is parsed up to its last `ET` and the reason returned with it; `Err` when
+/// not even that can be parsed.
+fn decode(content: &[u8]) -> Result<(Content, Option<String>), String> {
+    let e = match Content::decode(content) {
+        Ok(c) => return Ok((c, None)),
+        Err(e) => e,
+    };
+    let why = format!("its content stream cannot be parsed: {e}");
+    let is_space = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii_whitespace());
+    let last_et = content.windows(2).enumerate().rev().find(|&(i, w)| {
+        w == b"ET" && (i == 0 || is_space(content.get(i - 1))) && is_space(content.get(i + 2))
+    });
+    let Some((at, _)) = last_et else {
+        return Err(why);
+    };
+    match Content::decode(&content[..at + 2]) {
+        Ok(c) => Ok((
+            c,
+            Some(format!("{why}; its text up to byte {} was read", at + 2)),
+        )),
+        Err(_) => Err(why),
+    }
+}
+
 /// The number operands of an operation, as f32 (non-numbers are 0).
 fn nums(ops: &[Object]) -> Vec<f32> {
     ops.iter().map(|o| o.as_float().unwrap_or(0.0)).collect()
@@ -210,10 +235,14 @@ impl<'a> Runner<'a> {
         resources: &[&'a Dictionary],
         depth: usize,
     ) -> Result<(), String> {
-        let content = match Content::decode(content) {
-            Ok(c) => c,
-            Err(e) => {
-                let why = format!("its content stream cannot be parsed: {e}");
+        let content = match decode(content) {
+            Ok((c, damage)) => {
+                if let Some(why) = damage {
+                    self.damage.get_or_insert(why);
+                }
+                c
+            }
+            Err(why) => {
                 if depth == 0 && self.glyphs.is_empty() {
                     return Err(why);
                 }
@@ -337,11 +366,15 @@ impl<'a> Runner<'a> {
 
     /// The font `name` of the resources, read once per font object.
     fn font(&mut self, resources: &[&'a Dictionary], name: &[u8]) -> Option<Rc<Font<'a>>> {
-        let (id, obj) = resource(self.doc, resources, b"Font", name)?;
+        // A font that is missing or damaged reads its codes as Windows-1252.
+        let Some((id, Ok(dict))) =
+            resource(self.doc, resources, b"Font", name).map(|(id, o)| (id, o.as_dict()))
+        else {
+            return Some(Rc::new(Font::fallback()));
+        };
         if let Some(f) = id.and_then(|id| self.fonts.get(&id)) {
             return Some(f.clone());
         }
-        let dict = obj.as_dict().ok()?;
         let f = Rc::new(Font::new(self.doc, dict, self.budget));
         if let Some(id) = id {
             self.fonts.insert(id, f.clone());
@@ -523,5 +556,17 @@ mod tests {
             String::from_utf8(lines(&mut g)).unwrap(),
             "a b3\n姓名\t张三三号 1\n"
         );
+    }
+
+    /// A content stream that lopdf cannot parse whole (here: arrays nested too deep) is
+    /// read up to its last text object.
+    #[test]
+    fn a_damaged_content_stream_is_read_up_to_its_last_text_object() {
+        let mut content = b"BT (13800138000) Tj ET\n".to_vec();
+        content.extend(vec![b'['; 100_000]);
+        let (c, why) = decode(&content).unwrap();
+        assert_eq!(c.operations.len(), 3);
+        assert!(why.unwrap().contains("up to byte 22"));
+        assert!(decode(&content[23..]).is_err());
     }
 }
