@@ -83,6 +83,12 @@ fn read_pdf(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
         ));
         return;
     }
+    if let Some(why) = oversized_structure(&raw) {
+        node.findings = scan_stream(raw.as_slice(), u.det, u.opts, &|_| {}).findings;
+        node.status = Status::Skipped;
+        node.reason = Some(format!("{why}; its raw bytes were scanned as binary data"));
+        return;
+    }
     let doc = match load(&raw) {
         Ok(doc) => doc,
         Err(why) => {
@@ -128,6 +134,66 @@ fn load(raw: &[u8]) -> Result<Document, String> {
         ..Default::default()
     };
     Document::load_mem_with_options(raw, opts).map_err(|e| quiet(&e.to_string()))
+}
+
+/// Why the document's cross-reference or object streams are too large to load, if they
+/// are: lopdf inflates cross-reference streams whole while it reads the structure (before
+/// [`load`]'s filter sees any object), so each stream that follows a `/XRef` or `/ObjStm`
+/// name is inflated here first, into nothing, and counted: one over [`STREAM_CAP`] or
+/// all over [`LOAD_CAP`] refuse the document.
+fn oversized_structure(raw: &[u8]) -> Option<String> {
+    let mut total = 0u64;
+    let mut from = 0;
+    let names =
+        memchr::memmem::find_iter(raw, b"/XRef").chain(memchr::memmem::find_iter(raw, b"/ObjStm"));
+    let mut names: Vec<usize> = names.collect();
+    names.sort_unstable();
+    for at in names {
+        if at < from {
+            continue;
+        }
+        let near = &raw[at..raw.len().min(at + 4096)];
+        let Some(s) = memchr::memmem::find(near, b"stream") else {
+            from = at + near.len();
+            continue;
+        };
+        let mut i = at + s + 6;
+        i += usize::from(raw.get(i) == Some(&b'\r'));
+        i += usize::from(raw.get(i) == Some(&b'\n'));
+        from = i;
+        let n = inflated_len(&raw[i.min(raw.len())..], STREAM_CAP as u64 + 1);
+        total += n;
+        if n > STREAM_CAP as u64 || total > LOAD_CAP {
+            let cap = if n > STREAM_CAP as u64 {
+                STREAM_CAP as u64
+            } else {
+                LOAD_CAP
+            };
+            return Some(format!(
+                "limit: its cross-reference or object streams inflate to more than {cap} bytes"
+            ));
+        }
+    }
+    None
+}
+
+/// How many bytes [`inflate`] would give from `data`, counted up to `cap`.
+fn inflated_len(data: &[u8], cap: u64) -> u64 {
+    use flate2::read::{DeflateDecoder, ZlibDecoder};
+    fn count(mut r: impl Read) -> u64 {
+        let (mut buf, mut n) = ([0u8; 16384], 0u64);
+        while let Ok(k) = r.read(&mut buf) {
+            if k == 0 {
+                break;
+            }
+            n += k as u64;
+        }
+        n
+    }
+    match count(ZlibDecoder::new(data).take(cap)) {
+        0 if data.len() > 2 => count(DeflateDecoder::new(&data[2..]).take(cap)),
+        n => n,
+    }
 }
 
 /// `why` with long digit runs elided: a parser's message may quote the document's bytes,
@@ -413,6 +479,30 @@ mod tests {
         assert_eq!(String::from_utf8(t.text).unwrap(), "13800138000\n");
         assert!(t.damage.unwrap().starts_with("limit:"));
         assert!(u64::MAX - budget.get() <= STREAM_CAP as u64 + 1);
+    }
+
+    /// A cross-reference stream that inflates past the cap refuses the document before
+    /// lopdf would inflate it whole; real documents' structure streams pass.
+    #[test]
+    fn an_inflating_cross_reference_stream_is_refused_before_loading() {
+        use flate2::{write::ZlibEncoder, Compression};
+        use std::io::Write;
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..(STREAM_CAP >> 20) + 2 {
+            z.write_all(&zeros).unwrap();
+        }
+        let mut raw =
+            b"%PDF-1.5\n1 0 obj\n<< /Type /XRef /Filter /FlateDecode >>\nstream\r\n".to_vec();
+        raw.extend(z.finish().unwrap());
+        raw.extend(b"\nendstream\nendobj\nstartxref\n9\n%%EOF\n");
+        assert!(oversized_structure(&raw).unwrap().starts_with("limit:"));
+        for ok in [
+            &include_bytes!("../../../testdata/unwrap/writer.pdf")[..],
+            include_bytes!("../../../testdata/unwrap/writer_cairo.pdf"),
+        ] {
+            assert_eq!(oversized_structure(ok), None);
+        }
     }
 
     #[test]
