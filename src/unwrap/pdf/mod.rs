@@ -214,13 +214,14 @@ fn quiet(why: &str) -> String {
 
 /// Scans every page of `doc` as a member `page N`.
 fn read_pages(u: &Unwrapper, doc: &Document, at: &Level, node: &mut Node) {
+    let mut fonts = text::Fonts::new();
     for (n, page) in doc.get_pages() {
         let name = format!("page {n}");
         if !at.budget.take_member() {
             node.over_limit += 1;
             continue;
         }
-        let (text, damage) = match text::page_text(doc, page, &at.budget.bytes_left) {
+        let (text, damage) = match text::page_text(doc, page, &at.budget.bytes_left, &mut fonts) {
             Ok(t) => (t.text, t.damage),
             Err(why) => {
                 node.not_read(&name, None, Status::Error, quiet(&why));
@@ -333,7 +334,7 @@ mod tests {
         let budget = Cell::new(u64::MAX);
         let mut out = String::new();
         for (n, p) in doc.get_pages() {
-            let t = text::page_text(&doc, p, &budget).unwrap();
+            let t = text::page_text(&doc, p, &budget, &mut text::Fonts::new()).unwrap();
             assert!(t.damage.is_none());
             out.push_str(&format!(
                 "=== page {n}\n{}",
@@ -432,7 +433,7 @@ mod tests {
         ))
         .unwrap();
         let page = doc.get_pages()[&1];
-        let t = text::page_text(&doc, page, &Cell::new(u64::MAX)).unwrap();
+        let t = text::page_text(&doc, page, &Cell::new(u64::MAX), &mut text::Fonts::new()).unwrap();
         assert_eq!(String::from_utf8(t.text).unwrap(), "手机\t13800138000\n");
     }
 
@@ -449,7 +450,13 @@ mod tests {
             plain(b"BT /F1 12 Tf 1 0 0 1 50 600 Tm <624B673A> Tj ET"),
         ))
         .unwrap();
-        let t = text::page_text(&doc, doc.get_pages()[&1], &Cell::new(u64::MAX)).unwrap();
+        let t = text::page_text(
+            &doc,
+            doc.get_pages()[&1],
+            &Cell::new(u64::MAX),
+            &mut text::Fonts::new(),
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(t.text).unwrap(), "手机\n");
     }
 
@@ -475,7 +482,8 @@ mod tests {
             dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" };
         let doc = load(&one_page(font, None, bomb)).unwrap();
         let budget = Cell::new(u64::MAX);
-        let t = text::page_text(&doc, doc.get_pages()[&1], &budget).unwrap();
+        let t =
+            text::page_text(&doc, doc.get_pages()[&1], &budget, &mut text::Fonts::new()).unwrap();
         assert_eq!(String::from_utf8(t.text).unwrap(), "13800138000\n");
         assert!(t.damage.unwrap().starts_with("limit:"));
         assert!(u64::MAX - budget.get() <= STREAM_CAP as u64 + 1);

@@ -78,11 +78,16 @@ struct Runner<'a> {
     tlm: Matrix,
 }
 
-/// The text of page `page`; `Err` when its content cannot be read at all.
-pub(super) fn page_text(
-    doc: &Document,
+/// The fonts read so far, by object: kept from page to page.
+pub(super) type Fonts<'a> = HashMap<ObjectId, Rc<Font<'a>>>;
+
+/// The text of page `page`; `Err` when its content cannot be read at all. `fonts` are
+/// the fonts read on earlier pages, and take those of this one.
+pub(super) fn page_text<'a>(
+    doc: &'a Document,
     page: ObjectId,
-    budget: &Cell<u64>,
+    budget: &'a Cell<u64>,
+    fonts: &mut Fonts<'a>,
 ) -> Result<PageText, String> {
     let dict = doc
         .get_dictionary(page)
@@ -90,7 +95,7 @@ pub(super) fn page_text(
     let mut r = Runner {
         doc,
         budget,
-        fonts: HashMap::new(),
+        fonts: std::mem::take(fonts),
         glyphs: Vec::new(),
         damage: None,
         state: State {
@@ -115,7 +120,9 @@ pub(super) fn page_text(
         }
     }
     let resources = page_resources(doc, dict);
-    r.run(&content, &resources, 0)?;
+    let ran = r.run(&content, &resources, 0);
+    *fonts = std::mem::take(&mut r.fonts);
+    ran?;
     Ok(PageText {
         text: lines(&mut r.glyphs),
         damage: r.damage,
