@@ -13,6 +13,9 @@
 #   dense.sql.7z  (7z -mx5, when 7z is installed: p7zip-full)  vs  7z x -so | rg -c -a REGEX
 #   dense.rtf     (\ansicpg936, Chinese as \'xx GBK escapes, a \par a line; made here;
 #                  at most 64 MiB of content)  vs  soffice --cat (when installed) | rg -c
+#   dense.pdf     (LibreOffice from the first PDF_MIB, default 4, MiB of dense.sql as text;
+#                  when soffice and pdftotext (poppler-utils) are installed)
+#                                  vs  pdftotext -layout dense.pdf - | rg -c
 # and the plain file: piiscan vs rg -c -a REGEX dense.sql.
 # piiscan runs with `--findings none -f json -o FILE` (counts only, every finding still
 # detected and validated). Page cache warm; medians; MiB/s of content (decompressed).
@@ -67,6 +70,16 @@ with open(src, encoding="utf-8") as f, open(dst, "wb") as o:
     o.write(b"}\n")
 PY
 
+PDF_MIB=${PDF_MIB:-4}
+if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+    && ! [ "$WORK/dense.pdf" -nt "$SQL" ]; then
+    head -c $((PDF_MIB << 20)) "$SQL" | python3 -c "
+import sys; d = sys.stdin.buffer.read(); sys.stdout.buffer.write(d[:d.rfind(b'\n') + 1])" \
+        > "$WORK/dense.txt"
+    soffice --headless --infilter="Text (encoded):UTF8,LF,,," --convert-to pdf \
+        --outdir "$WORK" "$WORK/dense.txt" >/dev/null 2>&1
+fi
+
 # run CMD...: RUNS runs of `sh -c CMD`; prints the median wall time in seconds.
 run() {
     python3 - "$RUNS" "$@" <<'PY'
@@ -115,4 +128,7 @@ if command -v soffice >/dev/null; then
     row RTF "$WORK/dense.rtf" "$RTF_MIB" "soffice --headless --cat '$WORK/dense.rtf' | $R"
 else
     row RTF "$WORK/dense.rtf" "$RTF_MIB" "$R '$WORK/dense.rtf'"
+fi
+if [ -f "$WORK/dense.pdf" ] && command -v pdftotext >/dev/null; then
+    row PDF "$WORK/dense.pdf" "$PDF_MIB" "pdftotext -layout '$WORK/dense.pdf' - | $R"
 fi

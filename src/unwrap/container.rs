@@ -12,7 +12,7 @@ use std::path::Path;
 
 use super::limits::Budget;
 use super::{
-    bzip2, email, gzip, office, pgdump, rar, rtf, sevenz, sqlite, tar, xz, zip, zstd, Node,
+    bzip2, email, gzip, office, pdf, pgdump, rar, rtf, sevenz, sqlite, tar, xz, zip, zstd, Node,
     Unwrapper,
 };
 
@@ -79,6 +79,7 @@ pub static CONTAINERS: &[&Container] = &[
     &sqlite::SQLITE_WAL,
     &office::XLS,
     &rtf::RTF,
+    &pdf::PDF,
     &email::MBOX,
     &email::EMAIL,
     // Last: the `.lzma` format has no magic, only a header of a recognisable shape.
@@ -113,6 +114,7 @@ mod tests {
         assert_eq!(name(b"Rar!\x1A\x07\x01\x00"), Some("rar"));
         assert_eq!(name(b"Rar!\x1A\x07\x00"), Some("rar"));
         assert_eq!(name(b"{\\rtf1\\ansi\\ansicpg936"), Some("rtf"));
+        assert_eq!(name(b"%PDF-1.6\n%\xE2\xE3"), Some("pdf"));
         assert_eq!(name(b""), None);
     }
 

@@ -2,7 +2,7 @@
 //!
 //! An input is recognised by its first bytes, never by its name: one of the formats of the
 //! [`container`] registry (gzip, bzip2, xz, lzma, zstd, 7z, zip and the office files that
-//! are zips of XML, tar, xls, SQLite, RTF documents, e-mail messages and mboxes; RAR is recognised but not unpacked), or else text or
+//! are zips of XML, tar, xls, SQLite, RTF and PDF documents, e-mail messages and mboxes; RAR is recognised but not unpacked), or else text or
 //! binary data, which [`crate::read`] scans. Containers are unpacked member by member,
 //! recursively, each member read as a stream of its decompressed bytes, hashed, and
 //! scanned like a file; findings in a member carry `member` (levels joined by `!`) and the
@@ -18,6 +18,7 @@ mod gzip;
 pub mod limits;
 mod node;
 mod office;
+mod pdf;
 mod pgdump;
 mod rar;
 mod rtf;
@@ -439,6 +440,11 @@ mod tests {
             include_bytes!("../../testdata/unwrap/shop.pgdump"),
             include_bytes!("../../testdata/unwrap/word_gbk.rtf"),
             include_bytes!("../../testdata/unwrap/lo_table.rtf"),
+            include_bytes!("../../testdata/unwrap/writer.pdf"),
+            include_bytes!("../../testdata/unwrap/writer_cairo.pdf"),
+            include_bytes!("../../testdata/unwrap/writer_open.pdf"),
+            include_bytes!("../../testdata/unwrap/writer_locked.pdf"),
+            include_bytes!("../../testdata/unwrap/writer_cut.pdf"),
         ];
 
         proptest! {

@@ -27,6 +27,8 @@ fn unwrap_truth() -> BTreeSet<Item> {
     t.extend(read_truth(&dir.join("pgdump_truth.tsv")));
     // RTF (make_rtf.py).
     t.extend(read_truth(&dir.join("rtf_truth.tsv")));
+    // PDF (make_pdf.py).
+    t.extend(read_truth(&dir.join("pdf_truth.tsv")));
     t
 }
 
@@ -245,9 +247,10 @@ fn offsets_point_at_the_raw_bytes_of_files_and_decompressed_members() {
             continue; // spreadsheet cells: located by cell (checked below)
         }
         let path = f["path"].as_str().unwrap();
-        if path.contains("unwrap/mail") || path.ends_with(".rtf") {
+        if path.contains("unwrap/mail") || path.ends_with(".rtf") || path.ends_with(".pdf") {
             // Decoded e-mail parts: their offsets are in mail_truth.tsv; RTF, where control
-            // words may stand between an item's characters: in rtf_truth.tsv.
+            // words may stand between an item's characters: in rtf_truth.tsv; PDF pages,
+            // offsets into their decoded text: in pdf_truth.tsv.
             continue;
         }
         let mut bytes = std::fs::read(path).unwrap();
@@ -1253,6 +1256,80 @@ fn rtf_documents_are_decoded_with_offsets_in_their_raw_bytes() {
     let lo = lo["findings"].as_array().unwrap();
     assert_eq!(lo.len(), 41, "31 items and 10 addresses");
     assert!(lo.iter().all(|f| f["details"]["context"] == true));
+}
+
+/// PDFs made by LibreOffice (simple TrueType subsets with ToUnicode maps), by cairo (a CID
+/// font, Identity-H) and encrypted with an empty user password: each page is a member
+/// `page N` and the findings are exactly the truth, offsets into the page's decoded text;
+/// the addresses too, and the table's values have its header row as column context. A
+/// page holding only an image is scanned empty with `no text layer`; a document that needs
+/// a password is skipped as `encrypted`; a cut one is an error, and no panic.
+#[test]
+fn pdf_pages_are_members_with_offsets_into_their_text() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let truth = read_truth(&dir.join("pdf_truth.tsv"));
+    assert_eq!(truth.len(), 3 * 37);
+    let report = scan_unwrap(&[]);
+    let found: BTreeSet<Item> = items(&report)
+        .into_iter()
+        .filter(|i| i.0.ends_with(".pdf"))
+        .collect();
+    assert_eq!(found, truth);
+    for name in ["writer.pdf", "writer_cairo.pdf", "writer_open.pdf"] {
+        let rec = file(&report, &format!("unwrap/{name}"));
+        assert_eq!(rec["content"], "pdf", "{rec}");
+        assert_eq!(rec["status"], "scanned", "{rec}");
+        for page in ["page 1", "page 2"] {
+            assert_eq!(member(rec, page)["status"], "scanned", "{rec}");
+            assert!(member(rec, page).get("reason").is_none(), "{rec}");
+        }
+        let scan = member(rec, "page 3");
+        assert_eq!(scan["status"], "scanned", "{rec}");
+        assert_eq!(scan["size"], 0, "{rec}");
+        assert!(
+            scan["reason"]
+                .as_str()
+                .unwrap()
+                .starts_with("no text layer"),
+            "{rec}"
+        );
+    }
+    let locked = file(&report, "unwrap/writer_locked.pdf");
+    assert_eq!(locked["status"], "skipped", "{locked}");
+    assert!(locked["reason"].as_str().unwrap().starts_with("encrypted"));
+    let cut = file(&report, "unwrap/writer_cut.pdf");
+    assert_eq!(cut["status"], "error", "{cut}");
+    assert!(cut["reason"].as_str().unwrap().contains("damaged PDF"));
+    // Every kind: the addresses, where they begin in the page's text; every value of the
+    // table has column context.
+    let all = scan_json(&["--reveal", "testdata/unwrap/writer.pdf"]).1;
+    let all = all["findings"].as_array().unwrap();
+    let addresses: BTreeSet<(String, u64)> = all
+        .iter()
+        .filter(|f| f["type"] == "cn_address")
+        .map(|f| {
+            (
+                f["member"].as_str().unwrap().to_string(),
+                f["offset"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, u64)> = std::fs::read_to_string(dir.join("pdf_addresses.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[1].to_string(), f[3].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(addresses, want);
+    let table: Vec<&Value> = all.iter().filter(|f| f["member"] == "page 2").collect();
+    assert_eq!(table.len(), 24, "8 rows of an ID, a mobile and an address");
+    assert!(
+        table.iter().all(|f| f["details"]["context"] == true),
+        "{table:#?}"
+    );
 }
 
 /// A cut RTF is an error that keeps what came before the cut; `\binN` past the end (a
