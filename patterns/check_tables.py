@@ -19,6 +19,7 @@ HEADERS = {
     "landline_areas.tsv": ["area_code", "local_lengths", "city", "province"],
     "bins.tsv": ["prefix", "lengths", "bank", "card_type", "network"],
     "nationalities.tsv": ["numeric", "alpha3", "name"],
+    "surnames.tsv": ["surname", "weight", "sources"],
 }
 
 
@@ -140,8 +141,17 @@ def check(folder: str) -> dict[str, int]:
     for code, (_, a3, name) in n.items():
         assert re.fullmatch(r"\d{3}", code) and re.fullmatch(r"[A-Z]{3}", a3) and name, code
     assert len(n) == 249 and "983" not in n and n["840"][1] == "USA" and n["156"][1] == "CHN"
+
+    # surnames: 1-2 Han characters, simplified and traditional, single and compound
+    s = load(folder, "surnames.tsv")
+    for name, (_, w, src) in s.items():
+        assert re.fullmatch(r"[\u4e00-\u9fff]{1,2}", name) and float(w) >= 0 and src, name
+    for name in ["王", "李", "张", "張", "欧阳", "歐陽", "司马", "诸葛", "張簡", "范姜"]:
+        assert name in s, f"surname {name} missing"
+    assert len(s) >= 600 and sum(len(x) == 2 for x in s) >= 60
     return {"divisions.tsv": len(d), "mobile_segments.tsv": len(m),
-            "landline_areas.tsv": len(ll), "bins.tsv": len(b), "nationalities.tsv": len(n)}
+            "landline_areas.tsv": len(ll), "bins.tsv": len(b), "nationalities.tsv": len(n),
+            "surnames.tsv": len(s)}
 
 
 def main(folder: str = HERE) -> None:

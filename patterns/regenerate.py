@@ -13,7 +13,8 @@ Output is deterministic: rerunning with the same pins gives byte-identical files
 At the end the tables are checked by check_tables.py (same folder).
 
 Tables written (see README.md for columns, sources and limits):
-  divisions.tsv, mobile_segments.tsv, landline_areas.tsv, bins.tsv, nationalities.tsv
+  divisions.tsv, mobile_segments.tsv, landline_areas.tsv, bins.tsv, nationalities.tsv,
+  surnames.tsv
 keywords.tsv is curated by hand and is not touched.
 """
 from __future__ import annotations
@@ -468,6 +469,48 @@ def build_nationalities(arch: dict[str, str], notes: list[str]) -> list[list[str
     return rows
 
 
+# ---------------------------------------------------------------- surnames
+def faker_last_names(src: str) -> dict[str, float]:
+    """The `last_names = OrderedDict(((name, weight), ...))` of a Faker person provider."""
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "last_names" for t in node.targets):
+            call = node.value
+            if isinstance(call, ast.Call) and call.args:
+                return {k: float(v) for k, v in ast.literal_eval(call.args[0])}
+            return {k: 1.0 for k in ast.literal_eval(call)}
+    raise KeyError("last_names")
+
+
+def build_surnames(arch: dict[str, str], notes: list[str]) -> list[list[str]]:
+    """Union of Faker zh_CN and zh_TW last_names (weights in percent) and jionlp's
+    SINGLE_CHINESE_FAMILY_NAME (the full list) and TWO_CHAR_CHINESE_FAMILY_NAME."""
+    cn = faker_last_names(wheel_text(arch["faker"], "faker/providers/person/zh_CN/__init__.py"))
+    tw = faker_last_names(wheel_text(arch["faker"], "faker/providers/person/zh_TW/__init__.py"))
+    rule = wheel_text(arch["jionlp"], "jionlp/rule/rule_pattern.py")
+    # Assigned twice: the full list, then one without ambiguous characters; literal_of
+    # reads the first (the full one).
+    single = literal_of(rule, "SINGLE_CHINESE_FAMILY_NAME")
+    double = literal_of(rule, "TWO_CHAR_CHINESE_FAMILY_NAME").split("|")
+    notes.append(f"surnames: faker zh_CN {len(cn)}, zh_TW {len(tw)}, "
+                 f"jionlp single {len(set(single))}, compound {len(double)}")
+    src: dict[str, set[str]] = defaultdict(set)
+    for n in cn:
+        src[n].add("faker_zh_CN")
+    for n in tw:
+        src[n].add("faker_zh_TW")
+    for n in single:
+        src[n].add("jionlp")
+    for n in double:
+        src[n].add("jionlp")
+    rows = []
+    for n in sorted(src):
+        assert 1 <= len(n) <= 2 and all("\u4e00" <= c <= "\u9fff" for c in n), n
+        w = cn.get(n, tw.get(n, 0.0))
+        rows.append([n, f"{w:g}", ",".join(sorted(src[n]))])
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", help="folder of downloaded archives (filled if missing)")
@@ -489,6 +532,7 @@ def main() -> None:
                          build_bins(arch, notes)),
             "nationalities.tsv": (["numeric", "alpha3", "name"],
                                   build_nationalities(arch, notes)),
+            "surnames.tsv": (["surname", "weight", "sources"], build_surnames(arch, notes)),
         }
         for fname, (header, rows) in tables.items():
             write_tsv(os.path.join(args.out, fname), header, rows)

@@ -168,7 +168,7 @@ mod tests {
                 .into_iter()
                 .map(|f| f.0)
                 .collect::<Vec<_>>(),
-            ["cn_id_truncated", "bank_card_truncated"]
+            ["cn_name", "cn_id_truncated", "bank_card_truncated"]
         );
         // The padded integer is no valid ID: at most an untrue one, counted, not found.
         let padded = "身份证号 110105194912310000".as_bytes();

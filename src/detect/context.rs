@@ -156,10 +156,11 @@ impl FileContext {
         if longest >= 7 {
             return FileContext::default();
         }
-        let columns: Vec<KindSet> = line
+        let mut columns: Vec<KindSet> = line
             .split(|c| *c == delim)
             .map(|f| keywords.kinds_in(f))
             .collect();
+        bare_name_columns(line, delim, &mut columns);
         if columns.iter().all(|k| k.is_empty()) {
             return FileContext::default();
         }
@@ -190,6 +191,30 @@ impl FileContext {
             }
         }
         h.columns.get(col).copied().unwrap_or_default()
+    }
+}
+
+/// Marks the bare `name`/`名称` columns of a header as name columns when another column
+/// is personal (phone, ID, address, e-mail, document, QQ, WeChat): a product table's `name`
+/// is no person's.
+fn bare_name_columns(line: &[u8], delim: u8, columns: &mut [KindSet]) {
+    let personal = columns.iter().any(|set| {
+        Kind::all()
+            .iter()
+            .any(|k| set.contains(*k) && super::cn_name::records::is_personal(*k))
+    });
+    if !personal {
+        return;
+    }
+    for (f, set) in line.split(|c| *c == delim).zip(columns.iter_mut()) {
+        let f = f.trim_ascii();
+        let f = f
+            .strip_prefix(b"\"")
+            .and_then(|x| x.strip_suffix(b"\""))
+            .unwrap_or(f);
+        if f.eq_ignore_ascii_case(b"name") || f == "名称".as_bytes() || f == "名稱".as_bytes() {
+            set.insert(super::cn_name::KIND);
+        }
     }
 }
 

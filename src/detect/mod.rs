@@ -37,6 +37,7 @@ pub mod cn_id;
 pub mod cn_id_truncated;
 pub mod cn_landline;
 pub mod cn_mobile;
+pub mod cn_name;
 pub mod cn_passport;
 pub mod cn_plate;
 pub mod cn_uscc;
@@ -87,6 +88,7 @@ pub const KINDS: &[Kind] = &[
     cn_hmt_permit::KIND,
     qq_number::KIND,
     wechat_id::KIND,
+    cn_name::KIND,
 ];
 
 /// The matcher of the labels of the kinds found from their labels, without the config's.
@@ -460,6 +462,9 @@ impl Detector {
             self.labels.find(s.out, &buf, lo, hi, &self.labelled);
             if let Some(h) = &fcx.header {
                 labelled::find_in_columns(s.out, &buf, lo, hi, h, &self.labelled);
+            }
+            if self.labelled.contains(&cn_name::KIND) {
+                cn_name::records::find(s.out, &buf, lo, hi);
             }
         }
         if let Some(rules) = &self.rules {

@@ -15,6 +15,7 @@ static LANDLINE_TSV: &str = include_str!("../../patterns/landline_areas.tsv");
 static BINS_TSV: &str = include_str!("../../patterns/bins.tsv");
 static KEYWORDS_TSV: &str = include_str!("../../patterns/keywords.tsv");
 static NATIONALITIES_TSV: &str = include_str!("../../patterns/nationalities.tsv");
+static SURNAMES_TSV: &str = include_str!("../../patterns/surnames.tsv");
 
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     tsv.lines()
@@ -250,6 +251,10 @@ pub static DECOY_KEYWORDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .filter_map(|r| r.get(1).copied())
         .collect()
 });
+
+/// The surnames of `cn_name`: single and compound, simplified and traditional.
+pub static SURNAMES: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| rows(SURNAMES_TSV).map(|r| r[0]).collect());
 
 /// Context keywords: `(kind, keyword)` pairs.
 pub static KEYWORDS: LazyLock<Vec<(Kind, &'static str)>> = LazyLock::new(|| {

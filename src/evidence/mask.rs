@@ -362,8 +362,8 @@ mod tests {
         fn shown_at_most(kind: Kind, value: &str) -> usize {
             use crate::detect::{
                 bank_card, bank_card_truncated, cn_address, cn_hmt_permit, cn_id, cn_id_truncated,
-                cn_landline, cn_mobile, cn_passport, cn_plate, cn_uscc, email, hk_id, mo_id,
-                qq_number, tw_id, wechat_id,
+                cn_landline, cn_mobile, cn_name, cn_passport, cn_plate, cn_uscc, email, hk_id,
+                mo_id, qq_number, tw_id, wechat_id,
             };
             match kind {
                 k if k == cn_id::KIND => 10,
@@ -382,6 +382,8 @@ mod tests {
                     2
                 }
                 k if k == cn_uscc::KIND || k == cn_plate::KIND => 3,
+                // The surname: one character, two for a compound surname.
+                k if k == cn_name::KIND => 2,
                 k => panic!("no documented mask for {k}"),
             }
         }
@@ -451,9 +453,13 @@ mod tests {
     fn masks_each_kind() {
         use crate::detect::{
             bank_card, bank_card_truncated, cn_id, cn_id_truncated, cn_landline, cn_mobile,
-            cn_passport, cn_uscc, email, hk_id, tw_id,
+            cn_name, cn_passport, cn_uscc, email, hk_id, tw_id,
         };
         for (kind, value, masked) in [
+            (cn_name::KIND, "张三", "张*"),
+            (cn_name::KIND, "王小明", "王**"),
+            (cn_name::KIND, "欧阳娜娜", "欧阳**"),
+            (cn_name::KIND, "司马光", "司马*"),
             (cn_id_truncated::KIND, "110105194912310", "110105*********"),
             (
                 bank_card_truncated::KIND,

@@ -112,7 +112,8 @@ impl Context {
             .collect();
         let text = |lo: usize, hi: usize| -> String {
             let mut t = String::from_utf8_lossy(&b[lo..hi]).into_owned();
-            for &(hs, he) in near.iter().filter(|h| h.0 < hi && h.1 > lo) {
+            // Last first: starring a multi-byte span (a name) shortens the text after it.
+            for &(hs, he) in near.iter().rev().filter(|h| h.0 < hi && h.1 > lo) {
                 let (a, z) = (hs.max(lo) - lo, he.min(hi) - lo);
                 if t.is_char_boundary(a) && t.is_char_boundary(z) {
                     let stars = "*".repeat(t[a..z].chars().count());

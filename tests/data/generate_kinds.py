@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes testdata/kinds/ (issue 22: passports and MRZ, HK and Taiwan IDs, credit codes,
-QQ numbers, WeChat IDs, Macau IDs, travel permits)
+QQ numbers, WeChat IDs, Macau IDs, travel permits, personal names)
 and its truth, tests/data/kinds_truth.tsv (file, type, value): every value the fixtures
 hold that piiscan must report, and nothing else. The checksums are computed here, by code
 written from the standards independently of the Rust validators; decoys (wrong check
@@ -23,6 +23,34 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
 def person():
     return rnd.choice(SURNAMES) + "".join(rnd.choice(GIVEN) for _ in range(rnd.randint(1, 2)))
+
+
+def division_names():
+    """Division names with and without their suffix (张家口, 高明): never personal names."""
+    out = set()
+    for line in open(os.path.join(ROOT, "patterns", "divisions.tsv"), encoding="utf-8"):
+        if line.startswith("#"):
+            continue
+        name = line.split("\t")[1]
+        if name in ("市辖区", "市区", "县", "郊区"):
+            continue
+        out.add(name)
+        for suf in ["特别行政区", "自治州", "自治县", "地区", "省", "市", "县", "区", "盟", "旗"]:
+            if name.endswith(suf):
+                if len(name) - len(suf) >= 2:
+                    out.add(name[:-len(suf)])
+                break
+    return out
+
+
+PLACES = division_names()
+
+
+def named(truth, file, name):
+    """Records a name found by context in `file`, unless it reads as a place."""
+    if name not in PLACES:
+        truth.append((file, "cn_name", name))
+    return name
 
 
 def hk_check(body):
@@ -122,7 +150,7 @@ def accounts_and_permits(truth):
         q, w, m, p = qq(), wechat(), mo_id(), permit()
         mform = [f"{m[:7]}({m[7]})", f"{m[0]}/{m[1:7]}/{m[7]}", m][i % 3]
         plabel = "台胞证号" if p[0].isdigit() else rnd.choice(["港澳通行证", "回乡证号码", "通行证："])
-        lines.append(f"联系人{person()}，QQ：{q}，微信号 {w}，澳门身份证 {mform}，{plabel}{p}。")
+        lines.append(f"联系人{named(truth, 'im_permits.txt', person())}，QQ：{q}，微信号 {w}，澳门身份证 {mform}，{plabel}{p}。")
         truth += [("im_permits.txt", "qq_number", q), ("im_permits.txt", "wechat_id", w),
                   ("im_permits.txt", "mo_id", m), ("im_permits.txt", "cn_hmt_permit", p)]
         lines.append(f"QQ群：{qq()}，订单 {qq()}，用户名 {wechat()}，往来台湾通行证 {rnd.randint(10000000, 99999999)}，"
@@ -133,7 +161,7 @@ def accounts_and_permits(truth):
     for _ in range(25):
         q, w = qq(), wechat()
         p = "".join(rnd.choice("0123456789") for _ in range(8))
-        rows.append(f"{person()},{q},{w},{p},{rnd.randint(10000, 99999)}")
+        rows.append(f"{named(truth, 'contacts.csv', person())},{q},{w},{p},{rnd.randint(10000, 99999)}")
         truth += [("contacts.csv", "qq_number", q), ("contacts.csv", "wechat_id", w),
                   ("contacts.csv", "cn_hmt_permit", p)]
     open(os.path.join(OUT, "contacts.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
@@ -172,6 +200,71 @@ def plates(truth):
     open(os.path.join(OUT, "parking.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
 
 
+NAME_SURNAMES = ["王", "李", "张", "刘", "陈", "欧阳", "司马", "诸葛", "上官", "令狐", "钟", "郑", "谢", "韩"]
+TW_SURNAMES = ["張", "陳", "黃", "張簡", "歐陽", "范姜", "林", "蔡"]
+NAME_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞刚桂嘉怡子涵梓萱浩宇俊文晨"
+# Not names: titles, placeholders, places, organisations, brands, a game, headings.
+NOT_NAMES = ["李先生", "王女士", "张老师", "刘经理", "张某某", "王某", "王者荣耀", "张家口",
+             "张家口分公司", "高新区物业", "周黑鸭", "李宁", "王老吉", "金龙鱼", "钱大妈"]
+
+
+def rname(r, surnames=None):
+    return r.choice(surnames or NAME_SURNAMES) + "".join(r.choice(NAME_GIVEN) for _ in range(r.randint(1, 2)))
+
+
+def names(truth):
+    """Names (cn_name) by label, column, SQL column list, JSON key, record rule and in GBK,
+    with titles, placeholders, places, brands and unlabelled names beside them. A random
+    generator of its own, so the other fixtures do not change."""
+    r = random.Random(2201)
+    labels = ["姓名：", "联系人:", "收件人 ", "收货人：", "户主：", "持卡人：", "开户名：", "法定代表人：",
+              "旅客：", "住客：", "业主：", "紧急联系人：", "真实姓名：", "寄件人："]
+    lines = []
+    for i in range(30):
+        n = rname(r)
+        lines.append(f"{labels[i % len(labels)]}{named(truth, 'names_prose.txt', n)}，备注无。")
+        bad = NOT_NAMES[i % len(NOT_NAMES)]
+        lines.append(f"{labels[(i + 3) % len(labels)]}{bad}，{rname(r)}和{rname(r)}是同事。旅客信息 {rname(r)}")
+        if i % 3 == 0:
+            h = hk_id()
+            n = rname(r)
+            lines.append(f"{i // 3 + 1}. {named(truth, 'names_prose.txt', n)}，男，香港身份证 {h[:-1]}({h[-1]}) 已核实")
+            truth.append(("names_prose.txt", "hk_id", h))
+    open(os.path.join(OUT, "names_prose.txt"), "w", encoding="utf-8").write("\n".join(lines) + "\n")
+
+    rows = ["序号,姓名,昵称,城市"]
+    for i in range(25):
+        rows.append(f"{i},{named(truth, 'names.csv', rname(r))},{rname(r)},上海")
+    rows.append("25,张某某,小王,北京")
+    open(os.path.join(OUT, "names.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
+
+    vals = []
+    for i in range(20):
+        vals.append(f"({i}, '{named(truth, 'names.sql', rname(r))}', '{rname(r)}', '{r.choice(NOT_NAMES)}')")
+    sql = ("INSERT INTO `orders` (`id`, `receiver_name`, `nickname`, `remark`) VALUES\n"
+           + ",\n".join(vals) + ";\n"
+           + "INSERT INTO goods (id, name) VALUES (1, '周黑鸭'), (2, '王老吉');\n")
+    open(os.path.join(OUT, "names.sql"), "w", encoding="utf-8").write(sql)
+
+    with open(os.path.join(OUT, "names.jsonl"), "w", encoding="utf-8") as f:
+        for i in range(20):
+            if i % 2:
+                rec = {"real_name": named(truth, "names.jsonl", rname(r)), "nickname": rname(r)}
+            else:
+                h = hk_id()
+                rec = {"name": named(truth, "names.jsonl", rname(r)), "hkid": h}
+                truth.append(("names.jsonl", "hk_id", h))
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"name": "周黑鸭", "price": 12}, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"name": rname(r), "sku": "A1"}, ensure_ascii=False) + "\n")
+
+    lines = []
+    for i in range(15):
+        n = rname(r, TW_SURNAMES)
+        lines.append(f"客戶姓名：{named(truth, 'names_gbk.txt', n)}　備註：老客戶{rname(r, TW_SURNAMES)}")
+    open(os.path.join(OUT, "names_gbk.txt"), "w", encoding="gbk").write("\r\n".join(lines) + "\r\n")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     truth = []
@@ -180,7 +273,7 @@ def main():
     lines = []
     for _ in range(20):
         h, t, p, u = hk_id(), tw_id(), passport(), uscc("91")
-        lines.append(f"{person()}，香港身份证号 {h[:-1]}({h[-1]})，护照号码：{p}。")
+        lines.append(f"{named(truth, 'prose.txt', person())}，香港身份证号 {h[:-1]}({h[-1]})，护照号码：{p}。")
         truth += [("prose.txt", "hk_id", h), ("prose.txt", "cn_passport", p)]
         lines.append(f"台湾同胞{person()}的身分證字號為{t}，公司统一社会信用代码{u}。")
         truth += [("prose.txt", "tw_id", t), ("prose.txt", "cn_uscc", u)]
@@ -192,7 +285,7 @@ def main():
     rows = ["姓名,护照号,hkid,台湾身份证,备注"]
     for _ in range(25):
         p, h, t = passport(), hk_id(), tw_id()
-        rows.append(f"{person()},{p},{h},{t},无")
+        rows.append(f"{named(truth, 'guests.csv', person())},{p},{h},{t},无")
         truth += [("guests.csv", "cn_passport", p), ("guests.csv", "hk_id", h), ("guests.csv", "tw_id", t)]
     open(os.path.join(OUT, "guests.csv"), "w", encoding="utf-8").write("\n".join(rows) + "\n")
 
@@ -210,7 +303,7 @@ def main():
     with open(os.path.join(OUT, "accounts.jsonl"), "w", encoding="utf-8") as f:
         for _ in range(25):
             h, t = hk_id(), tw_id()
-            f.write(json.dumps({"name": person(), "hkid": h, "twid": t, "sku": "AB" + str(rnd.randint(100000, 999999))}, ensure_ascii=False) + "\n")
+            f.write(json.dumps({"name": named(truth, "accounts.jsonl", person()), "hkid": h, "twid": t, "sku": "AB" + str(rnd.randint(100000, 999999))}, ensure_ascii=False) + "\n")
             truth += [("accounts.jsonl", "hk_id", h), ("accounts.jsonl", "tw_id", t)]
 
     # GBK: traditional labels of a Hong Kong and Taiwan customer export.
@@ -238,6 +331,7 @@ def main():
 
     accounts_and_permits(truth)
     plates(truth)
+    names(truth)
 
     with open(TRUTH, "w", encoding="utf-8") as f:
         f.write("#file\ttype\tvalue\n")

@@ -158,7 +158,10 @@ fn counts_tiers_default_and_from_the_config_file() {
     let tier: Vec<u64> = tiers.iter().map(|t| t["tier"].as_u64().unwrap()).collect();
     assert_eq!(tier, [50, 500, 5000]);
     assert_eq!(tiers[0]["types"], serde_json::json!(["bank_card"]));
-    assert_eq!(tiers[2]["distinct"], 4, "2 IDs and 2 mobiles: other");
+    assert_eq!(
+        tiers[2]["distinct"], 6,
+        "2 IDs, 2 mobiles and 2 names: other"
+    );
     assert_eq!(tiers[2]["threshold_reached"], Value::Null);
     assert_eq!(counts["by_type"]["bank_card"]["category"], "property");
 
@@ -179,7 +182,7 @@ fn counts_tiers_default_and_from_the_config_file() {
     );
     assert_eq!(tiers[1]["types"], serde_json::json!(["cn_id"]));
     assert_eq!(tiers[1]["categories"], serde_json::json!(["lodging"]));
-    assert_eq!(tiers[2]["distinct"], 0);
+    assert_eq!(tiers[2]["distinct"], 2, "the 2 names");
     assert_eq!(
         r["summary"]["counts"]["by_type"]["cn_id"]["category"],
         "lodging"

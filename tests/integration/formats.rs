@@ -73,7 +73,8 @@ fn sarif_has_a_rule_per_type_and_a_result_per_finding_with_keyed_fingerprints() 
             "mo_id",
             "cn_hmt_permit",
             "qq_number",
-            "wechat_id"
+            "wechat_id",
+            "cn_name"
         ]
     );
     let mut args = vec!["--hash-key", "golden"];

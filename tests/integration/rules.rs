@@ -32,8 +32,10 @@ fn items(
     report: &Value,
     truth: &BTreeSet<(String, String, String, i64)>,
 ) -> BTreeSet<(String, String, String, i64)> {
+    // The names of the fixtures' 姓名 columns are `cn_name` findings (kinds.rs tests them).
     findings(report)
         .iter()
+        .filter(|f| f["type"] != "cn_name")
         .map(|f| {
             let path = f["path"].as_str().unwrap();
             let name = Path::new(path).file_name().unwrap().to_str().unwrap();
@@ -64,7 +66,7 @@ fn rules_find_their_items_in_every_encoding_and_container_at_the_right_offsets()
         ]);
         assert_eq!(code, 1, "findings: exit 1");
         assert_eq!(items(&r, &truth), truth, "window {window}");
-        for f in findings(&r) {
+        for f in findings(&r).iter().filter(|f| f["type"] != "cn_name") {
             assert!(
                 f["type"].as_str().unwrap().starts_with("custom.acme_"),
                 "{f}"
@@ -347,7 +349,8 @@ fn sarif_has_one_rule_per_custom_rule() {
         "{rules:?}"
     );
     let results = s["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), truth().len());
+    let custom = results.iter().filter(|r| r["ruleId"] != "cn_name");
+    assert_eq!(custom.count(), truth().len());
 }
 
 #[test]

@@ -95,9 +95,13 @@ fn baseline_round_trip() {
     assert_eq!(code, 1);
     assert_eq!(
         found(&r),
-        [("data/users.csv".to_string(), "cn_mobile".to_string(), 5)]
+        [
+            ("data/users.csv".to_string(), "cn_name".to_string(), 5),
+            ("data/users.csv".to_string(), "cn_mobile".to_string(), 5)
+        ]
     );
-    assert_eq!(r["findings"][0]["value"], "137****7000");
+    assert_eq!(r["findings"][0]["value"], "王*");
+    assert_eq!(r["findings"][1]["value"], "137****7000");
 
     // An item removed from the data leaves an unused entry, reported by type and path.
     write(d, "data/notes.txt", "nothing here\n");
@@ -140,7 +144,8 @@ fn baseline_round_trip() {
     );
     let b2: Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("base2.json")).unwrap()).unwrap();
-    assert_eq!(b2["entries"].as_array().unwrap().len(), n); // n - 1 stale + 1 new
+    // n - 1 stale + 2 new (王五 and the mobile of the added row).
+    assert_eq!(b2["entries"].as_array().unwrap().len(), n + 1);
     let (code, _, _) = scan_in(d, Some(KEY), &["--baseline", "base2.json", "data"]);
     assert_eq!(code, 0);
 }

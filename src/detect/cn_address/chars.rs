@@ -5,7 +5,7 @@
 use super::vocabulary::STOP;
 
 /// The character at byte `i`, if a whole valid UTF-8 sequence starts there.
-pub(super) fn char_at(b: &[u8], i: usize) -> Option<(char, usize)> {
+pub fn char_at(b: &[u8], i: usize) -> Option<(char, usize)> {
     let n = match *b.get(i)? {
         0..=0x7F => 1,
         0xC2..=0xDF => 2,
@@ -18,7 +18,7 @@ pub(super) fn char_at(b: &[u8], i: usize) -> Option<(char, usize)> {
 }
 
 /// The character ending at byte `i`, if any.
-pub(super) fn char_before(b: &[u8], i: usize) -> Option<(char, usize)> {
+pub fn char_before(b: &[u8], i: usize) -> Option<(char, usize)> {
     (1..=4.min(i)).find_map(|n| {
         let (c, l) = char_at(b, i - n)?;
         (l == n).then_some((c, n))
