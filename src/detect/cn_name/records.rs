@@ -295,17 +295,23 @@ const NAME_COLUMNS: &[&str] = &[
 fn sql_columns(buf: &Buf, lo: usize, hi: usize, found: &mut Vec<Candidate>) {
     let b = buf.bytes;
     let from = lo.saturating_sub(SQL_REACH);
-    let finder = |at: usize| {
-        let hay = &b[at.min(hi)..hi];
-        [&b"VALUES"[..], b"values"]
-            .iter()
-            .filter_map(|w| memchr::memmem::find(hay, w))
+    let mut upper = Occurrences::new(b"VALUES");
+    let mut lower = Occurrences::new(b"values");
+    let mut finder = |at: usize| {
+        let hay = &b[..hi];
+        [upper.next(hay, at), lower.next(hay, at)]
+            .into_iter()
+            .flatten()
             .min()
-            .map(|p| at + p)
     };
     let mut next = finder(from);
     while let Some(v) = next {
         let cols = column_list(b, v);
+        if !cols.as_ref().is_some_and(|c| c.contains(&true)) {
+            // No name column: nothing of this statement is read.
+            next = finder(v + 6);
+            continue;
+        }
         let (mut i, mut depth, mut col) = (v + 6, 0usize, 0usize);
         next = None;
         while i < hi {
@@ -341,6 +347,38 @@ fn sql_columns(buf: &Buf, lo: usize, hi: usize, found: &mut Vec<Candidate>) {
             }
             i += 1;
         }
+    }
+}
+
+/// The occurrences of a word in a text, found in order: each search goes on from where
+/// the last one stopped, so a walk over many statements reads the text once (searching
+/// afresh from each statement read the rest of the text again each time when the word was
+/// not there: quadratic in a window of thousands of `INSERT`s).
+struct Occurrences {
+    word: &'static [u8],
+    /// The first occurrence at or after `from`, if any (`None`: none up to the end).
+    found: Option<usize>,
+    from: usize,
+}
+
+impl Occurrences {
+    fn new(word: &'static [u8]) -> Occurrences {
+        Occurrences {
+            word,
+            found: None,
+            from: usize::MAX,
+        }
+    }
+
+    /// The first occurrence in `hay` at or after `at`.
+    fn next(&mut self, hay: &[u8], at: usize) -> Option<usize> {
+        let known = self.from <= at && self.found.is_none_or(|f| f >= at);
+        if !known {
+            let start = at.min(hay.len());
+            self.found = memchr::memmem::find(&hay[start..], self.word).map(|p| start + p);
+            self.from = at;
+        }
+        self.found
     }
 }
 
