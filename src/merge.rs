@@ -471,14 +471,11 @@ fn merged_distinct(shards: &[Shard], findings: &Value) -> Result<Distinct, Strin
     for (c, n) in counts.by_kind.iter_mut().zip(d.by_kind) {
         c.distinct = n;
     }
-    let sum = |key: &str| -> u64 {
-        let of = |s: &Shard| s.doc["summary"]["counts"]["records"][key].as_u64();
-        shards.iter().filter_map(of).sum()
-    };
+    let of_shards: Vec<&Value> = shards.iter().map(|s| &s.doc["summary"]["counts"]).collect();
     counts.records = RecordCounts {
-        total: sum("total"),
+        total: records_summed(&of_shards, "total"),
         distinct: d.records,
-        with_id: sum("with_id"),
+        with_id: records_summed(&of_shards, "with_id"),
     };
     Ok(Distinct::FromKeys(counts))
 }
@@ -487,13 +484,16 @@ fn merged_distinct(shards: &[Shard], findings: &Value) -> Result<Distinct, Strin
 /// an ID summed (each file, so each record, is in one shard); distinct records unknown.
 fn join_records(counts: &mut Value, shards: &[&Value]) {
     for key in ["total", "with_id"] {
-        let sum: u64 = shards
-            .iter()
-            .map(|s| s["records"][key].as_u64().unwrap_or(0))
-            .sum();
-        counts["records"][key] = json!(sum);
+        counts["records"][key] = json!(records_summed(shards, key));
     }
     counts["records"]["distinct"] = Value::Null;
+}
+
+/// The sum of the record count `key` (`total`, `with_id`) of the shards' counts: each
+/// file, so each record, is in one shard.
+fn records_summed(shards: &[&Value], key: &str) -> u64 {
+    let of = |s: &&Value| s["records"][key].as_u64();
+    shards.iter().filter_map(of).sum()
 }
 
 /// The findings of each kind, from the summed `findings` of the shards' summaries.
