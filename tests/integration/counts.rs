@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::util::{piiscan, scan_json};
+use crate::util::{merge, piiscan, scan_json};
 
 /// (findings, distinct) of `kind` in a `{kind: {findings, distinct}}` object.
 fn pair(counts: &Value, kind: &str) -> (u64, u64) {
@@ -351,19 +351,8 @@ fn counts_merged_shards_without_findings_count_distinct_from_their_keys_files() 
         reports.push(p);
     }
     let merged = dir.path().join("merged.json");
-    let out = piiscan()
-        .arg("merge")
-        .args(&reports)
-        .arg("-o")
-        .arg(&merged)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, err) = merge(&reports, &merged);
+    assert_eq!(code, 1, "{err}");
     let m: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
     let single = piiscan()
         .args([
@@ -397,15 +386,8 @@ fn counts_merged_shards_without_findings_count_distinct_from_their_keys_files() 
     let mut bytes = std::fs::read(&k1).unwrap();
     bytes[16] ^= 0xff;
     std::fs::write(&k1, &bytes).unwrap();
-    let out = piiscan()
-        .arg("merge")
-        .args(&reports)
-        .arg("-o")
-        .arg(dir.path().join("again.json"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = merge(&reports, &dir.path().join("again.json"));
+    assert_eq!(code, 2);
     assert!(
         err.contains("s1.json.keys") && err.contains("SHA-256 differs"),
         "{err}"

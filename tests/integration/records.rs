@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::util::{piiscan, scan_json};
+use crate::util::{merge, piiscan, scan_json};
 
 /// The untrue values of a report's counts as (type, reason, count, places listed).
 fn untrue(report: &Value) -> Vec<(String, String, u64, usize)> {
@@ -98,14 +98,8 @@ fn eight_merged_shards_count_the_records_and_untrue_values_of_a_single_run() {
             reports.push(p);
         }
         let merged = dir.path().join(format!("{findings}.json"));
-        let out = piiscan()
-            .arg("merge")
-            .args(&reports)
-            .arg("-o")
-            .arg(&merged)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
+        let (code, err) = merge(&reports, &merged);
+        assert_eq!(code, 1, "{err}");
         let m: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
         let (mc, sc) = (&m["summary"]["counts"], &single["summary"]["counts"]);
         assert_eq!(mc["untrue"], sc["untrue"], "{findings}");

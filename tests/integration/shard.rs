@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::piiscan;
+use crate::util::{merge, piiscan};
 
 /// Runs a JSON scan of `testdata/` with `extra` flags, writing the report to `out`.
 fn scan_to(out: &Path, extra: &[&str]) -> i32 {
@@ -22,20 +22,6 @@ fn scan_to(out: &Path, extra: &[&str]) -> i32 {
 
 fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
-}
-
-fn merge(reports: &[std::path::PathBuf], out: &Path) -> (i32, String) {
-    let o = piiscan()
-        .arg("merge")
-        .args(reports)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 #[test]

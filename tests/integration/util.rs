@@ -218,3 +218,18 @@ pub fn compare_with_a_single_scan(case: &Path, key: &str, shards: u64) {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
 }
+
+/// Runs `piiscan merge` of `reports` into `out`: its exit code and standard error.
+pub fn merge(reports: &[PathBuf], out: &Path) -> (i32, String) {
+    let o = piiscan()
+        .arg("merge")
+        .args(reports)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
