@@ -37,7 +37,10 @@ const PER_SHARD: [&str; 3] = ["shard", "threads", "format"];
 
 /// A shard report that was read.
 struct Shard {
+    /// Its path as messages and the merged report show it.
     path: String,
+    /// Its folder, where its keys file lies.
+    folder: std::path::PathBuf,
     sha256: String,
     doc: Value,
     index: u64,
@@ -68,6 +71,7 @@ fn read_shard(path: &Path) -> Result<Shard, String> {
     };
     Ok(Shard {
         path: name,
+        folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
         sha256,
         doc,
         index,
@@ -463,8 +467,7 @@ fn merged_distinct(shards: &[Shard], findings: &Value) -> Result<Distinct, Strin
                  list no fingerprints",
             ));
         };
-        let folder = Path::new(&s.path).parent().unwrap_or(Path::new(""));
-        files.push((folder.join(&k.name), k));
+        files.push((s.folder.join(&k.name), k));
     }
     let d = keys::distinct_of(&files)?;
     let mut counts = totals_of(findings);
