@@ -10,14 +10,22 @@ use super::encoding::{decode, Encoding, TextMap};
 use super::found::{detect, Place, Position};
 use super::windows::{BatchScan, Span};
 
-/// True if `b` may hold an item in UTF-16LE: two ASCII digits in a row (`1\0 3\0`) or an
-/// `@` between letters or digits. Every item has one of these within it, so a window
-/// owning an item always passes (findings stay independent of windows), while most
-/// windows of binary data that holds no UTF-16 text are not decoded twice more.
+/// How near (in raw bytes, before its first byte or after its last) a UTF-16LE item in
+/// binary data must have a mark of UTF-16 text (see [`has_items`]) to be reported. The
+/// rule looks only at the item's neighbourhood, well inside the windows' look-around, so
+/// an item is kept or dropped the same whatever the windows; items that carry no mark of
+/// their own (names, addresses without numbers) are kept where a number or an e-mail
+/// address stands near them.
+const NEAR: usize = 512;
+
+/// True if `b` holds a mark of UTF-16LE text that may hold an item: two ASCII digits in a
+/// row (`1\0 3\0`), two fullwidth digits in a row (`\x11\xFF \x13\xFF`) or an `@`
+/// between letters or digits. Windows of binary data with no mark within [`NEAR`] bytes
+/// of what they own are not decoded twice more.
 pub(super) fn has_items(b: &[u8]) -> bool {
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let zero = |i: usize| b.get(i) == Some(&0);
-    memchr::memchr_iter(0, b).any(|i| {
+    let ascii = memchr::memchr_iter(0, b).any(|i| {
         i >= 1
             && ((b[i - 1].is_ascii_digit()
                 && b.get(i + 1).is_some_and(u8::is_ascii_digit)
@@ -28,7 +36,18 @@ pub(super) fn has_items(b: &[u8]) -> bool {
                     && alnum(i - 3)
                     && alnum(i + 1)
                     && zero(i + 2)))
-    })
+    });
+    // U+FF10..U+FF19 in UTF-16LE: a low byte 0x10..=0x19, then 0xFF.
+    let wide = |i: usize| b.get(i).is_some_and(|c| (0x10..=0x19).contains(c));
+    ascii
+        || memchr::memchr_iter(0xFF, b)
+            .any(|i| i >= 1 && wide(i - 1) && wide(i + 1) && b.get(i + 2) == Some(&0xFF))
+}
+
+/// The bytes of the window `w` in which a mark lets it hold UTF-16 items: those it owns,
+/// [`NEAR`] bytes before them and its look-ahead.
+pub(super) fn marked_window(bytes: &[u8], w: &Span) -> bool {
+    has_items(&bytes[w.ws.saturating_sub(NEAR).max(w.lo)..w.hi])
 }
 
 /// Adds to `found` (a window's findings in the binary data of `scan`) the items of window
@@ -75,6 +94,10 @@ pub(super) fn find(
         for mut f in utf16 {
             // Lines are those of the binary data (its line feed bytes); columns unknown.
             let at = (f.offset - base) as usize;
+            let near = at.saturating_sub(NEAR).max(w.lo)..(at + f.length as usize + NEAR).min(w.hi);
+            if !has_items(&buf[near]) {
+                continue;
+            }
             f.line = memchr::memchr_iter(b'\n', &buf[w.ws..at.max(w.ws)]).count() as u64;
             f.column = 0;
             found.push(f);
@@ -130,5 +153,44 @@ mod tests {
         let want = vec![(at as u64, (1, 0), "li@qq.com".to_string())];
         assert_eq!(values(&bin, 1 << 20, 1 << 20, false), want);
         assert_eq!(values(&bin, 64, 100, true), want);
+    }
+    /// UTF-16LE text of `s` at an odd offset inside binary data, `pad` bytes of it first.
+    fn in_binary(pad: usize, s: &str) -> Vec<u8> {
+        let mut bin: Vec<u8> = (0..pad as u32)
+            .map(|i| [0u8, 7, 0xD0][i as usize % 3])
+            .collect();
+        bin.push(0xFF);
+        bin.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        bin.extend([0u8, 3, 0]);
+        bin
+    }
+
+    #[test]
+    fn items_without_ascii_digits_do_not_depend_on_windows() {
+        // A fullwidth mobile after ASCII digits (the windows owning only the fullwidth
+        // one were never decoded): seen in every window size.
+        let bin = in_binary(
+            90,
+            "li@qq.com13800138000身份证号１３８００１３８０００身份证号",
+        );
+        let whole = values(&bin, 1 << 20, 1 << 20, false);
+        assert_eq!(whole.len(), 1, "{whole:?}");
+        assert_eq!(whole[0].0, 90 + 1 + 2 * 24);
+        for (w, b) in [(1, 1), (7, 3), (64, 100), (300, 5000)] {
+            assert_eq!(values(&bin, w, b, false), whole, "window {w} batch {b}");
+        }
+        // A name under a label with a number near it is reported; far from any number it
+        // is not, whatever the windows (it carries no mark of UTF-16 text of its own).
+        let near = in_binary(90, "姓名：张三，电话13800138000");
+        let found = values(&near, 1 << 20, 1 << 20, false);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(values(&near, 16, 16, true), found);
+        let far = in_binary(
+            90,
+            &format!("姓名：张三{}电话13800138000", "。".repeat(400)),
+        );
+        let found = values(&far, 1 << 20, 1 << 20, false);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(values(&far, 16, 16, true), found);
     }
 }

@@ -163,7 +163,7 @@ impl BatchScan<'_> {
         pos.advance_to(bytes, own.end);
         let lines = pos.line;
         let marks = marker_lines(bytes, own, lines, &found);
-        if enc == Encoding::Binary && utf16::has_items(&self.bytes[w.ws..w.hi]) {
+        if enc == Encoding::Binary && utf16::marked_window(self.bytes, w) {
             utf16::find(self, w, text, map, &mut found);
         }
         Window {
@@ -463,6 +463,7 @@ mod tests {
             "１３８００１３８０００",
             "a",
             "\u{200b}",
+            "姓名：张三",
         ];
 
         proptest! {
@@ -523,7 +524,7 @@ mod tests {
                     let email = f.kind == crate::detect::email::KIND;
                     let folded: String = crate::check::fold(&raw)
                         .chars()
-                        .filter(|c| email || c.is_ascii_alphanumeric())
+                        .filter(|c| email || c.is_alphanumeric())
                         .collect::<String>()
                         .to_ascii_lowercase();
                     let want = f.value.to_ascii_lowercase();
