@@ -13,6 +13,10 @@
 #   dense.sql.7z  (7z -mx5, when 7z is installed: p7zip-full)  vs  7z x -so | rg -c -a REGEX
 #   dense.rtf     (\ansicpg936, Chinese as \'xx GBK escapes, a \par a line; made here;
 #                  at most 64 MiB of content)  vs  soffice --cat (when installed) | rg -c
+#   dense.mbox    (Python's email library; at most 64 MiB of content)
+#                                  vs  Python's email parser printing every decoded part | rg -c
+#   dense.pgdump  (pg_dump -Fc -Z6 of a table of the lines; at most 64 MiB; when
+#                  PostgreSQL's server binaries are installed)  vs  pg_restore -f - | rg -c
 #   dense.pdf     (LibreOffice from the first PDF_MIB, default 4, MiB of dense.sql as text;
 #                  when soffice and pdftotext (poppler-utils) are installed)
 #                                  vs  pdftotext -layout dense.pdf - | rg -c
@@ -49,8 +53,8 @@ if command -v 7z >/dev/null && ! [ "$WORK/dense.sql.7z" -nt "$SQL" ]; then
     rm -f "$WORK/dense.sql.7z"
     7z a -mx5 -bd "$WORK/dense.sql.7z" "$SQL" >/dev/null
 fi
-RTF_MIB=$((SIZE_MIB < 64 ? SIZE_MIB : 64))
-[ "$WORK/dense.rtf" -nt "$SQL" ] || python3 - "$SQL" "$WORK/dense.rtf" "$RTF_MIB" <<'PY'
+SMALL_MIB=$((SIZE_MIB < 64 ? SIZE_MIB : 64)) # RTF, e-mail and pg_dump content
+[ "$WORK/dense.rtf" -nt "$SQL" ] || python3 - "$SQL" "$WORK/dense.rtf" "$SMALL_MIB" <<'PY'
 import sys
 src, dst, mib = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(src, encoding="utf-8") as f, open(dst, "wb") as o:
@@ -69,6 +73,16 @@ with open(src, encoding="utf-8") as f, open(dst, "wb") as o:
         o.write(("".join(out) + "\\par\n").encode("ascii"))
     o.write(b"}\n")
 PY
+
+# E-mail (Python's email library: QP bodies and base64 CSV attachments in an mbox) and a
+# pg_dump custom-format archive (PostgreSQL, when its server binaries are installed), from
+# at most 64 MiB of the content.
+[ "$WORK/dense.mbox" -nt "$SQL" ] \
+    || python3 benches/format_inputs.py mbox "$SQL" "$WORK/dense.mbox" "$SMALL_MIB"
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v pg_restore >/dev/null \
+    && ! [ "$WORK/dense.pgdump" -nt "$SQL" ]; then
+    python3 benches/format_inputs.py pgdump "$SQL" "$WORK/dense.pgdump" "$SMALL_MIB"
+fi
 
 PDF_MIB=${PDF_MIB:-4}
 if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
@@ -97,8 +111,8 @@ mib() { python3 -c "import os,sys; print(f'{os.path.getsize(sys.argv[1]) / 10485
 rate() { python3 -c "import sys; print(f'{float(sys.argv[1]) / max(float(sys.argv[2]), 0.005):.0f}')" "$1" "$2"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / max(float(sys.argv[2]), 0.005):.2f}')" "$1" "$2"; }
 
-printf '%s; %s CPUs; %s MiB of content (RTF: %s MiB); %s runs, medians\n\n' \
-    "$(uname -m)" "$(nproc)" "$SIZE_MIB" "$RTF_MIB" "$RUNS"
+printf '%s; %s CPUs; %s MiB of content (RTF, e-mail, pg_dump: %s MiB); %s runs, medians\n\n' \
+    "$(uname -m)" "$(nproc)" "$SIZE_MIB" "$SMALL_MIB" "$RUNS"
 echo "| format | file MiB | piiscan s | piiscan MiB/s | own tool + rg -c | tool s | piiscan / tool |"
 echo "| --- | ---: | ---: | ---: | --- | ---: | ---: |"
 shown() { # a command as the table shows it: no folder, the regex named, | escaped
@@ -125,9 +139,14 @@ if [ -f "$WORK/dense.sql.7z" ]; then
     row 7z "$WORK/dense.sql.7z" "$SIZE_MIB" "7z x -so '$WORK/dense.sql.7z' | $R"
 fi
 if command -v soffice >/dev/null; then
-    row RTF "$WORK/dense.rtf" "$RTF_MIB" "soffice --headless --cat '$WORK/dense.rtf' | $R"
+    row RTF "$WORK/dense.rtf" "$SMALL_MIB" "soffice --headless --cat '$WORK/dense.rtf' | $R"
 else
-    row RTF "$WORK/dense.rtf" "$RTF_MIB" "$R '$WORK/dense.rtf'"
+    row RTF "$WORK/dense.rtf" "$SMALL_MIB" "$R '$WORK/dense.rtf'"
+fi
+row e-mail "$WORK/dense.mbox" "$SMALL_MIB" \
+    "python3 benches/format_inputs.py mbox-text '$WORK/dense.mbox' | $R"
+if [ -f "$WORK/dense.pgdump" ]; then
+    row pg_dump "$WORK/dense.pgdump" "$SMALL_MIB" "pg_restore -f - '$WORK/dense.pgdump' | $R"
 fi
 if [ -f "$WORK/dense.pdf" ] && command -v pdftotext >/dev/null; then
     row PDF "$WORK/dense.pdf" "$PDF_MIB" "pdftotext -layout '$WORK/dense.pdf' - | $R"
