@@ -438,6 +438,8 @@ mod tests {
             include_bytes!("../../testdata/unwrap/mail_broken.eml"),
             include_bytes!("../../testdata/unwrap/mail.mbox"),
             include_bytes!("../../testdata/unwrap/shop.pgdump"),
+            include_bytes!("../../tests/data/pgdump/shop_piped.pgdump"),
+            include_bytes!("../../tests/data/pgdump/shop_piped_plain.pgdump"),
             include_bytes!("../../testdata/unwrap/word_gbk.rtf"),
             include_bytes!("../../testdata/unwrap/lo_table.rtf"),
             include_bytes!("../../testdata/unwrap/writer.pdf"),

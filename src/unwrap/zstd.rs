@@ -35,6 +35,11 @@ fn open(input: Input<'_>) -> Box<dyn Decoder + '_> {
 
 impl<R: BufRead> Decoder for Frames<R> {}
 
+/// The decompressed bytes of the Zstandard frames in `src` (a pg_dump archive's data).
+pub(super) fn frames<R: BufRead>(src: R) -> impl Read {
+    Frames::new(src)
+}
+
 /// The decompressed bytes of consecutive frames.
 struct Frames<R> {
     src: R,

@@ -3,6 +3,12 @@
 (tests/data/pgdump_truth.tsv).
 
     python3 tests/data/make_pgdump.py
+    python3 tests/data/make_pgdump.py --piped
+
+With --piped it makes only tests/data/pgdump/shop_piped.pgdump and
+shop_piped_plain.pgdump: the same database dumped with `pg_dump -Fc` (zlib) and
+`pg_dump -Fc -Z 0` into a pipe (`pg_dump … | cat > FILE`, as `ssh host pg_dump -Fc > FILE`
+writes it), so the archives record no offsets of their data blocks.
 
 Needs PostgreSQL's server binaries (initdb, pg_ctl; Debian's postgresql package) and
 pg_dump/pg_restore. A throw-away cluster is made in a temporary folder (run as the
@@ -69,7 +75,10 @@ def sql():
     return "\n".join(out) + "\n"
 
 
-def main():
+PIPED = os.path.join(HERE, "pgdump")
+
+
+def main(piped=False):
     pg = bin_dir()
     work = tempfile.mkdtemp()
     os.chmod(work, 0o777)
@@ -85,6 +94,18 @@ def main():
             env = dict(os.environ, PGHOST=sock, PGUSER="postgres")
             subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres"],
                            input=sql().encode(), env=env, check=True)
+            if piped:
+                os.makedirs(PIPED, exist_ok=True)
+                for name, z in (("shop_piped.pgdump", "6"), ("shop_piped_plain.pgdump", "0")):
+                    out = os.path.join(PIPED, name)
+                    with open(out, "wb") as f:
+                        dump = subprocess.Popen(["pg_dump", "-Fc", "-Z", z, "-d", "postgres"],
+                                                env=env, stdout=subprocess.PIPE)
+                        shutil.copyfileobj(dump.stdout, f)
+                        if dump.wait() != 0:
+                            raise SystemExit("pg_dump failed")
+                    os.chmod(out, 0o644)
+                return
             subprocess.run(["pg_dump", "-Fc", "-Z", "6", "-d", "postgres", "-f", OUT],
                            env=env, check=True)
         finally:
@@ -133,4 +154,5 @@ def write_truth():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(piped="--piped" in sys.argv[1:])

@@ -1216,6 +1216,40 @@ fn pg_dump_archives_are_read_by_table_and_damage_is_an_error() {
     assert!(!kept.is_empty() && kept.is_subset(&users), "{rec}");
 }
 
+/// Archives written to a pipe record no offsets of their data blocks: read in order, as
+/// pg_restore reads them, they give exactly the findings of the same dump written to a
+/// file, zlib-compressed or not; cut in its last block, the tables before it are kept.
+#[test]
+fn pg_dump_archives_written_to_a_pipe_are_read_in_order() {
+    let piped = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pgdump");
+    let (_, report) = scan_json(&[
+        "--reveal",
+        "testdata/unwrap/shop.pgdump",
+        piped.to_str().unwrap(),
+    ]);
+    let want = found_in(&report, "unwrap/shop.pgdump");
+    assert_eq!(want.len(), 240);
+    for name in ["shop_piped.pgdump", "shop_piped_plain.pgdump"] {
+        let rec = file(&report, name);
+        assert_eq!(rec["status"], "scanned", "{rec}");
+        assert_eq!(member(rec, "public.users")["status"], "scanned", "{rec}");
+        assert_eq!(found_in(&report, name), want, "{name}");
+    }
+    let fixture = std::fs::read(piped.join("shop_piped_plain.pgdump")).unwrap();
+    let r = scan_bytes("cut.pgdump", &fixture[..fixture.len() - 200]);
+    let rec = &r["files"][0];
+    assert_eq!(rec["status"], "error", "{rec}");
+    assert_eq!(member(rec, "public.orders")["status"], "scanned", "{rec}");
+    assert_eq!(member(rec, "public.users")["status"], "error", "{rec}");
+    let kept = found_in(&r, "cut.pgdump");
+    let whole = found_in(&scan_bytes("cut.pgdump", &fixture), "cut.pgdump");
+    let orders = |s: &BTreeSet<(String, String, String, u64)>| {
+        s.iter().filter(|f| f.0 == "public.orders").count()
+    };
+    assert_eq!((orders(&kept), orders(&whole)), (40, 40));
+    assert!(kept.is_subset(&whole) && kept.len() > 40, "{rec}");
+}
+
 /// RTF written as Word writes Chinese (`\ansicpg936`, `\'xx` GBK escapes, items split
 /// across runs, a table, a hyperlink, pictures and binary data holding decoys) and as
 /// LibreOffice writes it (`\uN\'3f`): exactly the truth, every offset in the RTF's bytes;

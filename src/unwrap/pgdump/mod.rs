@@ -7,15 +7,20 @@
 //!
 //! The rest of the archive (schema definitions, comments, sequence values) is not read.
 //! Archives of format versions pgdumpx does not read (before 1.14: PostgreSQL 11 and
-//! older) are `error` with its reason; so is an entry whose data cannot be found (a dump
-//! written to a pipe records no offsets).
+//! older) are `error` with its reason. Entries pgdumpx cannot seek to (an archive written
+//! to a pipe records no offsets) or decode (Zstandard) are read by walking the data blocks
+//! in order ([`blocks`]), as pg_restore does; an entry whose block is not found or is
+//! damaged is `error`.
+
+mod blocks;
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{Read, Seek};
+use std::io::{self, Read, Seek, SeekFrom};
 
-use pgdumpx::{Archive, DumpId, Limits};
+use pgdumpx::{Archive, Compression, DumpId, Limits, PgDumpError};
 
+use self::blocks::Blocks;
 use super::compressed::CountingSeek;
 use super::container::{Access, Container, Level};
 use super::limits::Compressed;
@@ -66,6 +71,8 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
             return;
         }
     };
+    // The table of contents has been read: the data blocks start here.
+    let toc_end = file.stream_position();
     let tables: Vec<TableData> = archive
         .entries()
         .iter()
@@ -87,6 +94,7 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
             }
         })
         .collect();
+    let mut in_order = Vec::new();
     for t in tables {
         if !at.budget.take_member() {
             node.over_limit += 1;
@@ -106,6 +114,10 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
                 node.adopt(&t.name, child);
             }
             Ok(None) => {}
+            Err(
+                PgDumpError::EntryDataOffsetUnavailable { .. }
+                | PgDumpError::UnsupportedEntryCompression { .. },
+            ) => in_order.push(t),
             Err(e) => node.not_read(
                 &t.name,
                 None,
@@ -113,5 +125,78 @@ fn read_archive(u: &Unwrapper, file: &File, at: &Level, node: &mut Node) {
                 format!("its data cannot be read: {e}"),
             ),
         }
+    }
+    if !in_order.is_empty() {
+        let header = archive.header();
+        let how = (header.integer_size(), header.compression());
+        let at_blocks = toc_end.and_then(|end| file.seek(SeekFrom::Start(end)));
+        read_in_order(
+            u,
+            file,
+            at_blocks.map(|_| how),
+            in_order,
+            at,
+            node,
+            &consumed,
+        );
+    }
+}
+
+/// Reads the data of `tables` by walking the archive's data blocks from `file`'s position
+/// (the end of the table of contents), archive integers of `how.0` bytes, data compressed
+/// as `how.1`; tables whose block is not found or cannot be read are `error`.
+fn read_in_order(
+    u: &Unwrapper,
+    file: &File,
+    how: io::Result<(u8, Compression)>,
+    mut tables: Vec<TableData>,
+    at: &Level,
+    node: &mut Node,
+    consumed: &Cell<u64>,
+) {
+    let mut why = "its data block was not found".to_string();
+    match how {
+        Err(e) => why = format!("its data cannot be read: {e}"),
+        Ok((int_size, compression)) => {
+            let src = CountingSeek {
+                inner: file,
+                count: consumed,
+            };
+            let mut blocks = Blocks::new(src, int_size);
+            let mut walk = || -> io::Result<()> {
+                while !tables.is_empty() {
+                    let Some(id) = blocks.next_data()? else {
+                        return Ok(());
+                    };
+                    let Some(i) = tables.iter().position(|t| t.id.as_i32() == id) else {
+                        blocks.skip_chunks()?;
+                        continue;
+                    };
+                    consumed.set(0);
+                    let mut chunks = blocks.chunks();
+                    // An unknown compression leaves the table listed as not read.
+                    let mut data = blocks::decoded(compression, &mut chunks)?;
+                    let t = tables.remove(i);
+                    let mut text = t.copy.as_slice().chain(&mut data);
+                    let child = u.scan_member(
+                        &mut text,
+                        Compressed::Counted(consumed),
+                        &t.name,
+                        at.depth,
+                        at.budget,
+                    );
+                    drop(data);
+                    node.adopt(&t.name, child);
+                    chunks.finish()?;
+                }
+                Ok(())
+            };
+            if let Err(e) = walk() {
+                why = format!("its data cannot be read: {e}");
+            }
+        }
+    }
+    for t in tables {
+        node.not_read(&t.name, None, Status::Error, why.clone());
     }
 }
